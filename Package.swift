@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+// Rival: human-like AI rival drivers for racing games. GPL-3.0-or-later (links libgsl, GPL-3.0).
+import PackageDescription
+
+let package = Package(
+    name: "Rival",
+    products: [
+        .library(name: "Sim", targets: ["Sim"]),
+        .library(name: "GSL", targets: ["GSL"]),
+        .executable(name: "rival", targets: ["RivalCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"])]
+        ),
+        .target(name: "GSL", dependencies: ["CGSL"]),
+        .target(name: "Sim", dependencies: ["GSL"]),
+        .executableTarget(
+            name: "RivalCLI",
+            dependencies: [
+                "Sim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "GSLTests", dependencies: ["GSL"]),
+        .testTarget(name: "SimTests", dependencies: ["Sim"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
