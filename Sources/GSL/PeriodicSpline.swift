@@ -23,8 +23,8 @@ public enum GSLError: Error, Equatable, CustomStringConvertible {
 /// `y.last` must equal `y.first` (the period is `x.last - x.first`). Evaluation outside [x.first, x.last]
 /// wraps into the period.
 public final class PeriodicSpline {
-    private let interp: OpaquePointer
-    private let accel: OpaquePointer
+    private let interp: UnsafeMutablePointer<gsl_interp>
+    private let accel: UnsafeMutablePointer<gsl_interp_accel>
     private let xs: [Double]
     private let ys: [Double]
     /// First knot abscissa.

@@ -53,7 +53,7 @@ public enum SeedDerivation {
 /// GSL's mt19937 matches C++ `std::mt19937` draw for draw, so a C++ engine can replay the same streams.
 /// mt19937 uses the low 32 bits of the seed; a seed of 0 is replaced by GSL's default (4357).
 public final class GSLRandomStream: RandomStream {
-    @usableFromInline let rng: OpaquePointer
+    @usableFromInline let rng: UnsafeMutablePointer<gsl_rng>
 
     /// A stream seeded with `seed` (low 32 bits used).
     public init(seed: UInt64) {
