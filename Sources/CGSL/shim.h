@@ -14,6 +14,7 @@
 #include <gsl/gsl_multimin.h>
 #include <gsl/gsl_statistics_double.h>
 #include <gsl/gsl_sort_double.h>
+#include <gsl/gsl_sf_gamma.h>
 
 static inline const gsl_rng_type *rival_gsl_rng_mt19937(void) { return gsl_rng_mt19937; }
 static inline const gsl_interp_type *rival_gsl_interp_cspline_periodic(void) { return gsl_interp_cspline_periodic; }

@@ -7,6 +7,7 @@ public enum GSLError: Error, Equatable, CustomStringConvertible {
     /// libgsl returned a non-zero status code.
     case gsl(code: Int32, context: String)
 
+    /// A message for a person: the rejected value and why, or the GSL status with GSL's own text.
     public var description: String {
         switch self {
         case .invalidInput(let why): return why
