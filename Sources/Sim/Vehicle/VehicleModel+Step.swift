@@ -54,6 +54,17 @@ extension VehicleModel {
         return min(1, front, rear)
     }
 
+    /// A locked axle slides at the longitudinal curve's locked-wheel friction, against its contact patch's
+    /// velocity (`vx`, `lateralVelocity` in the body frame): the longitudinal part resists the motion (N, a
+    /// magnitude), the lateral part (N, positive left) is all the cornering force it has left.
+    @inline(__always)
+    func lockedAxle(peak: Double, vx: Double, lateralVelocity: Double) -> (resist: Double, lateral: Double, force: Double) {
+        let sliding = lockedFrictionRatio * peak
+        let contactSpeed = (vx * vx + lateralVelocity * lateralVelocity).squareRoot()
+        guard contactSpeed > 1e-6 else { return (sliding, 0, sliding) }
+        return (sliding * abs(vx) / contactSpeed, -sliding * lateralVelocity / contactSpeed, sliding)
+    }
+
     // MARK: - One integration step
 
     @inline(__always)
@@ -98,16 +109,10 @@ extension VehicleModel {
         let frontLateral: Double
         let frontForce: Double
         if brakeFront > grip.frontLongitudinal * (1 + Self.lockMargin) {
-            let sliding = lockedFrictionRatio * grip.frontLongitudinal
-            let contactSpeed = (vx * vx + frontLateralVelocity * frontLateralVelocity).squareRoot()
-            if contactSpeed > 1e-6 {
-                resist += sliding * abs(vx) / contactSpeed
-                frontLateral = -sliding * frontLateralVelocity / contactSpeed
-            } else {
-                resist += sliding
-                frontLateral = 0
-            }
-            frontForce = sliding
+            let locked = lockedAxle(peak: grip.frontLongitudinal, vx: vx, lateralVelocity: frontLateralVelocity)
+            resist += locked.resist
+            frontLateral = locked.lateral
+            frontForce = locked.force
         } else {
             let slip = -wheelVy / max(abs(wheelVx), Self.slipSpeedFloor)
             let usage = brakeFront / grip.frontLongitudinal
@@ -124,16 +129,10 @@ extension VehicleModel {
         let rearForce: Double
         var driveForce = 0.0
         if rearDemand < 0, -rearDemand > grip.rearLongitudinal * (1 + Self.lockMargin) {
-            let sliding = lockedFrictionRatio * grip.rearLongitudinal
-            let contactSpeed = (vx * vx + rearLateralVelocity * rearLateralVelocity).squareRoot()
-            if contactSpeed > 1e-6 {
-                resist += sliding * abs(vx) / contactSpeed
-                rearLateral = -sliding * rearLateralVelocity / contactSpeed
-            } else {
-                resist += sliding
-                rearLateral = 0
-            }
-            rearForce = sliding
+            let locked = lockedAxle(peak: grip.rearLongitudinal, vx: vx, lateralVelocity: rearLateralVelocity)
+            resist += locked.resist
+            rearLateral = locked.lateral
+            rearForce = locked.force
         } else {
             let longitudinal = min(abs(rearDemand), grip.rearLongitudinal)
             if rearDemand >= 0 {
