@@ -1,0 +1,107 @@
+import Foundation
+import Sim
+
+/// The machine-readable result of `rival race --json`: seconds and metres throughout.
+struct RaceReport: Codable {
+    struct Car: Codable {
+        var position: Int
+        var car: Int
+        var name: String
+        var finished: Bool
+        var laps: Int
+        var totalTime: Double
+        /// Seconds behind the winner; null for a lapped or unfinished car.
+        var gap: Double?
+        var lapsBehind: Int
+        /// Best lap (s); null without a completed lap.
+        var bestLap: Double?
+        var lapTimes: [Double]
+        var sectorTimes: [Double]
+        var incidents: Int
+        var contacts: Int
+        var offTracks: Int
+        var barrierHits: Int
+    }
+
+    struct Event: Codable {
+        var kind: String
+        var time: Double
+        var car: Int
+        var otherCar: Int?
+        var s: Double
+        var lap: Int
+        var speed: Double
+    }
+
+    var track: String
+    var car: String
+    var laps: Int
+    var seed: UInt64
+    var duration: Double
+    /// Car indices (grid slots) in finishing order.
+    var finishingOrder: [Int]
+    var classification: [Car]
+    var incidents: [Event]
+
+    init(result: RaceResult, car: String) {
+        track = result.trackName
+        self.car = car
+        laps = result.laps
+        seed = result.seed
+        duration = result.duration
+        finishingOrder = result.entries.map(\.car)
+        classification = result.entries.map { e in
+            Car(position: e.position, car: e.car, name: e.name, finished: e.finished, laps: e.laps,
+                totalTime: e.totalTime, gap: e.gap.isNaN ? nil : e.gap, lapsBehind: e.lapsBehind,
+                bestLap: e.bestLap.isFinite ? e.bestLap : nil, lapTimes: e.lapTimes, sectorTimes: e.sectorTimes,
+                incidents: e.incidents, contacts: e.contacts, offTracks: e.offTracks, barrierHits: e.barrierHits)
+        }
+        incidents = result.incidents.map { i in
+            Event(kind: i.kind.description, time: i.time, car: i.car, otherCar: i.otherCar >= 0 ? i.otherCar : nil,
+                  s: i.s, lap: i.lap, speed: i.speed)
+        }
+    }
+
+    func jsonString() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// `1:47.345` style lap time.
+    static func clock(_ t: Double) -> String {
+        guard t.isFinite else { return "-" }
+        let minutes = Int(t / 60)
+        let seconds = t - Double(minutes) * 60
+        return minutes > 0 ? String(format: "%d:%06.3f", minutes, seconds) : String(format: "%.3f", seconds)
+    }
+
+    static func table(_ r: RaceResult, car: String) -> String {
+        var lines = ["\(r.trackName), \(r.laps) laps, \(r.entries.count) x \(car), seed \(r.seed)", ""]
+        lines.append("pos  driver            total        gap       best      incidents")
+        for e in r.entries {
+            let gap: String
+            if e.position == 1 { gap = "" }
+            else if !e.finished { gap = "DNF" }
+            else if e.lapsBehind > 0 { gap = "+\(e.lapsBehind) lap" + (e.lapsBehind > 1 ? "s" : "") }
+            else { gap = "+" + String(format: "%.3f", e.gap) }
+            let total = e.finished ? clock(e.totalTime) : "\(e.laps) laps"
+            lines.append(String(format: "%3d  ", e.position)
+                + e.name.padding(toLength: 16, withPad: " ", startingAt: 0)
+                + "  " + total.leftPad(10) + "  " + gap.leftPad(9) + "  " + clock(e.bestLap).leftPad(9)
+                + "  " + String(e.incidents).leftPad(9))
+        }
+        let contacts = r.incidents.filter { $0.kind == .contact }.count
+        let offs = r.incidents.filter { $0.kind == .offTrack }.count
+        let walls = r.incidents.filter { $0.kind == .barrier }.count
+        lines.append("")
+        lines.append("incidents: \(contacts) contacts, \(offs) off-tracks, \(walls) barrier hits")
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    func leftPad(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

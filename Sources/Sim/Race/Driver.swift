@@ -1,0 +1,124 @@
+/// Something that drives one car: a human-like persona, the expert, a learned policy, or a game's own AI.
+///
+/// The race engine calls `decide` once every `decisionInterval` seconds of race time and holds the returned
+/// controls between decisions. A driver sees only what a driver can see: its own car's motion and pose on the
+/// track (``DriverView``), the circuit ahead (the ``Track`` it was given), and the cars near it. A game with
+/// its own physics fills the same ``DriverView`` from its own state.
+///
+/// `decide` is on the per-step hot path: it must not allocate, lock or throw. Drivers are not shared between
+/// cars and are called from one thread at a time.
+public protocol Driver: AnyObject {
+    /// Seconds between two decisions (for example 1/30 s); at least the physics step. Read once at race start.
+    var decisionInterval: Double { get }
+    /// The controls to hold until the next decision, given what the driver perceives now.
+    func decide(_ view: DriverView) -> CarControls
+}
+
+/// One nearby car as a driver perceives it, relative to its own car.
+public struct NearbyCar: Sendable, Equatable {
+    /// Index of the other car in the race (its grid slot), 0-based.
+    public var index: Int
+    /// Signed arc-length gap along the track from this car to the other (m); positive = the other is ahead.
+    public var gap: Double
+    /// The other car's lateral offset from the centreline (m, positive = left).
+    public var lateral: Double
+    /// The other car's speed minus this car's speed (m/s); negative = this car is closing in.
+    public var speedDifference: Double
+
+    public init(index: Int, gap: Double, lateral: Double, speedDifference: Double) {
+        self.index = index
+        self.gap = gap
+        self.lateral = lateral
+        self.speedDifference = speedDifference
+    }
+}
+
+/// The cars near a driver, nearest first by absolute gap; at most ``NearbyCars/capacity``, stored inline so
+/// filling it never allocates.
+public struct NearbyCars: Sendable {
+    /// How many cars a view holds at most.
+    public static let capacity = 8
+    private var storage: InlineArray<8, NearbyCar>
+    /// How many cars are present (0...capacity).
+    public private(set) var count: Int
+
+    /// An empty set.
+    public init() {
+        storage = InlineArray(repeating: NearbyCar(index: -1, gap: 0, lateral: 0, speedDifference: 0))
+        count = 0
+    }
+
+    /// The `i`th nearest car, `0 <= i < count`.
+    public subscript(i: Int) -> NearbyCar {
+        precondition(i >= 0 && i < count, "NearbyCars index \(i) out of range 0..<\(count)")
+        return storage[i]
+    }
+
+    /// Removes every car.
+    public mutating func removeAll() { count = 0 }
+
+    /// Inserts `car` keeping the set sorted by absolute gap; when full, the farthest car is dropped (and
+    /// `car` is ignored if it is the farthest).
+    public mutating func insert(_ car: NearbyCar) {
+        var i = count
+        if count == Self.capacity {
+            guard abs(car.gap) < abs(storage[count - 1].gap) else { return }
+            i = count - 1
+        } else {
+            count += 1
+        }
+        while i > 0, abs(storage[i - 1].gap) > abs(car.gap) {
+            storage[i] = storage[i - 1]
+            i -= 1
+        }
+        storage[i] = car
+    }
+
+    /// The nearest car ahead within `maxGap` metres, if any.
+    public func nearestAhead(within maxGap: Double = .infinity) -> NearbyCar? {
+        for i in 0..<count where storage[i].gap > 0 && storage[i].gap <= maxGap { return storage[i] }
+        return nil
+    }
+}
+
+/// What a driver perceives of its own car and the race at one decision. SI units.
+public struct DriverView: Sendable {
+    /// Race time (s since the start signal).
+    public var time: Double
+    /// This car's index in the race (its grid slot), 0-based.
+    public var carIndex: Int
+    /// Forward speed in the car's frame (m/s).
+    public var speed: Double
+    /// Sideways speed in the car's frame (m/s, positive = sliding left).
+    public var lateralSpeed: Double
+    /// Yaw rate (rad/s, positive = turning left).
+    public var yawRate: Double
+    /// Current road-wheel steering angle (rad, positive = left).
+    public var steeringAngle: Double
+    /// Arc length along the track's centreline (m, in [0, track length)).
+    public var s: Double
+    /// Offset from the centreline (m, positive = left).
+    public var lateral: Double
+    /// Car heading minus track heading (rad, in (-pi, pi], positive = pointing left of the track direction).
+    public var headingError: Double
+    /// Laps completed so far.
+    public var lapsCompleted: Int
+    /// The nearest other cars.
+    public var nearby: NearbyCars
+
+    public init(time: Double = 0, carIndex: Int = 0, speed: Double = 0, lateralSpeed: Double = 0,
+                yawRate: Double = 0, steeringAngle: Double = 0, s: Double = 0, lateral: Double = 0,
+                headingError: Double = 0, lapsCompleted: Int = 0, nearby: NearbyCars = NearbyCars()) {
+        self.time = time
+        self.carIndex = carIndex
+        self.speed = speed
+        self.lateralSpeed = lateralSpeed
+        self.yawRate = yawRate
+        self.steeringAngle = steeringAngle
+        self.s = s
+        self.lateral = lateral
+        self.headingError = headingError
+        self.lapsCompleted = lapsCompleted
+        self.nearby = nearby
+    }
+}

@@ -1,0 +1,441 @@
+import Foundation
+
+/// A race on one circuit: 1 to 40 cars on a staggered grid, a fixed physics step, drivers deciding at their own
+/// rates, timing, car-to-car contact, barriers and off-track incidents, and the finish.
+///
+/// The same entries, track and config give the same race bit for bit: the engine itself draws no random
+/// numbers and updates cars in a fixed order. ``step()`` does not allocate in steady state (incident and
+/// telemetry logs are reserved up front).
+public final class Race {
+    /// The circuit.
+    public let track: Track
+    /// The settings.
+    public let config: RaceConfig
+    /// Display names, by car index.
+    public let names: [String]
+    /// Car specifications, by car index.
+    public let cars: [CarSpec]
+    /// Race time (s since the start signal).
+    public private(set) var time = 0.0
+    /// Physics steps taken.
+    public private(set) var stepCount = 0
+    /// Each car's physical state, by car index.
+    public private(set) var states: [CarState]
+    /// Each car's held controls, by car index.
+    public private(set) var controls: [CarControls]
+    /// Each car's position along the track (arc length and lateral offset), by car index.
+    public private(set) var frenet: [FrenetPoint]
+    /// Each car's progress from the start line (m, unwrapped; negative on the grid), by car index.
+    public private(set) var progress: [Double]
+    /// Each car's timing, by car index.
+    public private(set) var timing: [CarTiming]
+    /// Everything logged so far, in time order.
+    public private(set) var incidents: [Incident] = []
+    /// Telemetry samples recorded so far (empty unless `config.telemetryRate > 0`).
+    public private(set) var telemetry: [TelemetrySample] = []
+    /// Race time at which the leader took the chequered flag; NaN until then.
+    public private(set) var chequeredAt = Double.nan
+
+    private let drivers: [any Driver]
+    private let models: [VehicleModel]
+    private let decisionIntervals: [Double]
+    private var nextDecision: [Double]
+    private var previousProgress: [Double]
+    private var retired: [Bool]
+    private var offTrack: [Bool]
+    private var onBarrier: [Bool]
+    /// Last race time each ordered pair was in contact, n x n, to log one incident per contact episode.
+    private var lastContact: [Double]
+    /// Car indices sorted by arc length (ascending), kept sorted incrementally.
+    private var sOrder: [Int]
+    private var nextTelemetry = 0.0
+    private let halfWidths: [Double]
+    private let circleOffsets: [Double]
+    private let masses: [Double]
+
+    /// Seconds of contact-free running after which touching again counts as a new contact.
+    static let contactEpisodeGap = 1.0
+    /// Restitution of car-to-car and car-to-barrier impacts (0 = plastic, 1 = elastic).
+    static let restitution = 0.2
+    /// Fraction of speed along the wall kept per second while scraping the barrier.
+    static let barrierScrubPerSecond = 0.5
+    /// Range (m) within which cars appear in a driver's view.
+    public static let viewRange = 150.0
+
+    /// Sets up the grid. Throws when there are no cars, more than 40, or a setting is out of range.
+    public init(track: Track, entries: [RaceEntry], config: RaceConfig) throws(RaceSetupError) {
+        guard (1...40).contains(entries.count) else {
+            throw RaceSetupError("cars: \(entries.count): expected 1...40 cars")
+        }
+        if let problem = config.validate() { throw RaceSetupError(problem) }
+        for (i, e) in entries.enumerated() {
+            let interval = e.driver.decisionInterval
+            guard interval.isFinite, interval > 0, interval <= 1 else {
+                throw RaceSetupError("driver \(i) (\(e.name)): decisionInterval: \(interval): expected 0...1 s")
+            }
+        }
+        self.track = track
+        self.config = config
+        names = entries.map(\.name)
+        cars = entries.map(\.car)
+        drivers = entries.map(\.driver)
+        models = entries.map {
+            VehicleModel(spec: $0.car, tyreWearMultiplier: config.tyreWearMultiplier,
+                         fuelRateMultiplier: config.fuelRateMultiplier)
+        }
+        let dt = config.timeStep
+        decisionIntervals = entries.map { max($0.driver.decisionInterval, dt) }
+        let n = entries.count
+        nextDecision = Array(repeating: 0, count: n)
+        retired = Array(repeating: false, count: n)
+        offTrack = Array(repeating: false, count: n)
+        onBarrier = Array(repeating: false, count: n)
+        lastContact = Array(repeating: -.infinity, count: n * n)
+        halfWidths = entries.map { $0.car.chassis.overallWidthM / 2 }
+        circleOffsets = entries.map { max(0, ($0.car.chassis.overallLengthM - $0.car.chassis.overallWidthM) / 2) }
+        masses = entries.map { $0.car.chassis.massKg }
+        controls = Array(repeating: CarControls(), count: n)
+        timing = Array(repeating: CarTiming(expectedLaps: config.laps), count: n)
+
+        // Staggered two-column grid behind the line: pole on the left, half a slot ahead of P2.
+        var states: [CarState] = []
+        var frenet: [FrenetPoint] = []
+        var progress: [Double] = []
+        for i in 0..<n {
+            let back = config.gridSpacing * (0.5 + Double(i))
+            let s = track.wrap(-back)
+            let sample = track.sample(at: s)
+            let column = i % 2 == 0 ? 1.0 : -1.0
+            let usable = min(sample.widthLeft, sample.widthRight) - halfWidths[i] - 0.5
+            let lateral = column * max(0, min(usable, 2.5))
+            let p = track.point(s: s, lateral: lateral)
+            states.append(CarState(x: p.x, y: p.y, yaw: sample.heading, fuelMass: entries[i].car.powertrain.fuelCapacityKg))
+            frenet.append(FrenetPoint(s: s, lateral: lateral))
+            progress.append(-back)
+        }
+        self.states = states
+        self.frenet = frenet
+        self.progress = progress
+        previousProgress = progress
+        sOrder = Array(0..<n).sorted { frenet[$0].s < frenet[$1].s }
+        incidents.reserveCapacity(4096)
+        if config.telemetryRate > 0 {
+            let expected = Int(config.telemetryRate * Double(config.laps) * 150 * Double(n))
+            telemetry.reserveCapacity(min(expected, 10_000_000))
+        }
+    }
+
+    /// The number of cars.
+    public var carCount: Int { states.count }
+
+    /// Whether every car has finished or retired, or the race ran out of time.
+    public var isFinished: Bool {
+        if time >= config.maxDuration { return true }
+        for i in 0..<carCount where !timing[i].finished && !retired[i] { return false }
+        return true
+    }
+
+    /// Whether car `i` is still running (not finished, not retired).
+    public func isRunning(_ i: Int) -> Bool { !timing[i].finished && !retired[i] }
+
+    /// Advances the race by one physics step.
+    public func step() {
+        let dt = config.timeStep
+        let n = carCount
+        for i in 0..<n where isRunning(i) && time >= nextDecision[i] - 1e-9 {
+            controls[i] = drivers[i].decide(view(for: i))
+            nextDecision[i] += decisionIntervals[i]
+        }
+        for i in 0..<n where isRunning(i) {
+            let surface = track.surface(s: frenet[i].s, lateral: frenet[i].lateral)
+            models[i].step(&states[i], controls: controls[i], surface: surface, dt: dt)
+            let previousS = frenet[i].s
+            previousProgress[i] = progress[i]
+            frenet[i] = track.project(x: states[i].x, y: states[i].y, near: previousS)
+            progress[i] += track.signedDistance(from: previousS, to: frenet[i].s)
+            resolveBarrier(i)
+            detectOffTrack(i)
+        }
+        sortByArcLength()
+        resolveContacts()
+        let t0 = time
+        time += dt
+        stepCount += 1
+        for i in 0..<n where isRunning(i) { updateTiming(i, from: t0, dt: dt) }
+        retireStragglers()
+        if config.telemetryRate > 0, time >= nextTelemetry - 1e-9 {
+            recordTelemetry()
+            nextTelemetry += 1 / config.telemetryRate
+        }
+    }
+
+    /// Steps until every car has finished or retired, or `config.maxDuration` has passed; returns the result.
+    @discardableResult
+    public func run() -> RaceResult {
+        while !isFinished { step() }
+        return result()
+    }
+
+    // MARK: - Perception
+
+    /// What car `i`'s driver perceives now (exact: a persona layer adds human errors on top).
+    public func view(for i: Int) -> DriverView {
+        let st = states[i]
+        let f = frenet[i]
+        let heading = track.sample(at: f.s).heading
+        var v = DriverView(time: time, carIndex: i, speed: st.vx, lateralSpeed: st.vy, yawRate: st.yawRate,
+                           steeringAngle: st.steeringAngle, s: f.s, lateral: f.lateral,
+                           headingError: Self.wrapAngle(st.yaw - heading), lapsCompleted: timing[i].lapsCompleted)
+        let n = carCount
+        guard n > 1, let p = sOrder.firstIndex(of: i) else { return v }
+        // Forward along the loop.
+        var k = 1
+        while k < n {
+            let j = sOrder[(p + k) % n]
+            let gap = track.wrap(frenet[j].s - f.s)
+            if gap > Self.viewRange { break }
+            if isRunning(j) {
+                v.nearby.insert(NearbyCar(index: j, gap: gap, lateral: frenet[j].lateral,
+                                          speedDifference: states[j].vx - st.vx))
+            }
+            k += 1
+        }
+        let forwardSeen = k
+        k = 1
+        while k < n - forwardSeen + 1 {
+            let j = sOrder[(p - k + n) % n]
+            let gap = -track.wrap(f.s - frenet[j].s)
+            if -gap > Self.viewRange { break }
+            if isRunning(j) {
+                v.nearby.insert(NearbyCar(index: j, gap: gap, lateral: frenet[j].lateral,
+                                          speedDifference: states[j].vx - st.vx))
+            }
+            k += 1
+        }
+        return v
+    }
+
+    // MARK: - Track limits
+
+    private func resolveBarrier(_ i: Int) {
+        let f = frenet[i]
+        let sample = track.sample(at: f.s)
+        let hw = halfWidths[i]
+        let leftWall = sample.widthLeft + track.runoffWidth
+        let rightWall = -(sample.widthRight + track.runoffWidth)
+        var side = 0.0
+        if f.lateral + hw > leftWall { side = 1 } else if f.lateral - hw < rightWall { side = -1 }
+        guard side != 0 else {
+            onBarrier[i] = false
+            return
+        }
+        let lateral = side > 0 ? leftWall - hw : rightWall + hw
+        let p = track.point(s: f.s, lateral: lateral)
+        var st = states[i]
+        st.x = p.x
+        st.y = p.y
+        // World velocity split into along-track (t) and towards-the-wall (n) parts.
+        let (c, s) = (cos(st.yaw), sin(st.yaw))
+        let vwx = st.vx * c - st.vy * s
+        let vwy = st.vx * s + st.vy * c
+        let th = sample.heading
+        let tx = cos(th), ty = sin(th)
+        let nx = -ty * side, ny = tx * side // unit normal pointing into the wall
+        var vt = vwx * tx + vwy * ty
+        var vn = vwx * nx + vwy * ny
+        let impact = max(vn, 0)
+        if vn > 0 { vn = -Self.restitution * vn }
+        vt *= pow(Self.barrierScrubPerSecond, config.timeStep) * (1 - min(0.5, 0.02 * impact))
+        let nvx = vt * tx + vn * nx, nvy = vt * ty + vn * ny
+        st.vx = nvx * c + nvy * s
+        st.vy = -nvx * s + nvy * c
+        st.yawRate *= 0.9
+        states[i] = st
+        frenet[i] = FrenetPoint(s: f.s, lateral: lateral)
+        if !onBarrier[i] {
+            onBarrier[i] = true
+            log(Incident(kind: .barrier, time: time, car: i, otherCar: -1, s: f.s,
+                         lap: timing[i].lapsCompleted + 1, speed: impact))
+        }
+    }
+
+    private func detectOffTrack(_ i: Int) {
+        let f = frenet[i]
+        let sample = track.sample(at: f.s)
+        let hw = halfWidths[i]
+        let off = f.lateral - hw > sample.widthLeft || f.lateral + hw < -sample.widthRight
+        if off && !offTrack[i] {
+            log(Incident(kind: .offTrack, time: time, car: i, otherCar: -1, s: f.s,
+                         lap: timing[i].lapsCompleted + 1, speed: states[i].vx))
+        }
+        offTrack[i] = off
+    }
+
+    // MARK: - Contacts
+
+    /// Insertion sort of `sOrder` by arc length: nearly sorted from step to step, so O(n) in practice.
+    private func sortByArcLength() {
+        let n = sOrder.count
+        guard n > 1 else { return }
+        for a in 1..<n {
+            let idx = sOrder[a]
+            let key = frenet[idx].s
+            var b = a - 1
+            while b >= 0, frenet[sOrder[b]].s > key {
+                sOrder[b + 1] = sOrder[b]
+                b -= 1
+            }
+            sOrder[b + 1] = idx
+        }
+    }
+
+    private func resolveContacts() {
+        let n = carCount
+        guard n > 1 else { return }
+        for p in 0..<n {
+            let a = sOrder[p]
+            guard isRunning(a) else { continue }
+            var k = 1
+            while k < n {
+                let b = sOrder[(p + k) % n]
+                let ds = track.wrap(frenet[b].s - frenet[a].s)
+                if ds > 12 { break }
+                if isRunning(b) { collide(a, b) }
+                k += 1
+            }
+        }
+    }
+
+    /// Each car is two discs of its half-width on its centreline; overlapping discs are pushed apart and the
+    /// closing speed along the contact normal is reversed with restitution (momentum conserved).
+    private func collide(_ a: Int, _ b: Int) {
+        var sa = states[a], sb = states[b]
+        let ca = cos(sa.yaw), sna = sin(sa.yaw)
+        let cb = cos(sb.yaw), snb = sin(sb.yaw)
+        let ra = halfWidths[a], rb = halfWidths[b]
+        var best = 0.0, bnx = 0.0, bny = 0.0
+        for ia in 0..<2 {
+            let da = ia == 0 ? circleOffsets[a] : -circleOffsets[a]
+            for ib in 0..<2 {
+                let db = ib == 0 ? circleOffsets[b] : -circleOffsets[b]
+                let dx = (sa.x + da * ca) - (sb.x + db * cb)
+                let dy = (sa.y + da * sna) - (sb.y + db * snb)
+                let d2 = dx * dx + dy * dy
+                let reach = ra + rb
+                guard d2 < reach * reach else { continue }
+                let d = d2.squareRoot()
+                let depth = reach - d
+                if depth > best {
+                    best = depth
+                    if d > 1e-9 { bnx = dx / d; bny = dy / d } else { bnx = -ca; bny = -sna }
+                }
+            }
+        }
+        guard best > 0 else { return }
+        let ma = masses[a], mb = masses[b]
+        let wa = mb / (ma + mb), wb = ma / (ma + mb)
+        sa.x += bnx * best * wa; sa.y += bny * best * wa
+        sb.x -= bnx * best * wb; sb.y -= bny * best * wb
+        let vax = sa.vx * ca - sa.vy * sna, vay = sa.vx * sna + sa.vy * ca
+        let vbx = sb.vx * cb - sb.vy * snb, vby = sb.vx * snb + sb.vy * cb
+        let closing = (vbx - vax) * bnx + (vby - vay) * bny // > 0: b moves towards a along n
+        var nvax = vax, nvay = vay, nvbx = vbx, nvby = vby
+        if closing > 0 {
+            let j = (1 + Self.restitution) * closing / (1 / ma + 1 / mb)
+            nvax += j / ma * bnx; nvay += j / ma * bny
+            nvbx -= j / mb * bnx; nvby -= j / mb * bny
+        }
+        sa.vx = nvax * ca + nvay * sna; sa.vy = -nvax * sna + nvay * ca
+        sb.vx = nvbx * cb + nvby * snb; sb.vy = -nvbx * snb + nvby * cb
+        states[a] = sa
+        states[b] = sb
+        for k in 0..<2 {
+            let car = k == 0 ? a : b
+            let st = k == 0 ? sa : sb
+            let old = frenet[car].s
+            frenet[car] = track.project(x: st.x, y: st.y, near: old)
+            progress[car] += track.signedDistance(from: old, to: frenet[car].s)
+        }
+        let key = min(a, b) * carCount + max(a, b)
+        if time - lastContact[key] > Self.contactEpisodeGap {
+            let behind = track.signedDistance(from: frenet[a].s, to: frenet[b].s) >= 0 ? a : b
+            log(Incident(kind: .contact, time: time, car: behind, otherCar: behind == a ? b : a,
+                         s: frenet[behind].s, lap: timing[behind].lapsCompleted + 1, speed: max(closing, 0)))
+        }
+        lastContact[key] = time
+    }
+
+    // MARK: - Timing
+
+    private func updateTiming(_ i: Int, from t0: Double, dt: Double) {
+        let length = track.length
+        var t = timing[i]
+        let p0 = previousProgress[i], p1 = progress[i]
+        while p1 >= t.nextMark(trackLength: length) {
+            let mark = t.nextMark(trackLength: length)
+            let fraction = p1 > p0 ? min(max((mark - p0) / (p1 - p0), 0), 1) : 1
+            let crossing = t0 + dt * fraction
+            t.sectorTimes.append(crossing - t.sectorStart)
+            t.sectorStart = crossing
+            if t.nextSector == 2 {
+                let lap = crossing - t.lapStart
+                t.lapTimes.append(lap)
+                t.bestLap = min(t.bestLap, lap)
+                t.lapsCompleted += 1
+                t.lapStart = crossing
+                t.nextSector = 0
+                if t.lapsCompleted >= config.laps || !chequeredAt.isNaN {
+                    t.finished = true
+                    t.finishTime = crossing
+                    if chequeredAt.isNaN { chequeredAt = crossing }
+                    break
+                }
+            } else {
+                t.nextSector += 1
+            }
+        }
+        timing[i] = t
+    }
+
+    /// After the chequered flag, a car that has not crossed the line within two of the winner's average laps
+    /// (at least 60 s) is stopped and classified by distance.
+    private func retireStragglers() {
+        guard !chequeredAt.isNaN else { return }
+        let winnerAverage = chequeredAt / Double(max(config.laps, 1))
+        let window = max(60, 2 * winnerAverage)
+        guard time > chequeredAt + window else { return }
+        for i in 0..<carCount where isRunning(i) { retired[i] = true }
+    }
+
+    // MARK: - Logs
+
+    private func log(_ incident: Incident) {
+        incidents.append(incident)
+    }
+
+    private func recordTelemetry() {
+        for i in 0..<carCount where isRunning(i) {
+            let st = states[i]
+            telemetry.append(TelemetrySample(
+                time: time, car: i, lap: timing[i].lapsCompleted + 1, s: frenet[i].s, x: st.x, y: st.y,
+                speed: (st.vx * st.vx + st.vy * st.vy).squareRoot(), steering: controls[i].steering,
+                throttle: controls[i].throttle, brake: controls[i].brake, lateral: frenet[i].lateral,
+                surface: track.surface(s: frenet[i].s, lateral: frenet[i].lateral)))
+        }
+    }
+
+    // MARK: - Results
+
+    /// The classification so far (final once ``isFinished``).
+    public func result() -> RaceResult {
+        RaceResult(race: self)
+    }
+
+    // MARK: - Maths
+
+    @inline(__always) static func wrapAngle(_ a: Double) -> Double {
+        var x = a.truncatingRemainder(dividingBy: 2 * .pi)
+        if x > .pi { x -= 2 * .pi } else if x <= -.pi { x += 2 * .pi }
+        return x
+    }
+}
