@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Sim", targets: ["Sim"]),
         .library(name: "GSL", targets: ["GSL"]),
+        .library(name: "PolicyCore", targets: ["PolicyCore"]),
         .executable(name: "rival", targets: ["RivalCLI"]),
     ],
     dependencies: [
@@ -20,15 +21,19 @@ let package = Package(
         ),
         .target(name: "GSL", dependencies: ["CGSL"]),
         .target(name: "Sim", dependencies: ["GSL"]),
+        .target(name: "PolicyCore", dependencies: ["Sim", "GSL"]),
         .executableTarget(
             name: "RivalCLI",
             dependencies: [
                 "Sim",
+                "PolicyCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "GSLTests", dependencies: ["GSL"]),
         .testTarget(name: "SimTests", dependencies: ["Sim"]),
+        .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore", "Sim"]),
+        .testTarget(name: "RivalCLITests", dependencies: ["RivalCLI"]),
     ],
     swiftLanguageModes: [.v6]
 )

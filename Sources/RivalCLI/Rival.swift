@@ -9,8 +9,8 @@ struct Rival: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rival",
         abstract: "Human-like AI rival drivers: races, circuits, cars.",
-        subcommands: [TracksCommand.self, CarsCommand.self],
-        defaultSubcommand: TracksCommand.self
+        subcommands: [RaceCommand.self, ExpertCommand.self, TracksCommand.self, CarsCommand.self],
+        defaultSubcommand: RaceCommand.self
     )
 
     /// Parses and runs a command; any error other than a help or version request exits with status 2.

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import PolicyCore
+import Sim
+
+/// `rival race`: a race of expert drivers; with no flags, 10 cars for 3 laps of Monza in GT3 cars.
+struct RaceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "race", abstract: "Run a race and print the classification.")
+
+    @OptionGroup var trackOption: TrackOption
+    @OptionGroup var carOption: CarOption
+    @Option(help: "Laps to race (1...1000).") var laps = 3
+    @Option(help: "Cars on the grid (1...40).") var cars = 10
+    @Option(help: "Race seed (a non-negative integer): the same seed gives the same race.") var seed: UInt64 = 1
+    @Option(name: .customLong("tyre-wear"), help: "Tyre-wear multiplier of the car's rate (0...100).")
+    var tyreWear = 1.0
+    @Option(name: .customLong("fuel-rate"), help: "Fuel-burn multiplier of the car's rate (0...100).")
+    var fuelRate = 1.0
+    @Option(help: "Write per-car telemetry (10 Hz) to this CSV file.") var telemetry: String?
+    @Flag(help: "Print the result as JSON instead of a table.") var json = false
+
+    func validate() throws {
+        guard (1...1000).contains(laps) else { throw ValidationError("--laps: \(laps): expected an integer in 1...1000") }
+        guard (1...40).contains(cars) else { throw ValidationError("--cars: \(cars): expected an integer in 1...40") }
+        guard tyreWear.isFinite, (0...100).contains(tyreWear) else {
+            throw ValidationError("--tyre-wear: \(tyreWear): expected a multiplier in 0...100")
+        }
+        guard fuelRate.isFinite, (0...100).contains(fuelRate) else {
+            throw ValidationError("--fuel-rate: \(fuelRate): expected a multiplier in 0...100")
+        }
+        if let path = telemetry { try OutputPath.check(path, flag: "--telemetry") }
+    }
+
+    func run() throws {
+        let track = try trackOption.load()
+        let car = try carOption.load()
+        let config = RaceConfig(laps: laps, seed: seed, tyreWearMultiplier: tyreWear, fuelRateMultiplier: fuelRate,
+                                telemetryRate: telemetry == nil ? 0 : 10)
+        let entries = ExpertGrid.entries(track: track, car: car, count: cars)
+        let race: Race
+        do {
+            race = try Race(track: track, entries: entries, config: config)
+        } catch {
+            throw UserError(error.description)
+        }
+        let result = race.run()
+        if let path = telemetry {
+            do {
+                try TelemetryCSV.write(race.telemetry, names: race.names, to: path)
+            } catch {
+                throw UserError("--telemetry: \(error)")
+            }
+        }
+        if json {
+            print(try RaceReport(result: result, car: car.name).jsonString())
+        } else {
+            print(RaceReport.table(result, car: car.name))
+        }
+    }
+}
+
+/// Checks that an output file can be created: its folder exists and it is not a folder itself.
+enum OutputPath {
+    static func check(_ path: String, flag: String) throws {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            throw ValidationError("\(flag): \(path): is a directory, expected a file path")
+        }
+        let dir = (path as NSString).deletingLastPathComponent
+        let folder = dir.isEmpty ? "." : dir
+        if !FileManager.default.fileExists(atPath: folder, isDirectory: &isDir) || !isDir.boolValue {
+            throw ValidationError("\(flag): \(path): folder \(folder) does not exist")
+        }
+    }
+}
