@@ -21,6 +21,7 @@ import Testing
         let radius = line.length / (2 * Double.pi)
         let v = profile.speed[0]
         let steady = (vehicle.maxLateralAcceleration(speed: v) * radius).squareRoot()
+        print(name, "circle of radius", radius, "m:", v, "m/s, steady", steady, "m/s")
         #expect(abs(v / steady - 1) < 0.005, "\(name): \(v) m/s vs \(steady) m/s")
         #expect(profile.maxSpeedSpread < 1e-3 * v)
         #expect(abs(profile.lapTime / (line.length / v) - 1) < 1e-4)
@@ -43,6 +44,7 @@ import Testing
         let line = RacingLine(track: track, parameters: .init(vehicleWidth: spec.chassis.overallWidthM, nodeSpacing: 5))
         let profile = SpeedProfile(line: line, vehicle: vehicle)
         let top = vehicle.topSpeed()
+        print(name, "straight: profile top speed", profile.topSpeed, "m/s, vehicle top speed", top, "m/s")
         #expect(profile.topSpeed > 0.99 * top && profile.topSpeed <= top * (1 + 1e-9), "\(name): \(profile.topSpeed) vs \(top)")
     }
 
