@@ -134,6 +134,29 @@ struct ExpertCarModel: Sendable {
                      frontLongitudinal: longitudinal * frontGrip, rearLongitudinal: longitudinal * rearGrip)
     }
 
+    /// The largest longitudinal acceleration (m/s^2; negative when even steady speed is too much) at which the
+    /// front axle still has a lateral peak of `lateralForce` (N), at `speedSquared` on a surface of `gripFactor`:
+    /// accelerating moves load off the front axle. Closed form (the load sensitivity is a rational function).
+    @inline(__always)
+    func frontAccelerationLimit(lateralForce: Double, speedSquared: Double, gripFactor: Double) -> Double {
+        let mu = lateralFront * gripFactor
+        let k = loadSensitivity
+        let denominator = mu - lateralForce * k / referenceFront
+        guard denominator > 0 else { return -.infinity }
+        let load = lateralForce * (1 - k) / denominator
+        let available = mass * VehicleModel.gravity * cogToRear / wheelbase + halfRhoClA * speedSquared * aeroFront
+        return (available - load) * wheelbase / (mass * cogHeight)
+    }
+
+    /// The fraction of an axle's longitudinal peak left when it carries `lateral` of its lateral peak `peak` and
+    /// is used up to `share` of its friction ellipse: `share * sqrt(1 - (lateral / (share * peak))^2)`, 0 when the
+    /// lateral force alone takes the share.
+    @inline(__always)
+    static func longitudinalShare(lateral: Double, peak: Double, share: Double) -> Double {
+        let u = lateral / (share * peak)
+        return u < 1 ? share * (1 - u * u).squareRoot() : 0
+    }
+
     /// The normalised lateral force at slip `x` (tan alpha): odd, 1 at ±`peakSlip`.
     @inline(__always)
     func lateralShape(_ x: Double) -> Double {

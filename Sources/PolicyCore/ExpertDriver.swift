@@ -7,6 +7,11 @@ public struct ExpertSettings: Sendable, Equatable {
     public var decisionInterval: Double = 1.0 / 60
     /// Fraction of the car's grip the speed plan uses (default 0.97).
     public var gripScale: Double = 0.97
+    /// Fraction of the rear axle's grip the speed plan uses while the rear also brakes or drives in a corner.
+    public var rearGripScale: Double = 0.95
+    /// Share of the rear axle's lateral peak kept free of braking and drive even in a straight line (0...0.9): the
+    /// rear tyres' cornering stiffness is what keeps the car straight.
+    public var rearReserve: Double = 0
     /// Path-tracking preview time (s): the lateral error is predicted this far ahead.
     public var previewTime: Double = 0.5
     /// Minimum preview distance (m).
@@ -20,13 +25,20 @@ public struct ExpertSettings: Sendable, Equatable {
     /// Yaw-rate gain (1/s): yaw acceleration asked per rad/s of yaw-rate error.
     public var yawGain: Double = 8
     /// Share of the rear axle's longitudinal grip, left over by its cornering load, that the throttle uses (0...1).
-    public var tractionShare: Double = 0.95
+    public var tractionShare: Double = 0.99
     /// Body-slip gain (1/s): extra yaw rate per radian of body slip short of what the rear axle needs.
     public var slipGain: Double = 5
+    /// Largest share of the rear axle's lateral capacity the body-slip target asks for (0...1): the rear tyre's
+    /// curve is flat near its peak, so the last few percent cost a lot of slip and stability.
+    public var rearSlipFraction: Double = 1
     /// Share of the axles' balanced cornering limit the path tracking may ask for (0...1).
     public var lateralReserve: Double = 1
     /// Share of each axle's longitudinal grip, left over by its cornering load, that the brakes use (0...1).
-    public var brakeShare: Double = 0.97
+    public var brakeShare: Double = 0.99
+    /// Share of the rear axle's longitudinal grip, left over by its cornering load, that the brakes use (0...1).
+    public var rearBrakeShare: Double = 0.97
+    /// Fastest rise of the brake input (1/s; 0 = instant).
+    public var brakeRate: Double = 0
     /// Share of the asked-for braking applied even when cornering leaves no grip for it (0...1): a car too fast
     /// for the corner ahead still slows down.
     public var minimumBrakeShare: Double = 0.3
@@ -72,8 +84,14 @@ public final class ExpertDriver: Driver {
     /// Longitudinal force asked of each axle at the last decision (N, positive = driving).
     private var frontLongitudinal = 0.0
     private var rearLongitudinal = 0.0
+    /// Brake input of the last decision.
+    private var lastBrake = 0.0
 
     public var decisionInterval: Double { settings.decisionInterval }
+    let debugWindow: (Double, Double)? = {
+        guard let t = ProcessInfo.processInfo.environment["DBGT"].flatMap(Double.init) else { return nil }
+        return (t, t + (ProcessInfo.processInfo.environment["DBGL"].flatMap(Double.init) ?? 0.5))
+    }()
 
     /// A driver following `plan`.
     public init(plan: ExpertPlan, settings: ExpertSettings = ExpertSettings()) {
@@ -151,7 +169,8 @@ public final class ExpertDriver: Driver {
         // Yaw rate: the path's, plus the rotation that sets up the body slip the rear axle needs for its share
         // of the cornering force (beta = b kappa - rear slip); a sliding rear (beta beyond it) lowers it.
         let rearShare = m.mass * v * v * kappa * m.cogToFront / m.wheelbase
-        let rearSlipTarget = rearCapacity > 0 ? m.slip(atFraction: rearShare / rearCapacity) : 0
+        let rearFraction = rearCapacity > 0 ? rearShare / rearCapacity : 0
+        let rearSlipTarget = m.slip(atFraction: min(max(rearFraction, -settings.rearSlipFraction), settings.rearSlipFraction))
         let betaTarget = m.cogToRear * kappa - rearSlipTarget
         let yawRateTarget = v * kappa - settings.slipGain * (betaTarget - beta)
         let rearSlip = -(vy - m.cogToRear * r) / vx
@@ -167,6 +186,9 @@ public final class ExpertDriver: Driver {
             delta = w * delta + (1 - w) * atan(m.wheelbase * kappa)
         }
         let steering = min(max(delta / m.maxSteer, -1), 1)
+        if let w = debugWindow, view.time >= w.0, view.time <= w.1 {
+            print(String(format: "DBG t %.3f v %.2f r %.3f rT %.3f kap %.5f kL %.5f kLim %.5f beta %.4f betaT %.4f aRT %.4f aR %.4f Fr %.0f rCap %.0f fCap %.0f Ff %.0f aF %.4f fC %.4f d %.4f ax %.2f", view.time, v, r, yawRateTarget, kappa, kappaLine, kappaLimit, beta, betaTarget, rearSlipTarget, rearSlip, rearForce, rearCapacity, frontCapacity, frontForce, frontSlip, frontCourse, delta, acceleration))
+        }
 
         // Speed: the profile read ahead, its acceleration as feed-forward, capped behind traffic.
         let lead = s + v * settings.speedLead
@@ -176,34 +198,43 @@ public final class ExpertDriver: Driver {
         let aCmd = aFF + settings.speedGain * (vTarget - v)
         let frontLateralNow = frontCapacity * m.lateralShape(frontSlip)
         let resist = m.halfRhoCdA * v * v + m.rollingCoefficient * (axles.frontLoad + axles.rearLoad)
-            + abs(frontLateralNow * sin(delta))
+            + (ProcessInfo.processInfo.environment["OLDRESIST"] != nil ? abs(frontLateralNow * sin(delta)) : abs(frontLateralNow * frontSlip) + abs(rearForce * rearSlip))
         let force = m.mass * aCmd + resist
-        // Cornering load of each axle: what the plan asks at this speed; a sliding rear axle has none to spare.
-        let lateralPlanned = max(v * v * abs(kappaLine), v * v * abs(kappa))
-        let frontNeed = m.mass * lateralPlanned * m.cogToRear / m.wheelbase
+        // Cornering load: what the plan or the path asks at this speed, whichever is more. The tabulated limits
+        // hold for steady loads; the loads of the next step (the last acceleration's transfer) bound them too,
+        // since the load moves only as the car's acceleration does.
+        let lateralNeed = max(v * v * abs(kappaLine), v * v * abs(kappa))
+        let frontNeed = m.mass * lateralNeed * m.cogToRear / m.wheelbase
+        let rearNeed = m.mass * lateralNeed * m.cogToFront / m.wheelbase
         let rearSliding = abs(rearSlip) > m.peakSlip
-        let rearNeed = rearSliding ? axles.rearLateral : max(abs(rearForce), m.mass * lateralPlanned * m.cogToFront / m.wheelbase)
+        let share = ExpertCarModel.longitudinalShare
         var throttle = 0.0, brake = 0.0
         if force >= 0 {
-            let u = min(rearNeed / axles.rearLateral, 1)
-            let available = settings.tractionShare * axles.rearLongitudinal * (1 - u * u).squareRoot()
-            let drive = min(force, available)
+            let steady = p.limits.value(p.limits.driveForce, speed: v, lateral: lateralNeed / grip) * grip
+            let rearNow = axles.rearLongitudinal
+                * share(max(rearNeed, settings.rearReserve * axles.rearLateral), axles.rearLateral, settings.rearBrakeShare)
+            let drive = rearSliding ? 0 : min(force, steady, rearNow)
             throttle = min(drive / m.engineForce(v), 1)
             frontLongitudinal = 0
             rearLongitudinal = throttle * m.engineForce(v)
         } else {
-            let uf = min(frontNeed / axles.frontLateral, 1)
-            let ur = min(rearNeed / axles.rearLateral, 1)
-            let frontLimit = settings.brakeShare * axles.frontLongitudinal * (1 - uf * uf).squareRoot()
-                / (m.maxBrakeForce * m.brakeFront)
-            let rearLimit = settings.brakeShare * axles.rearLongitudinal * (1 - ur * ur).squareRoot()
-                / (m.maxBrakeForce * (1 - m.brakeFront))
             let needed = -force / m.maxBrakeForce
-            brake = min(needed, max(min(frontLimit, rearLimit), settings.minimumBrakeShare * needed), 1)
+            let steady = p.limits.value(p.limits.brakeInput, speed: v, lateral: lateralNeed / grip) * grip
+            let frontNow = axles.frontLongitudinal * share(frontNeed, axles.frontLateral, settings.brakeShare)
+                / (m.maxBrakeForce * m.brakeFront)
+            let rearNow = rearSliding ? 0 : axles.rearLongitudinal
+                * share(max(rearNeed, settings.rearReserve * axles.rearLateral), axles.rearLateral, settings.rearBrakeShare)
+                / (m.maxBrakeForce * (1 - m.brakeFront))
+            let limit = min(steady, frontNow, rearNow)
+            brake = min(needed, max(limit, settings.minimumBrakeShare * needed), 1)
+            if let w = debugWindow, view.time >= w.0, view.time <= w.1 {
+                print(String(format: "BRK t %.3f needed %.3f steady %.3f frontNow %.3f rearNow %.3f brake %.3f planA %.2f vT %.2f v %.2f latN %.2f ax %.2f", view.time, needed, steady, frontNow, rearNow, brake, p.at(p.acceleration, s), vTarget, v, lateralNeed, acceleration))
+            }
             frontLongitudinal = -brake * m.maxBrakeForce * m.brakeFront
             rearLongitudinal = -brake * m.maxBrakeForce * (1 - m.brakeFront)
         }
         if vTarget < 0.5 && v < 0.5 { throttle = 0; brake = max(brake, 0.3) }
+        lastBrake = brake
         return CarControls(steering: steering, throttle: throttle, brake: brake)
     }
 }

@@ -20,12 +20,17 @@ public final class ExpertPlan: Sendable {
     public let plannedLapTime: Double
     /// Fraction of the car's grip the plan uses (0.5...1).
     public let gripScale: Double
+    /// Fraction of the rear axle's grip the plan uses while the rear also brakes or drives in a corner (0.5...1):
+    /// a saturated rear axle spins the car, a saturated front one only runs wide, so the rear keeps more margin.
+    public let rearGripScale: Double
     /// Fuel the plan assumes on board (kg): a full tank unless told otherwise, so the car is never heavier than planned.
     public let fuelMass: Double
     /// Angle of the line to the centreline at each sample (rad, positive = heading left of the track).
     let lineAngle: [Double]
     /// The car as the controller models it.
     let car: ExpertCarModel
+    /// The combined limits the controller drives to (its own shares of each axle, a little above the plan's).
+    let limits: ExpertLimits
     /// The steady straight-line braking limit at 1 m/s steps (m/s^2, drag included).
     let brakingTable: [Double]
     let halfWidth: Double
@@ -33,14 +38,17 @@ public final class ExpertPlan: Sendable {
 
     /// Builds (or takes from `cache`) the line and builds the profile for `car` on `track`.
     /// - Parameters:
-    ///   - gripScale: share of the grip the speed plan uses (0.5...1).
+    ///   - settings: the grip shares to plan with (``ExpertSettings/gripScale``, ``ExpertSettings/rearGripScale``,
+    ///     ``ExpertSettings/rearReserve``).
+    ///   - safetyMargin: distance the line keeps from each track limit beyond half the car's width (m).
     ///   - fuelMass: fuel on board to plan with (kg); nil means a full tank.
-    public init(track: Track, car: CarSpec, gripScale: Double = 0.97, safetyMargin: Double = 0.5,
+    public init(track: Track, car: CarSpec, settings: ExpertSettings = ExpertSettings(), safetyMargin: Double = 0.5,
                 fuelMass: Double? = nil, cache: RacingLineCache = .shared) {
         self.track = track
         let model = VehicleModel(spec: car)
         self.model = model
-        self.gripScale = min(max(gripScale, 0.5), 1)
+        self.gripScale = min(max(settings.gripScale, 0.5), 1)
+        self.rearGripScale = min(max(settings.rearGripScale, 0.5), 1)
         let fuel = max(fuelMass ?? car.powertrain.fuelCapacityKg, 0)
         self.fuelMass = fuel
         let line = cache.line(track: track, parameters: RacingLine.Parameters(
@@ -51,7 +59,12 @@ public final class ExpertPlan: Sendable {
         }
         let carModel = ExpertCarModel(car: car, fuelMass: fuel)
         self.car = carModel
-        let profile = ExpertProfile(line: line, model: model, car: carModel, gripScale: self.gripScale, fuelMass: fuel)
+        let reserve = min(max(settings.rearReserve, 0), 0.9)
+        let planLimits = ExpertLimits(model: model, car: carModel, frontShare: self.gripScale,
+                                      rearShare: self.rearGripScale, rearReserve: reserve, fuelMass: fuel)
+        let profile = ExpertProfile(line: line, limits: planLimits, gripScale: self.gripScale)
+        limits = ExpertLimits(model: model, car: carModel, frontShare: min(max(settings.brakeShare, 0.5), 1),
+                              rearShare: min(max(settings.rearBrakeShare, 0.5), 1), rearReserve: reserve, fuelMass: fuel)
         if ProcessInfo.processInfo.environment["OLDPROFILE"] != nil {
             let old = SpeedProfile(line: line, vehicle: model, gripScale: self.gripScale, fuelMass: fuel)
             speed = old.speed

@@ -79,8 +79,10 @@ struct ExpertLapCheck {
                 out += String(format: "  f%.0f g%.2f: %.4f", f, g, p.lapTime / limit.lapTime)
             }
             for g in [1.0, 0.97] {
-                let e = ExpertPlan(track: track, car: car, gripScale: g, fuelMass: 0)
-                let ef = ExpertPlan(track: track, car: car, gripScale: g)
+                var st = ExpertSettings()
+                st.gripScale = g
+                let e = ExpertPlan(track: track, car: car, settings: st, fuelMass: 0)
+                let ef = ExpertPlan(track: track, car: car, settings: st)
                 out += String(format: "  axle g%.2f f0: %.4f full: %.4f", g, e.plannedLapTime / limit.lapTime, ef.plannedLapTime / limit.lapTime)
             }
             print(out)
@@ -99,7 +101,7 @@ struct ExpertLapCheck {
         func tune(_ key: String, _ path: WritableKeyPath<ExpertSettings, Double>) {
             if let v = env["TUNE_" + key].flatMap(Double.init) { settings[keyPath: path] = v }
         }
-        tune("GRIP", \.gripScale); tune("YAW", \.yawGain); tune("BRAKE", \.brakeShare); tune("MINBRAKE", \.minimumBrakeShare); tune("SLIP", \.slipGain); tune("RESERVE", \.lateralReserve); tune("TRACTION", \.tractionShare)
+        tune("GRIP", \.gripScale); tune("YAW", \.yawGain); tune("BRAKE", \.brakeShare); tune("MINBRAKE", \.minimumBrakeShare); tune("SLIP", \.slipGain); tune("BRATE", \.brakeRate); tune("RESV", \.rearReserve); tune("RSF", \.rearSlipFraction); tune("REAR", \.rearGripScale); tune("REARBRAKE", \.rearBrakeShare); tune("RESERVE", \.lateralReserve); tune("TRACTION", \.tractionShare)
         tune("PREVIEW", \.previewTime); tune("SPEEDLEAD", \.speedLead); tune("GAIN", \.speedGain)
         tune("MINPREVIEW", \.minimumPreview); tune("KLEAD", \.curvatureLead)
         let entries = ExpertGrid.entries(track: track, car: car, count: 1, settings: settings)
@@ -121,6 +123,9 @@ struct ExpertLapCheck {
         }
         if let path = tracePath, let text = trace { try text.write(toFile: path, atomically: true, encoding: .utf8) }
         let entry = race.result().entries[0]
+        if ProcessInfo.processInfo.environment["PLANREPORT"] != nil {
+            print(String(format: "plan %.3f laps %@ tracking %.4f", expert.plan.plannedLapTime, entry.lapTimes.map { String(format: "%.3f", $0) }.joined(separator: " "), (entry.lapTimes.dropFirst().max() ?? 0) / expert.plan.plannedLapTime))
+        }
         let flying = entry.lapTimes.dropFirst()
         return ExpertLapCheck(track: track.name, car: car.name, limit: limit.lapTime,
                               best: flying.min() ?? .infinity, worst: flying.max() ?? .infinity,
