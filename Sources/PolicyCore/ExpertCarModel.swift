@@ -41,6 +41,9 @@ struct ExpertCarModel: Sendable {
     /// Wheel power (W) and low-speed drive-force cap (N).
     let wheelPower: Double
     let maxDriveForce: Double
+    /// Tyre wear per joule of tyre work (at the default wear rate) and the grip lost at full wear.
+    let wearPerJoule: Double
+    let gripLossAtFullWear: Double
     /// Full brake force (N) and its front share.
     let maxBrakeForce: Double
     let brakeFront: Double
@@ -104,6 +107,8 @@ struct ExpertCarModel: Sendable {
         inverseTable = table
         wheelPower = car.powertrain.powerW * car.powertrain.drivetrainEfficiency
         maxDriveForce = car.powertrain.maxDriveForceN
+        wearPerJoule = car.tyre.wearPerMegajoule * 1e-6
+        gripLossAtFullWear = car.tyre.gripLossAtFullWear
         maxBrakeForce = car.brakes.maxForceN
         brakeFront = car.brakes.frontFraction
     }

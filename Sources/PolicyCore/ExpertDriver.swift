@@ -37,6 +37,10 @@ public struct ExpertSettings: Sendable, Equatable {
     public var brakeShare: Double = 0.99
     /// Share of the rear axle's longitudinal grip, left over by its cornering load, that the brakes use (0...1).
     public var rearBrakeShare: Double = 0.97
+    /// Measured over expected deceleration below which a braking axle is taken to have locked (0...1).
+    public var lockRatio: Double = 0.88
+    /// How fast trust in the grip comes back after a lock (1/s).
+    public var gripRecovery: Double = 0.02
     /// Fastest rise of the brake input (1/s; 0 = instant).
     public var brakeRate: Double = 0
     /// Share of the asked-for braking applied even when cornering leaves no grip for it (0...1): a car too fast
@@ -84,10 +88,17 @@ public final class ExpertDriver: Driver {
     /// Longitudinal force asked of each axle at the last decision (N, positive = driving).
     private var frontLongitudinal = 0.0
     private var rearLongitudinal = 0.0
-    /// Brake input of the last decision.
+    /// Brake input of the last decision (0 when it also opened the throttle) and the deceleration it should give.
     private var lastBrake = 0.0
+    private var expectedDeceleration = 0.0
+    /// Tyre force of the last decision (N, both axles) and the tyre wear estimated from the work so far (0...1).
+    private var tyreForce = 0.0
+    private var wear = 0.0
+    /// Share of the modelled grip the driver trusts after sliding under braking (0.85...1).
+    private var gripTrust = 1.0
 
     public var decisionInterval: Double { settings.decisionInterval }
+    let debugLocks = ProcessInfo.processInfo.environment["DBGLOCK"] != nil
     let debugWindow: (Double, Double)? = {
         guard let t = ProcessInfo.processInfo.environment["DBGT"].flatMap(Double.init) else { return nil }
         return (t, t + (ProcessInfo.processInfo.environment["DBGL"].flatMap(Double.init) ?? 0.5))
@@ -118,9 +129,24 @@ public final class ExpertDriver: Driver {
         } else {
             acceleration = 0
         }
+        if lastTime >= 0, dt > 1e-6, dt < 0.2 {
+            // Tyre wear as the work the tyres did since the last decision (the car model's wear law at the default
+            // rate), and an anti-lock check: braking that decelerates clearly less than the brake force should
+            // means an axle slid, so trust the grip a little less (and regain it slowly).
+            wear = min(wear + m.wearPerJoule * tyreForce * v * dt, 1)
+            if lastBrake > 0.3, expectedDeceleration > 3, abs(r) < 0.05, abs(vy) < 0.5 {
+                if -acceleration < settings.lockRatio * expectedDeceleration {
+                    gripTrust = max(gripTrust * 0.98, 0.85)
+                    if debugLocks { print(String(format: "LOCK t %.3f s %.1f v %.2f meas %.2f exp %.2f brake %.3f trust %.3f", view.time, s, v, -acceleration, expectedDeceleration, lastBrake, gripTrust)) }
+                } else {
+                    gripTrust = min(gripTrust + settings.gripRecovery * dt, 1)
+                }
+            }
+        }
         lastSpeed = v
         lastTime = view.time
-        let grip = track.surface(s: s, lateral: view.lateral).gripFactor
+        let tyreGrip = 1 - m.gripLossAtFullWear * wear
+        let grip = track.surface(s: s, lateral: view.lateral).gripFactor * tyreGrip
         let axles = m.axles(ax: acceleration, speedSquared: v * v + vy * vy, gripFactor: grip)
 
         // Lateral target: the racing line plus the commanded offset, kept clear of cars alongside.
@@ -192,9 +218,10 @@ public final class ExpertDriver: Driver {
 
         // Speed: the profile read ahead, its acceleration as feed-forward, capped behind traffic.
         let lead = s + v * settings.speedLead
-        let planned = p.at(p.speed, lead)
+        // The plan is for fresh tyres: corner speeds scale with the square root of the grip, accelerations with it.
+        let planned = p.at(p.speed, lead) * tyreGrip.squareRoot()
         let vTarget = min(planned, speedCap)
-        let aFF = speedCap < planned ? 0 : p.at(p.acceleration, lead)
+        let aFF = speedCap < planned ? 0 : p.at(p.acceleration, lead) * tyreGrip
         let aCmd = aFF + settings.speedGain * (vTarget - v)
         let frontLateralNow = frontCapacity * m.lateralShape(frontSlip)
         let resist = m.halfRhoCdA * v * v + m.rollingCoefficient * (axles.frontLoad + axles.rearLoad)
@@ -225,7 +252,7 @@ public final class ExpertDriver: Driver {
             let rearNow = rearSliding ? 0 : axles.rearLongitudinal
                 * share(max(rearNeed, settings.rearReserve * axles.rearLateral), axles.rearLateral, settings.rearBrakeShare)
                 / (m.maxBrakeForce * (1 - m.brakeFront))
-            let limit = min(steady, frontNow, rearNow)
+            let limit = min(steady, frontNow, rearNow) * gripTrust
             brake = min(needed, max(limit, settings.minimumBrakeShare * needed), 1)
             if let w = debugWindow, view.time >= w.0, view.time <= w.1 {
                 print(String(format: "BRK t %.3f needed %.3f steady %.3f frontNow %.3f rearNow %.3f brake %.3f planA %.2f vT %.2f v %.2f latN %.2f ax %.2f", view.time, needed, steady, frontNow, rearNow, brake, p.at(p.acceleration, s), vTarget, v, lateralNeed, acceleration))
@@ -234,7 +261,10 @@ public final class ExpertDriver: Driver {
             rearLongitudinal = -brake * m.maxBrakeForce * (1 - m.brakeFront)
         }
         if vTarget < 0.5 && v < 0.5 { throttle = 0; brake = max(brake, 0.3) }
-        lastBrake = brake
+        lastBrake = throttle > 0 ? 0 : brake
+        expectedDeceleration = (brake * m.maxBrakeForce + resist) / m.mass
+        tyreForce = (frontLateralNow * frontLateralNow + frontLongitudinal * frontLongitudinal).squareRoot()
+            + (rearForce * rearForce + rearLongitudinal * rearLongitudinal).squareRoot()
         return CarControls(steering: steering, throttle: throttle, brake: brake)
     }
 }
