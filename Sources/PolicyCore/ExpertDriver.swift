@@ -6,9 +6,9 @@ public struct ExpertSettings: Sendable, Equatable {
     /// Seconds between decisions (default 1/60 s).
     public var decisionInterval: Double = 1.0 / 60
     /// Fraction of the car's grip the speed plan uses (default 0.97).
-    public var gripScale: Double = 0.97
+    public var gripScale: Double = 0.98
     /// Fraction of the rear axle's grip the speed plan uses while the rear also brakes or drives in a corner.
-    public var rearGripScale: Double = 0.95
+    public var rearGripScale: Double = 0.96
     /// Share of the rear axle's lateral peak kept free of braking and drive even in a straight line (0...0.9): the
     /// rear tyres' cornering stiffness is what keeps the car straight.
     public var rearReserve: Double = 0
@@ -36,16 +36,25 @@ public struct ExpertSettings: Sendable, Equatable {
     /// Share of each axle's longitudinal grip, left over by its cornering load, that the brakes use (0...1).
     public var brakeShare: Double = 0.99
     /// Share of the rear axle's longitudinal grip, left over by its cornering load, that the brakes use (0...1).
-    public var rearBrakeShare: Double = 0.97
+    public var rearBrakeShare: Double = 0.98
     /// Measured over expected deceleration below which a braking axle is taken to have locked (0...1).
     public var lockRatio: Double = 0.88
     /// How fast trust in the grip comes back after a lock (1/s).
     public var gripRecovery: Double = 0.02
+    /// Speed above the target (m/s) up to which the cornering load is taken at the car's own speed when sharing
+    /// the grip with the brakes; beyond it, at the target speed plus this, so that a car too fast still slows down.
+    public var overspeedAllowance: Double = 0.5
     /// Fastest rise of the brake input (1/s; 0 = instant).
     public var brakeRate: Double = 0
     /// Share of the asked-for braking applied even when cornering leaves no grip for it (0...1): a car too fast
     /// for the corner ahead still slows down.
     public var minimumBrakeShare: Double = 0.3
+    /// Longitudinal overlap beyond one car length within which a car counts as alongside (m).
+    public var alongsideMargin: Double = 1.5
+    /// How much slower than a car alongside and ahead the expert goes to drop in behind it (m/s).
+    public var yieldSpeed: Double = 3
+    /// Gap beyond one car length below which the expert does not cut across the lane of a car ahead (m).
+    public var mergeGap: Double = 10
     /// Time gap kept to a car ahead on the same line (s).
     public var followTimeGap: Double = 0.45
     /// Minimum bumper-to-bumper distance kept to a car ahead (m).
@@ -154,24 +163,38 @@ public final class ExpertDriver: Driver {
                          sample.widthLeft - margin)
         var speedCap = Double.infinity
         let carWidth = 2 * p.halfWidth
+        let clearance = carWidth + settings.sideClearance
         for k in 0..<view.nearby.count {
             let other = view.nearby[k]
-            if abs(other.gap) < p.carLength + 1 {
-                let clearance = carWidth + settings.sideClearance
-                if other.lateral >= view.lateral {
+            let otherSpeed = max(v + other.speedDifference, 0)
+            let separation = other.lateral - view.lateral
+            if abs(other.gap) < p.carLength + settings.alongsideMargin {
+                // Alongside: keep clear of it; the car behind (the higher grid slot when level) gives way and
+                // drops back until it can tuck in behind.
+                if separation >= 0 {
                     target = min(target, other.lateral - clearance)
                 } else {
                     target = max(target, other.lateral + clearance)
                 }
+                let ahead = other.gap > 0.5 || (other.gap > -0.5 && other.index < view.carIndex)
+                if ahead { speedCap = min(speedCap, max(otherSpeed - settings.yieldSpeed, 0)) }
             } else if other.gap > 0 {
-                let inPath = abs(other.lateral - view.lateral) < carWidth + 0.3
-                    || abs(other.lateral - target) < carWidth + 0.3
-                if inPath {
-                    let otherSpeed = max(v + other.speedDifference, 0)
+                // Ahead: follow it when our paths meet, and do not cut across it while it is close.
+                let sameLane = abs(separation) < carWidth + 0.4
+                let crossing = (other.lateral - view.lateral) * (other.lateral - target) <= 0
+                    || abs(other.lateral - target) < carWidth + 0.4
+                if sameLane || crossing {
                     let room = other.gap - p.carLength - settings.followMinimumGap - settings.followTimeGap * otherSpeed
-                    let decel = 0.5 * p.table(p.brakingTable, otherSpeed)
+                    let decel = 0.5 * p.limits.value(p.limits.deceleration, speed: otherSpeed, lateral: 0)
                     let safe = (otherSpeed * otherSpeed + 2 * decel * max(room, 0)).squareRoot()
                     speedCap = min(speedCap, room > 0 ? safe : otherSpeed * max(0, 1 + room / 8))
+                }
+                if !sameLane && crossing && other.gap < p.carLength + settings.mergeGap {
+                    if separation >= 0 {
+                        target = min(target, other.lateral - clearance)
+                    } else {
+                        target = max(target, other.lateral + clearance)
+                    }
                 }
             }
         }
@@ -230,7 +253,9 @@ public final class ExpertDriver: Driver {
         // Cornering load: what the plan or the path asks at this speed, whichever is more. The tabulated limits
         // hold for steady loads; the loads of the next step (the last acceleration's transfer) bound them too,
         // since the load moves only as the car's acceleration does.
-        let lateralNeed = max(v * v * abs(kappaLine), v * v * abs(kappa))
+        // Too fast for the plan, the car must still slow down: the need is taken at no more than the target speed.
+        let needSpeed = min(v, vTarget + settings.overspeedAllowance)
+        let lateralNeed = needSpeed * needSpeed * max(abs(kappaLine), abs(kappa))
         let frontNeed = m.mass * lateralNeed * m.cogToRear / m.wheelbase
         let rearNeed = m.mass * lateralNeed * m.cogToFront / m.wheelbase
         let rearSliding = abs(rearSlip) > m.peakSlip
@@ -253,7 +278,8 @@ public final class ExpertDriver: Driver {
                 * share(max(rearNeed, settings.rearReserve * axles.rearLateral), axles.rearLateral, settings.rearBrakeShare)
                 / (m.maxBrakeForce * (1 - m.brakeFront))
             let limit = min(steady, frontNow, rearNow) * gripTrust
-            brake = min(needed, max(limit, settings.minimumBrakeShare * needed), 1)
+            let straight = p.limits.value(p.limits.brakeInput, speed: v, lateral: 0) * grip
+            brake = min(needed, max(limit, settings.minimumBrakeShare * min(needed, straight)), 1)
             if let w = debugWindow, view.time >= w.0, view.time <= w.1 {
                 print(String(format: "BRK t %.3f needed %.3f steady %.3f frontNow %.3f rearNow %.3f brake %.3f planA %.2f vT %.2f v %.2f latN %.2f ax %.2f", view.time, needed, steady, frontNow, rearNow, brake, p.at(p.acceleration, s), vTarget, v, lateralNeed, acceleration))
             }

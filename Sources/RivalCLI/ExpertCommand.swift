@@ -101,7 +101,7 @@ struct ExpertLapCheck {
         func tune(_ key: String, _ path: WritableKeyPath<ExpertSettings, Double>) {
             if let v = env["TUNE_" + key].flatMap(Double.init) { settings[keyPath: path] = v }
         }
-        tune("GRIP", \.gripScale); tune("YAW", \.yawGain); tune("BRAKE", \.brakeShare); tune("MINBRAKE", \.minimumBrakeShare); tune("SLIP", \.slipGain); tune("BRATE", \.brakeRate); tune("RESV", \.rearReserve); tune("RSF", \.rearSlipFraction); tune("REAR", \.rearGripScale); tune("REARBRAKE", \.rearBrakeShare); tune("RESERVE", \.lateralReserve); tune("TRACTION", \.tractionShare)
+        tune("GRIP", \.gripScale); tune("YAW", \.yawGain); tune("BRAKE", \.brakeShare); tune("MINBRAKE", \.minimumBrakeShare); tune("SLIP", \.slipGain); tune("OVER", \.overspeedAllowance); tune("BRATE", \.brakeRate); tune("RESV", \.rearReserve); tune("RSF", \.rearSlipFraction); tune("REAR", \.rearGripScale); tune("REARBRAKE", \.rearBrakeShare); tune("RESERVE", \.lateralReserve); tune("TRACTION", \.tractionShare)
         tune("PREVIEW", \.previewTime); tune("SPEEDLEAD", \.speedLead); tune("GAIN", \.speedGain)
         tune("MINPREVIEW", \.minimumPreview); tune("KLEAD", \.curvatureLead)
         let entries = ExpertGrid.entries(track: track, car: car, count: 1, settings: settings)
