@@ -29,8 +29,9 @@ struct ExpertLimits: Sendable {
     /// The acceleration it gives (m/s^2; negative where the car cannot hold its speed).
     let acceleration: [Double]
 
-    init(model: VehicleModel, car: ExpertCarModel, frontShare: Double, rearShare: Double, rearReserve: Double,
-         fuelMass: Double) {
+    /// Tabulates the limits of `car` (the controller's model of `model`) with `fuelMass` kg of fuel, using up to
+    /// `frontShare` and `rearShare` of the axles' friction ellipses.
+    init(model: VehicleModel, car: ExpertCarModel, frontShare: Double, rearShare: Double, fuelMass: Double) {
         top = model.topSpeed(fuelMass: fuelMass)
         let count = Int(top.rounded(.up)) + 3
         let lateral = (0..<count).map { max(model.maxLateralAcceleration(speed: Double($0), fuelMass: fuelMass), 0.1) }
@@ -57,14 +58,14 @@ struct ExpertLimits: Sendable {
                     let a = car.axles(ax: -d, speedSquared: v2, gripFactor: 1)
                     let front = a.frontLongitudinal * share(frontNeed, a.frontLateral, frontShare)
                         / (car.maxBrakeForce * car.brakeFront)
-                    let rear = a.rearLongitudinal * share(max(rearNeed, rearReserve * a.rearLateral), a.rearLateral, rearShare)
+                    let rear = a.rearLongitudinal * share(rearNeed, a.rearLateral, rearShare)
                         / (car.maxBrakeForce * (1 - car.brakeFront))
                     let input = min(1, front, rear)
                     return (input, (input * car.maxBrakeForce + resist(a)) / m)
                 }
                 func drive(_ acc: Double) -> (force: Double, acceleration: Double) {
                     let a = car.axles(ax: acc, speedSquared: v2, gripFactor: 1)
-                    let rear = a.rearLongitudinal * share(max(rearNeed, rearReserve * a.rearLateral), a.rearLateral, rearShare)
+                    let rear = a.rearLongitudinal * share(rearNeed, a.rearLateral, rearShare)
                     let force = min(car.engineForce(v), rear)
                     return (force, (force - resist(a)) / m)
                 }

@@ -2,17 +2,16 @@ import Foundation
 import Sim
 
 /// The speed the expert aims for along a racing line: a quasi-steady-state profile like `SpeedProfile`, but
-/// with the combined limits worked out per axle instead of on one friction ellipse for the whole car.
+/// with the combined limits worked out per axle (``ExpertLimits``) instead of on one friction ellipse for the
+/// whole car.
 ///
 /// Why: in steady cornering the rear axle must carry `m a_y a / L` of the lateral force whatever the braking
-/// does, while braking moves load off it and puts `1 - frontFraction` of the brake force on it. On a car whose
-/// brake balance suits straight-line braking, trail braking is therefore limited by the rear axle, and a
-/// whole-car ellipse asks for corner entries the car cannot make without sliding. Here, at each speed and
-/// lateral acceleration, the largest deceleration is the brake input at which the first axle reaches
-/// `gripScale` of its friction ellipse (loads with the load transfer of that deceleration and the downforce);
-/// the largest acceleration is the drive the rear axle's ellipse leaves, within the engine's force; the
-/// cornering limit is `gripScale` times `VehicleModel.maxLateralAcceleration`. Both are tabulated over speed and
-/// lateral use, then integrated forward and backward around the lap as in `SpeedProfile`.
+/// does, while braking moves load off it and puts `1 - frontFraction` of the brake force on it, so trail braking
+/// is limited by the rear axle; drive, on the other hand, is mostly limited by power, which cornering does not
+/// take away; accelerating unloads the front axle, which must still carry its share of the cornering. The
+/// cornering cap is `gripScale` times `VehicleModel.maxLateralAcceleration`; each 1 m segment is integrated in
+/// v^2 at the smaller of the limits at its start and at its (predicted) end, forward and backward around the lap
+/// from the slowest corner.
 struct ExpertProfile: Sendable {
     /// Speed at each line sample (m/s).
     let speed: [Double]

@@ -15,11 +15,11 @@ struct ExpertCommand: ParsableCommand {
     @Option(help: "Laps to drive (2...50); the first (standing start) is not compared.") var laps = 3
     @Flag(help: "Every shipped circuit with every shipped car.") var all = false
     @Flag(help: "Print the table as Markdown.") var markdown = false
-    @Option(help: .hidden) var trace: String?
+    @Option(name: .customLong("trace"), help: .hidden) var traceFile: String?
 
     func validate() throws {
         guard (2...50).contains(laps) else { throw ValidationError("--laps: \(laps): expected an integer in 2...50") }
-        if let path = trace { try OutputPath.check(path, flag: "--trace") }
+        if let path = traceFile { try OutputPath.check(path, flag: "--trace") }
     }
 
     func run() throws {
@@ -38,109 +38,66 @@ struct ExpertCommand: ParsableCommand {
         }
         var rows: [ExpertLapCheck] = []
         if markdown {
-            print("| circuit | car | limit | expert best | expert worst | ratio | off-tracks | barrier |")
-            print("|---|---|---|---|---|---|---|---|")
+            print("| circuit | car | limit (empty tank) | limit (fuel on board) | expert best | expert worst | ratio "
+                + "| ratio to empty-tank limit | off-tracks | barrier |")
+            print("|---|---|---|---|---|---|---|---|---|---|")
         } else {
-            print("circuit        car       limit      best       worst      ratio   off  barrier")
+            print("circuit        car       limit      fuelled    best       worst      ratio   empty   off  barrier")
         }
         for (track, car) in pairs {
-            let check = try ExpertLapCheck.run(track: track, car: car, laps: laps, tracePath: trace)
+            var trace = traceFile == nil ? nil : ExpertTrace()
+            let check: ExpertLapCheck
+            do {
+                check = try ExpertLapCheck.run(track: track, car: car, laps: laps,
+                                               afterStep: trace == nil ? nil : { trace!.record($0) })
+            } catch {
+                throw UserError(error.description)
+            }
+            if let path = traceFile, let text = trace?.text {
+                try text.write(toFile: path, atomically: true, encoding: .utf8)
+            }
             rows.append(check)
-            print(markdown ? check.markdownRow : check.row)
+            print(markdown ? Self.markdownRow(check) : Self.row(check))
         }
         if rows.count > 1 {
-            let worst = rows.map(\.ratio).max() ?? .nan
-            let clean = rows.filter { $0.offTracks == 0 && $0.barrierHits == 0 }.count
-            print(String(format: "\n%d of %d clean; worst ratio %.4f", clean, rows.count, worst))
+            let clean = rows.filter(\.isClean).count
+            let ratios = rows.map(\.ratio).sorted(), empty = rows.map(\.emptyTankRatio).sorted()
+            print(String(format: "\n%d of %d clean; ratio to the limit with the fuel on board: worst %.4f, median %.4f; "
+                         + "to the empty-tank limit: worst %.4f, median %.4f", clean, rows.count, ratios.last ?? .nan,
+                         Self.median(ratios), empty.last ?? .nan, Self.median(empty)))
         }
+    }
+
+    static func median(_ sorted: [Double]) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        let n = sorted.count
+        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2])
+    }
+
+    static func row(_ c: ExpertLapCheck) -> String {
+        c.track.padding(toLength: 14, withPad: " ", startingAt: 0) + " "
+            + c.car.padding(toLength: 8, withPad: " ", startingAt: 0)
+            + String(format: "  %9@  %9@  %9@  %9@  %.4f  %.4f  %3d  %7d", RaceReport.clock(c.limit),
+                     RaceReport.clock(c.fuelledLimit), RaceReport.clock(c.best), RaceReport.clock(c.worst), c.ratio,
+                     c.emptyTankRatio, c.offTracks, c.barrierHits)
+    }
+
+    static func markdownRow(_ c: ExpertLapCheck) -> String {
+        "| \(c.track) | \(c.car) | \(RaceReport.clock(c.limit)) | \(RaceReport.clock(c.fuelledLimit)) | "
+            + "\(RaceReport.clock(c.best)) | \(RaceReport.clock(c.worst)) | " + String(format: "%.4f | %.4f", c.ratio, c.emptyTankRatio)
+            + " | \(c.offTracks) | \(c.barrierHits) |"
     }
 }
 
-/// One expert alone on track: laps from the second on compared with the limit lap.
-struct ExpertLapCheck {
-    var track: String
-    var car: String
-    var limit: Double
-    var best: Double
-    var worst: Double
-    var offTracks: Int
-    var barrierHits: Int
-    var ratio: Double { worst / limit }
+/// A per-0.05 s CSV trace of the first car of a race, for debugging the expert (`rival expert --trace FILE`).
+struct ExpertTrace {
+    private(set) var text = "time,s,speed,lateral,steering,throttle,brake,yawRate,vy,steerAngle,fuel,wear\n"
 
-    static func run(track: Track, car: CarSpec, laps: Int, tracePath: String?) throws -> ExpertLapCheck {
-        let limit = RacingLineCache.shared.limit(track: track, car: car)
-        if ProcessInfo.processInfo.environment["DIAG"] != nil {
-            let line = RacingLineCache.shared.line(track: track, parameters: RacingLine.Parameters(
-                vehicleWidth: car.chassis.overallWidthM, safetyMargin: 0.5))
-            let vm = VehicleModel(spec: car)
-            var out = "\(track.name) \(car.name) limit \(limit.lapTime)"
-            for (f, g) in [(car.powertrain.fuelCapacityKg, 1.0), (car.powertrain.fuelCapacityKg * 0.9, 1.0), (car.powertrain.fuelCapacityKg, 0.97), (car.powertrain.fuelCapacityKg, 0.95), (0, 0.97)] {
-                let p = SpeedProfile(line: line, vehicle: vm, gripScale: g, fuelMass: f)
-                out += String(format: "  f%.0f g%.2f: %.4f", f, g, p.lapTime / limit.lapTime)
-            }
-            for g in [1.0, 0.97] {
-                var st = ExpertSettings()
-                st.gripScale = g
-                let e = ExpertPlan(track: track, car: car, settings: st, fuelMass: 0)
-                let ef = ExpertPlan(track: track, car: car, settings: st)
-                out += String(format: "  axle g%.2f f0: %.4f full: %.4f", g, e.plannedLapTime / limit.lapTime, ef.plannedLapTime / limit.lapTime)
-            }
-            print(out)
-            if let a = ProcessInfo.processInfo.environment["DIAGS"].flatMap(Double.init) {
-                let i0 = Int(a / track.spacing)
-                for i in stride(from: i0, to: i0 + 80, by: 4) {
-                    let h0 = line.heading[i - 2], h1 = line.heading[i + 2]
-                    let d = line.distance[i + 2] - line.distance[i - 2]
-                    print(String(format: "s %.1f off %.3f kappa %.5f geo %.5f trackK %.5f", Double(i) * track.spacing, line.offset[i], line.curvature[i], remainder(h1 - h0, 2 * .pi) / d, track.curvature[i]))
-                }
-            }
-        }
-        let config = RaceConfig(laps: laps)
-        var settings = ExpertSettings()
-        let env = ProcessInfo.processInfo.environment
-        func tune(_ key: String, _ path: WritableKeyPath<ExpertSettings, Double>) {
-            if let v = env["TUNE_" + key].flatMap(Double.init) { settings[keyPath: path] = v }
-        }
-        tune("GRIP", \.gripScale); tune("YAW", \.yawGain); tune("BRAKE", \.brakeShare); tune("MINBRAKE", \.minimumBrakeShare); tune("SLIP", \.slipGain); tune("OVER", \.overspeedAllowance); tune("BRATE", \.brakeRate); tune("RESV", \.rearReserve); tune("RSF", \.rearSlipFraction); tune("REAR", \.rearGripScale); tune("REARBRAKE", \.rearBrakeShare); tune("RESERVE", \.lateralReserve); tune("TRACTION", \.tractionShare)
-        tune("PREVIEW", \.previewTime); tune("SPEEDLEAD", \.speedLead); tune("GAIN", \.speedGain)
-        tune("MINPREVIEW", \.minimumPreview); tune("KLEAD", \.curvatureLead)
-        let entries = ExpertGrid.entries(track: track, car: car, count: 1, settings: settings)
-        let race = try Race(track: track, entries: entries, config: config)
-        var trace = tracePath == nil ? nil : "time,s,speed,planned,lateral,line,steering,throttle,brake,yawRate,vy,kappaLine,steerAngle,alphaF,alphaR,wl,wr\n"
-        let expert = entries[0].driver as! ExpertDriver
-        while !race.isFinished {
-            race.step()
-            if trace != nil, race.stepCount % 6 == 0 {
-                let f = race.frenet[0], st = race.states[0], c = race.controls[0]
-                trace! += String(format: "%.3f,%.2f,%.3f,%.3f,%.3f,%.3f,%.4f,%.3f,%.3f,%.4f,%.3f,%.5f,%.4f,%.4f,%.4f,%.2f,%.2f\n", race.time, f.s, st.vx,
-                                 expert.plan.plannedSpeed(at: f.s), f.lateral, expert.plan.lineOffset(at: f.s),
-                                 c.steering, c.throttle, c.brake, st.yawRate, st.vy,
-                                 expert.plan.lineCurvature(at: f.s), st.steeringAngle,
-                                 st.steeringAngle - atan2(st.vy + car.chassis.cogToFrontAxleM * st.yawRate, max(st.vx, 1)),
-                                 -atan2(st.vy - (car.chassis.wheelbaseM - car.chassis.cogToFrontAxleM) * st.yawRate, max(st.vx, 1)),
-                                 track.sample(at: f.s).widthLeft, track.sample(at: f.s).widthRight)
-            }
-        }
-        if let path = tracePath, let text = trace { try text.write(toFile: path, atomically: true, encoding: .utf8) }
-        let entry = race.result().entries[0]
-        if ProcessInfo.processInfo.environment["PLANREPORT"] != nil {
-            print(String(format: "plan %.3f laps %@ tracking %.4f", expert.plan.plannedLapTime, entry.lapTimes.map { String(format: "%.3f", $0) }.joined(separator: " "), (entry.lapTimes.dropFirst().max() ?? 0) / expert.plan.plannedLapTime))
-        }
-        let flying = entry.lapTimes.dropFirst()
-        return ExpertLapCheck(track: track.name, car: car.name, limit: limit.lapTime,
-                              best: flying.min() ?? .infinity, worst: flying.max() ?? .infinity,
-                              offTracks: entry.offTracks, barrierHits: entry.barrierHits)
-    }
-
-    var row: String {
-        track.padding(toLength: 14, withPad: " ", startingAt: 0) + " "
-            + car.padding(toLength: 8, withPad: " ", startingAt: 0)
-            + String(format: "  %9@  %9@  %9@  %.4f  %3d  %7d", RaceReport.clock(limit), RaceReport.clock(best),
-                     RaceReport.clock(worst), ratio, offTracks, barrierHits)
-    }
-
-    var markdownRow: String {
-        "| \(track) | \(car) | \(RaceReport.clock(limit)) | \(RaceReport.clock(best)) | \(RaceReport.clock(worst)) | "
-            + String(format: "%.4f", ratio) + " | \(offTracks) | \(barrierHits) |"
+    mutating func record(_ race: Race) {
+        guard race.stepCount % 6 == 0 else { return }
+        let f = race.frenet[0], st = race.states[0], c = race.controls[0]
+        text += String(format: "%.3f,%.2f,%.3f,%.3f,%.4f,%.3f,%.3f,%.4f,%.3f,%.4f,%.2f,%.5f\n", race.time, f.s, st.vx,
+                       f.lateral, c.steering, c.throttle, c.brake, st.yawRate, st.vy, st.steeringAngle, st.fuelMass,
+                       st.tyreWear)
     }
 }
