@@ -85,8 +85,8 @@ public struct RacingLine: Sendable {
     /// Levenberg-Marquardt iterations used by the coarse and the fine solve, for diagnostics and tests.
     let iterations: (coarse: Int, fine: Int)
 
-    /// Computes the minimum-curvature line on `track` for `parameters`. Takes 40 to 200 ms for a real circuit
-    /// in a release build (a 7 km circuit, Spa, is the slowest).
+    /// Computes the minimum-curvature line on `track` for `parameters`. Takes 30 to 150 ms for the shipped
+    /// circuits in a release build (about 20 times that in a debug build).
     public init(track: Track, parameters: Parameters = Parameters()) {
         self.parameters = parameters
         trackName = track.name
