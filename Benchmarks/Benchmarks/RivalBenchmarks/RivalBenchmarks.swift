@@ -71,7 +71,7 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(race.time)
     }
 
-    Benchmark("sim.raceStep (20 cars, 10 Hz hold drivers)", configuration: .init(scalingFactor: .none)) { benchmark in
+    Benchmark("sim.raceStep (20 cars, 10 Hz hold drivers)", configuration: .init(scalingFactor: .one)) { benchmark in
         let track = shippedTrack("Monza")
         let car = shippedCar("gt3")
         let entries = (0..<20).map { i in RaceEntry(name: "D\(i)", car: car, driver: HoldDriver(track: track, car: car)) }
@@ -82,11 +82,11 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(race.time)
     }
 
-    Benchmark("sim.raceStep (20 cars, expert drivers at 60 Hz)", configuration: .init(scalingFactor: .none)) { benchmark in
+    Benchmark("sim.raceStep (20 cars, expert drivers at 60 Hz)", configuration: .init(scalingFactor: .one)) { benchmark in
         let track = shippedTrack("Monza")
         let car = shippedCar("gt3")
         let config = RaceConfig(laps: 1000, maxDuration: 1e9)
-        let race = try! Race(track: track, entries: ExpertGrid.entries(track: track, car: car, count: 20, config: config),
+        let race = try! Race(track: track, entries: ExpertGrid.entries(track: track, car: car, count: 20),
                              config: config)
         for _ in 0..<2400 { race.step() }
         benchmark.startMeasurement()

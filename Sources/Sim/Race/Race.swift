@@ -16,19 +16,19 @@ public final class Race {
     /// Car specifications, by car index.
     public let cars: [CarSpec]
     /// Race time (s since the start signal).
-    public private(set) var time = 0.0
+    @exclusivity(unchecked) public private(set) var time = 0.0
     /// Physics steps taken.
     public private(set) var stepCount = 0
     /// Each car's physical state, by car index.
-    public private(set) var states: [CarState]
+    @exclusivity(unchecked) public private(set) var states: [CarState]
     /// Each car's held controls, by car index.
-    public private(set) var controls: [CarControls]
+    @exclusivity(unchecked) public private(set) var controls: [CarControls]
     /// Each car's position along the track (arc length and lateral offset), by car index.
-    public private(set) var frenet: [FrenetPoint]
+    @exclusivity(unchecked) public private(set) var frenet: [FrenetPoint]
     /// Each car's progress from the start line (m, unwrapped; negative on the grid), by car index.
-    public private(set) var progress: [Double]
+    @exclusivity(unchecked) public private(set) var progress: [Double]
     /// Each car's timing, by car index.
-    public private(set) var timing: [CarTiming]
+    @exclusivity(unchecked) public private(set) var timing: [CarTiming]
     /// Everything logged so far, in time order.
     public private(set) var incidents: [Incident] = []
     /// Telemetry samples recorded so far (empty unless `config.telemetryRate > 0`).
@@ -37,17 +37,22 @@ public final class Race {
     public private(set) var chequeredAt = Double.nan
 
     private let drivers: [any Driver]
-    private let models: [VehicleModel]
+    /// Each car's model, boxed so that stepping borrows it instead of copying its specification.
+    private let models: [ModelBox]
     private let decisionIntervals: [Double]
-    private var nextDecision: [Double]
-    private var previousProgress: [Double]
-    private var retired: [Bool]
-    private var offTrack: [Bool]
-    private var onBarrier: [Bool]
+    @exclusivity(unchecked) private var nextDecision: [Double]
+    @exclusivity(unchecked) private var previousProgress: [Double]
+    @exclusivity(unchecked) private var retired: [Bool]
+    @exclusivity(unchecked) private var offTrack: [Bool]
+    @exclusivity(unchecked) private var onBarrier: [Bool]
     /// Last race time each ordered pair was in contact, n x n, to log one incident per contact episode.
-    private var lastContact: [Double]
+    @exclusivity(unchecked) private var lastContact: [Double]
     /// Car indices sorted by arc length (ascending), kept sorted incrementally.
-    private var sOrder: [Int]
+    @exclusivity(unchecked) private var sOrder: [Int]
+    /// Each car's place in `sOrder`.
+    @exclusivity(unchecked) private var orderPosition: [Int]
+    /// The centreline sample at each car's arc length, refreshed whenever `frenet` changes.
+    @exclusivity(unchecked) private var samples: [TrackSample]
     private var nextTelemetry = 0.0
     private let halfWidths: [Double]
     private let circleOffsets: [Double]
@@ -80,8 +85,8 @@ public final class Race {
         cars = entries.map(\.car)
         drivers = entries.map(\.driver)
         models = entries.map {
-            VehicleModel(spec: $0.car, tyreWearMultiplier: config.tyreWearMultiplier,
-                         fuelRateMultiplier: config.fuelRateMultiplier)
+            ModelBox(VehicleModel(spec: $0.car, tyreWearMultiplier: config.tyreWearMultiplier,
+                                  fuelRateMultiplier: config.fuelRateMultiplier))
         }
         let dt = config.timeStep
         decisionIntervals = entries.map { max($0.driver.decisionInterval, dt) }
@@ -118,6 +123,9 @@ public final class Race {
         self.progress = progress
         previousProgress = progress
         sOrder = Array(0..<n).sorted { frenet[$0].s < frenet[$1].s }
+        orderPosition = Array(repeating: 0, count: n)
+        for (p, car) in sOrder.enumerated() { orderPosition[car] = p }
+        samples = frenet.map { track.sample(at: $0.s) }
         incidents.reserveCapacity(4096)
         if config.telemetryRate > 0 {
             let expected = Int(config.telemetryRate * Double(config.laps) * 150 * Double(n))
@@ -147,12 +155,13 @@ public final class Race {
             nextDecision[i] += decisionIntervals[i]
         }
         for i in 0..<n where isRunning(i) {
-            let surface = track.surface(s: frenet[i].s, lateral: frenet[i].lateral)
-            models[i].step(&states[i], controls: controls[i], surface: surface, dt: dt)
+            let surface = Self.surface(lateral: frenet[i].lateral, sample: samples[i], runoff: track.runoffWidth)
+            models[i].model.step(&states[i], controls: controls[i], surface: surface, dt: dt)
             let previousS = frenet[i].s
             previousProgress[i] = progress[i]
             frenet[i] = track.project(x: states[i].x, y: states[i].y, near: previousS)
             progress[i] += track.signedDistance(from: previousS, to: frenet[i].s)
+            samples[i] = track.sample(at: frenet[i].s)
             resolveBarrier(i)
             detectOffTrack(i)
         }
@@ -182,12 +191,13 @@ public final class Race {
     public func view(for i: Int) -> DriverView {
         let st = states[i]
         let f = frenet[i]
-        let heading = track.sample(at: f.s).heading
+        let heading = samples[i].heading
         var v = DriverView(time: time, carIndex: i, speed: st.vx, lateralSpeed: st.vy, yawRate: st.yawRate,
                            steeringAngle: st.steeringAngle, s: f.s, lateral: f.lateral,
                            headingError: Self.wrapAngle(st.yaw - heading), lapsCompleted: timing[i].lapsCompleted)
         let n = carCount
-        guard n > 1, let p = sOrder.firstIndex(of: i) else { return v }
+        guard n > 1 else { return v }
+        let p = orderPosition[i]
         // Forward along the loop.
         var k = 1
         while k < n {
@@ -219,7 +229,7 @@ public final class Race {
 
     private func resolveBarrier(_ i: Int) {
         let f = frenet[i]
-        let sample = track.sample(at: f.s)
+        let sample = samples[i]
         let hw = halfWidths[i]
         let leftWall = sample.widthLeft + track.runoffWidth
         let rightWall = -(sample.widthRight + track.runoffWidth)
@@ -261,7 +271,7 @@ public final class Race {
 
     private func detectOffTrack(_ i: Int) {
         let f = frenet[i]
-        let sample = track.sample(at: f.s)
+        let sample = samples[i]
         let hw = halfWidths[i]
         let off = f.lateral - hw > sample.widthLeft || f.lateral + hw < -sample.widthRight
         if off && !offTrack[i] {
@@ -287,6 +297,7 @@ public final class Race {
             }
             sOrder[b + 1] = idx
         }
+        for p in 0..<n { orderPosition[sOrder[p]] = p }
     }
 
     private func resolveContacts() {
@@ -355,6 +366,7 @@ public final class Race {
             let old = frenet[car].s
             frenet[car] = track.project(x: st.x, y: st.y, near: old)
             progress[car] += track.signedDistance(from: old, to: frenet[car].s)
+            samples[car] = track.sample(at: frenet[car].s)
         }
         let key = min(a, b) * carCount + max(a, b)
         if time - lastContact[key] > Self.contactEpisodeGap {
@@ -369,6 +381,7 @@ public final class Race {
 
     private func updateTiming(_ i: Int, from t0: Double, dt: Double) {
         let length = track.length
+        guard progress[i] >= timing[i].nextMark(trackLength: length) else { return }
         var t = timing[i]
         let p0 = previousProgress[i], p1 = progress[i]
         while p1 >= t.nextMark(trackLength: length) {
@@ -433,9 +446,24 @@ public final class Race {
 
     // MARK: - Maths
 
+    /// The surface at `lateral` given the centreline sample there (see ``Track/surface(s:lateral:)``).
+    @inline(__always)
+    static func surface(lateral: Double, sample: TrackSample, runoff: Double) -> Surface {
+        guard lateral.isFinite else { return .barrier }
+        let outside = max(lateral - sample.widthLeft, -lateral - sample.widthRight)
+        if outside <= 0 { return .track }
+        return outside < runoff ? .runoff : .barrier
+    }
+
     @inline(__always) static func wrapAngle(_ a: Double) -> Double {
         var x = a.truncatingRemainder(dividingBy: 2 * .pi)
         if x > .pi { x -= 2 * .pi } else if x <= -.pi { x += 2 * .pi }
         return x
     }
+}
+
+/// An immutable box around a vehicle model: the race's hot loop borrows the model through it.
+final class ModelBox: Sendable {
+    let model: VehicleModel
+    init(_ model: VehicleModel) { self.model = model }
 }
