@@ -18,7 +18,7 @@ public final class Race {
     /// Race time (s since the start signal).
     @exclusivity(unchecked) public private(set) var time = 0.0
     /// Physics steps taken.
-    public private(set) var stepCount = 0
+    @exclusivity(unchecked) public private(set) var stepCount = 0
     /// Each car's physical state, by car index.
     @exclusivity(unchecked) public private(set) var states: [CarState]
     /// Each car's held controls, by car index.
@@ -30,15 +30,16 @@ public final class Race {
     /// Each car's timing, by car index.
     @exclusivity(unchecked) public private(set) var timing: [CarTiming]
     /// Everything logged so far, in time order.
-    public private(set) var incidents: [Incident] = []
+    @exclusivity(unchecked) public private(set) var incidents: [Incident] = []
     /// Telemetry samples recorded so far (empty unless `config.telemetryRate > 0`).
-    public private(set) var telemetry: [TelemetrySample] = []
+    @exclusivity(unchecked) public private(set) var telemetry: [TelemetrySample] = []
     /// Race time at which the leader took the chequered flag; NaN until then.
-    public private(set) var chequeredAt = Double.nan
+    @exclusivity(unchecked) public private(set) var chequeredAt = Double.nan
 
     private let drivers: [any Driver]
-    /// Each car's model, boxed so that stepping borrows it instead of copying its specification.
-    private let models: [ModelBox]
+    /// Each car's model, in memory the race owns, so that stepping borrows a model instead of copying its
+    /// specification every step (an array element or a class property is copied).
+    private let models: UnsafeMutableBufferPointer<VehicleModel>
     private let decisionIntervals: [Double]
     @exclusivity(unchecked) private var nextDecision: [Double]
     @exclusivity(unchecked) private var previousProgress: [Double]
@@ -53,7 +54,7 @@ public final class Race {
     @exclusivity(unchecked) private var orderPosition: [Int]
     /// The centreline sample at each car's arc length, refreshed whenever `frenet` changes.
     @exclusivity(unchecked) private var samples: [TrackSample]
-    private var nextTelemetry = 0.0
+    @exclusivity(unchecked) private var nextTelemetry = 0.0
     private let halfWidths: [Double]
     private let circleOffsets: [Double]
     private let masses: [Double]
@@ -84,9 +85,10 @@ public final class Race {
         names = entries.map(\.name)
         cars = entries.map(\.car)
         drivers = entries.map(\.driver)
-        models = entries.map {
-            ModelBox(VehicleModel(spec: $0.car, tyreWearMultiplier: config.tyreWearMultiplier,
-                                  fuelRateMultiplier: config.fuelRateMultiplier))
+        models = .allocate(capacity: entries.count)
+        for (i, e) in entries.enumerated() {
+            (models.baseAddress! + i).initialize(to: VehicleModel(
+                spec: e.car, tyreWearMultiplier: config.tyreWearMultiplier, fuelRateMultiplier: config.fuelRateMultiplier))
         }
         let dt = config.timeStep
         decisionIntervals = entries.map { max($0.driver.decisionInterval, dt) }
@@ -133,6 +135,11 @@ public final class Race {
         }
     }
 
+    deinit {
+        models.deinitialize()
+        models.deallocate()
+    }
+
     /// The number of cars.
     public var carCount: Int { states.count }
 
@@ -156,7 +163,7 @@ public final class Race {
         }
         for i in 0..<n where isRunning(i) {
             let surface = Self.surface(lateral: frenet[i].lateral, sample: samples[i], runoff: track.runoffWidth)
-            models[i].model.step(&states[i], controls: controls[i], surface: surface, dt: dt)
+            models.baseAddress.unsafelyUnwrapped[i].step(&states[i], controls: controls[i], surface: surface, dt: dt)
             let previousS = frenet[i].s
             previousProgress[i] = progress[i]
             frenet[i] = track.project(x: states[i].x, y: states[i].y, near: previousS)
@@ -460,10 +467,4 @@ public final class Race {
         if x > .pi { x -= 2 * .pi } else if x <= -.pi { x += 2 * .pi }
         return x
     }
-}
-
-/// An immutable box around a vehicle model: the race's hot loop borrows the model through it.
-final class ModelBox: Sendable {
-    let model: VehicleModel
-    init(_ model: VehicleModel) { self.model = model }
 }
