@@ -32,7 +32,6 @@ let package = Package(
         ),
         .testTarget(name: "GSLTests", dependencies: ["GSL"]),
         .testTarget(name: "SimTests", dependencies: ["Sim"]),
-        .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore", "Sim"]),
         .testTarget(name: "RivalCLITests", dependencies: ["RivalCLI"]),
     ],
     swiftLanguageModes: [.v6]

@@ -150,6 +150,10 @@ public final class Race {
         return true
     }
 
+    /// The running order now: car indices, leader first (finished cars by laps and finishing time, then the rest
+    /// by progress from the start line).
+    public func runningOrder() -> [Int] { result().entries.map(\.car) }
+
     /// Whether car `i` is still running (not finished, not retired).
     public func isRunning(_ i: Int) -> Bool { !timing[i].finished && !retired[i] }
 
