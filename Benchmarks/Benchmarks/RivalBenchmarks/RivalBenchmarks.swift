@@ -72,7 +72,7 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(race.time)
     }
 
-    Benchmark("sim.raceStep (20 cars, 10 Hz hold drivers)", configuration: .init(scalingFactor: .one)) { benchmark in
+    Benchmark("sim.raceStep (20 cars, 10 Hz hold drivers)", configuration: .init(scalingFactor: .kilo)) { benchmark in
         let track = shippedTrack("Monza")
         let car = shippedCar("gt3")
         let entries = (0..<20).map { i in RaceEntry(name: "D\(i)", car: car, driver: HoldDriver(track: track, car: car)) }
@@ -83,7 +83,7 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(race.time)
     }
 
-    Benchmark("sim.raceStep (20 cars, expert drivers at 60 Hz)", configuration: .init(scalingFactor: .one)) { benchmark in
+    Benchmark("sim.raceStep (20 cars, expert drivers at 60 Hz)", configuration: .init(scalingFactor: .kilo)) { benchmark in
         let track = shippedTrack("Monza")
         let car = shippedCar("gt3")
         let config = RaceConfig(laps: 1000, maxDuration: 1e9)
