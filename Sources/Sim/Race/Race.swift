@@ -45,7 +45,8 @@ public final class Race {
     @exclusivity(unchecked) private var previousProgress: [Double]
     @exclusivity(unchecked) private var retired: [Bool]
     @exclusivity(unchecked) private var offTrack: [Bool]
-    @exclusivity(unchecked) private var onBarrier: [Bool]
+    /// Race time each car last touched the barrier (one incident per episode, as for contacts).
+    @exclusivity(unchecked) private var lastBarrier: [Double]
     /// Last race time each ordered pair was in contact, n x n, to log one incident per contact episode.
     @exclusivity(unchecked) private var lastContact: [Double]
     /// Car indices sorted by arc length (ascending), kept sorted incrementally.
@@ -59,7 +60,8 @@ public final class Race {
     private let circleOffsets: [Double]
     private let masses: [Double]
 
-    /// Seconds of contact-free running after which touching again counts as a new contact.
+    /// Seconds of contact-free running after which touching again (another car, or the barrier) counts as a new
+    /// incident.
     static let contactEpisodeGap = 1.0
     /// Restitution of car-to-car and car-to-barrier impacts (0 = plastic, 1 = elastic).
     static let restitution = 0.2
@@ -96,7 +98,7 @@ public final class Race {
         nextDecision = Array(repeating: 0, count: n)
         retired = Array(repeating: false, count: n)
         offTrack = Array(repeating: false, count: n)
-        onBarrier = Array(repeating: false, count: n)
+        lastBarrier = Array(repeating: -.infinity, count: n)
         lastContact = Array(repeating: -.infinity, count: n * n)
         halfWidths = entries.map { $0.car.chassis.overallWidthM / 2 }
         circleOffsets = entries.map { max(0, ($0.car.chassis.overallLengthM - $0.car.chassis.overallWidthM) / 2) }
@@ -246,10 +248,7 @@ public final class Race {
         let rightWall = -(sample.widthRight + track.runoffWidth)
         var side = 0.0
         if f.lateral + hw > leftWall { side = 1 } else if f.lateral - hw < rightWall { side = -1 }
-        guard side != 0 else {
-            onBarrier[i] = false
-            return
-        }
+        guard side != 0 else { return }
         let lateral = side > 0 ? leftWall - hw : rightWall + hw
         let p = track.point(s: f.s, lateral: lateral)
         var st = states[i]
@@ -273,11 +272,11 @@ public final class Race {
         st.yawRate *= 0.9
         states[i] = st
         frenet[i] = FrenetPoint(s: f.s, lateral: lateral)
-        if !onBarrier[i] {
-            onBarrier[i] = true
+        if time - lastBarrier[i] > Self.contactEpisodeGap {
             log(Incident(kind: .barrier, time: time, car: i, otherCar: -1, s: f.s,
                          lap: timing[i].lapsCompleted + 1, speed: impact))
         }
+        lastBarrier[i] = time
     }
 
     private func detectOffTrack(_ i: Int) {
