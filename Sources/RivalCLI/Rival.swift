@@ -28,6 +28,7 @@ struct Rival: ParsableCommand {
             }
             var message = fullMessage(for: error)
             if message.isEmpty { message = String(describing: error) }
+            if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
             FileHandle.standardError.write(Data(("rival: " + message + "\n").utf8))
             Foundation.exit(2)
         }
