@@ -77,12 +77,17 @@ public struct SafetensorsFile: Sendable, Equatable {
                 throw LoadError(file: file, location: "\(name).dtype", value: entry.dtype,
                                 expected: "F32 (only 32-bit floats are supported)")
             }
-            guard entry.shape.allSatisfy({ $0 >= 0 }) else {
+            var elementCount = 1, overflow = false
+            for dimension in entry.shape {
+                let (product, overflowed) = elementCount.multipliedReportingOverflow(by: dimension)
+                elementCount = product
+                overflow = overflow || overflowed || dimension < 0
+            }
+            guard !overflow, elementCount <= Int.max / 4 else {
                 throw LoadError(file: file, location: "\(name).shape", value: "\(entry.shape)",
-                                expected: "non-negative dimensions")
+                                expected: "non-negative dimensions of a tensor that fits in memory")
             }
             let offsets = entry.dataOffsets
-            let elementCount = entry.shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
             guard offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1],
                   offsets[1] - offsets[0] == elementCount * 4 else {
                 throw LoadError(file: file, location: "\(name).data_offsets", value: "\(offsets)",

@@ -146,6 +146,14 @@ import Sim
             == "net.safetensors: layers.0.weight.data_offsets: [4, 28]: no overlap with layers.0.bias [0, 8]")
     }
 
+    @Test func impossibleShapes() {
+        #expect(loadError(Self.bytes(Self.header(weightShape: "[2,-3]"), Self.data))
+            == "net.safetensors: layers.0.weight.shape: [2, -3]: non-negative dimensions of a tensor that fits in memory")
+        #expect(loadError(Self.bytes(Self.header(weightShape: "[4294967296,4294967296]"), Self.data))
+            == "net.safetensors: layers.0.weight.shape: [4294967296, 4294967296]: non-negative dimensions of a tensor "
+            + "that fits in memory")
+    }
+
     @Test func truncatedData() {
         #expect(loadError(Self.bytes(Self.header(), Array(Self.data.prefix(7))))
             == "net.safetensors: layers.0.weight.data_offsets: [8, 32]: data truncated: the file holds only 28 bytes "
