@@ -45,21 +45,24 @@ public final class MLPTrainer {
 
     /// The network's fixed parts (sizes, activations, normalisation, scaling, metadata).
     private var template: MLPParameters
+    /// The number of weights and biases.
+    private let parameterCount: Int
     /// All weights and biases, flat: per layer the weights (row-major [out][in]) then the bias.
-    private var theta: [Float]
+    private let theta: UnsafeMutablePointer<Float>
     /// The last computed gradient, same layout as `theta`.
-    private var grad: [Float]
+    private let grad: UnsafeMutablePointer<Float>
     /// Adam's first and second moments, same layout as `theta`.
-    private var moment1: [Float]
-    private var moment2: [Float]
+    private let moment1: UnsafeMutablePointer<Float>
+    private let moment2: UnsafeMutablePointer<Float>
     /// Offsets of each layer's weights and bias in `theta`.
     private let weightOffsets: [Int]
     private let biasOffsets: [Int]
-    /// Per layer, the pre-activations and activations of the current sample (activation 0 is the normalised input).
-    private var preActivations: [[Float]]
-    private var activationValues: [[Float]]
-    /// Per layer, dLoss/d(activation) of the current sample.
-    private var activationGradients: [[Float]]
+    /// Offset of each layer's values (layer 0: the normalised input) in the per-sample scratch buffers.
+    private let unitOffsets: [Int]
+    /// Per-sample scratch: pre-activations, activations and dLoss/d(activation), `unitOffsets` layout.
+    private let preActivations: UnsafeMutablePointer<Float>
+    private let activationValues: UnsafeMutablePointer<Float>
+    private let activationGradients: UnsafeMutablePointer<Float>
 
     /// A trainer starting from `parameters`.
     ///
@@ -69,31 +72,51 @@ public final class MLPTrainer {
         layerSizes = parameters.layerSizes
         self.adam = adam
         template = parameters
-        var theta: [Float] = []
+        var flat: [Float] = []
         var weightOffsets: [Int] = [], biasOffsets: [Int] = []
         for k in 0..<parameters.layerCount {
-            weightOffsets.append(theta.count)
-            theta += parameters.weights[k]
-            biasOffsets.append(theta.count)
-            theta += parameters.biases[k]
+            weightOffsets.append(flat.count)
+            flat += parameters.weights[k]
+            biasOffsets.append(flat.count)
+            flat += parameters.biases[k]
         }
-        self.theta = theta
+        parameterCount = flat.count
         self.weightOffsets = weightOffsets
         self.biasOffsets = biasOffsets
-        grad = [Float](repeating: 0, count: theta.count)
-        moment1 = grad
-        moment2 = grad
-        preActivations = layerSizes.map { [Float](repeating: 0, count: $0) }
-        activationValues = preActivations
-        activationGradients = preActivations
+        theta = .allocate(capacity: flat.count)
+        theta.initialize(from: flat, count: flat.count)
+        grad = .allocate(capacity: flat.count)
+        grad.initialize(repeating: 0, count: flat.count)
+        moment1 = .allocate(capacity: flat.count)
+        moment1.initialize(repeating: 0, count: flat.count)
+        moment2 = .allocate(capacity: flat.count)
+        moment2.initialize(repeating: 0, count: flat.count)
+        var unitOffsets: [Int] = [], units = 0
+        for width in layerSizes {
+            unitOffsets.append(units)
+            units += width
+        }
+        self.unitOffsets = unitOffsets
+        preActivations = .allocate(capacity: units)
+        preActivations.initialize(repeating: 0, count: units)
+        activationValues = .allocate(capacity: units)
+        activationValues.initialize(repeating: 0, count: units)
+        activationGradients = .allocate(capacity: units)
+        activationGradients.initialize(repeating: 0, count: units)
+    }
+
+    deinit {
+        for pointer in [theta, grad, moment1, moment2, preActivations, activationValues, activationGradients] {
+            pointer.deallocate()
+        }
     }
 
     /// The current parameters (allocates a copy).
     public var parameters: MLPParameters {
         var p = template
         for k in 0..<layerSizes.count - 1 {
-            p.weights[k] = Array(theta[weightOffsets[k]..<biasOffsets[k]])
-            p.biases[k] = Array(theta[biasOffsets[k]..<(biasOffsets[k] + layerSizes[k + 1])])
+            p.weights[k] = Array(UnsafeBufferPointer(start: theta + weightOffsets[k], count: biasOffsets[k] - weightOffsets[k]))
+            p.biases[k] = Array(UnsafeBufferPointer(start: theta + biasOffsets[k], count: layerSizes[k + 1]))
         }
         return p
     }
@@ -103,8 +126,8 @@ public final class MLPTrainer {
     public var gradient: MLPGradient {
         var weights: [[Float]] = [], biases: [[Float]] = []
         for k in 0..<layerSizes.count - 1 {
-            weights.append(Array(grad[weightOffsets[k]..<biasOffsets[k]]))
-            biases.append(Array(grad[biasOffsets[k]..<(biasOffsets[k] + layerSizes[k + 1])]))
+            weights.append(Array(UnsafeBufferPointer(start: grad + weightOffsets[k], count: biasOffsets[k] - weightOffsets[k])))
+            biases.append(Array(UnsafeBufferPointer(start: grad + biasOffsets[k], count: layerSizes[k + 1])))
         }
         return MLPGradient(weights: weights, biases: biases)
     }
@@ -131,7 +154,7 @@ public final class MLPTrainer {
         let correction1 = 1 - Float(pow(Double(b1), Double(stepCount)))
         let correction2 = 1 - Float(pow(Double(b2), Double(stepCount)))
         let rate = adam.learningRate, epsilon = adam.epsilon
-        for j in theta.indices {
+        for j in 0..<parameterCount {
             let g = grad[j]
             moment1[j] = b1 * moment1[j] + (1 - b1) * g
             moment2[j] = b2 * moment2[j] + (1 - b2) * g * g
@@ -147,44 +170,50 @@ public final class MLPTrainer {
         let nIn = layerSizes[0], nOut = layerSizes[layerSizes.count - 1], layerCount = layerSizes.count - 1
         precondition(count > 0 && inputs.count == count * nIn && targets.count == count * nOut,
                      "need count > 0, count * inputCount inputs and count * outputCount targets")
-        if backward { for j in grad.indices { grad[j] = 0 } }
+        if backward { grad.update(repeating: 0, count: parameterCount) }
         let lossScale = 2 / Float(count * nOut)
+        let z = preActivations, a = activationValues, d = activationGradients
+        let mean = template.inputMean, std = template.inputStd
+        let scale = template.outputScale, offset = template.outputOffset
+        let activations = template.activations
         var sumSquares = 0.0
         for s in 0..<count {
-            for i in 0..<nIn {
-                activationValues[0][i] = (inputs[s * nIn + i] - template.inputMean[i]) / template.inputStd[i]
-            }
+            for i in 0..<nIn { a[i] = (inputs[s * nIn + i] - mean[i]) / std[i] }
             for k in 0..<layerCount {
                 let inWidth = layerSizes[k], outWidth = layerSizes[k + 1]
-                let activation = template.activations[k]
-                let w = weightOffsets[k], b = biasOffsets[k]
+                let activation = activations[k]
+                let w = theta + weightOffsets[k], b = theta + biasOffsets[k]
+                let h = a + unitOffsets[k], zOut = z + unitOffsets[k + 1], aOut = a + unitOffsets[k + 1]
                 for o in 0..<outWidth {
-                    var z = theta[b + o]
-                    for i in 0..<inWidth { z += theta[w + o * inWidth + i] * activationValues[k][i] }
-                    preActivations[k + 1][o] = z
-                    activationValues[k + 1][o] = activation.apply(z)
+                    var sum = b[o]
+                    let row = w + o * inWidth
+                    for i in 0..<inWidth { sum += row[i] * h[i] }
+                    zOut[o] = sum
+                    aOut[o] = activation.apply(sum)
                 }
             }
+            let last = unitOffsets[layerCount]
             for o in 0..<nOut {
-                let y = activationValues[layerCount][o] * template.outputScale[o] + template.outputOffset[o]
+                let y = a[last + o] * scale[o] + offset[o]
                 let difference = y - targets[s * nOut + o]
                 sumSquares += Double(difference) * Double(difference)
-                activationGradients[layerCount][o] = lossScale * difference * template.outputScale[o]
+                d[last + o] = lossScale * difference * scale[o]
             }
             guard backward else { continue }
             for k in stride(from: layerCount - 1, through: 0, by: -1) {
                 let inWidth = layerSizes[k], outWidth = layerSizes[k + 1]
-                let activation = template.activations[k]
-                let w = weightOffsets[k], b = biasOffsets[k]
-                if k > 0 { for i in 0..<inWidth { activationGradients[k][i] = 0 } }
+                let activation = activations[k]
+                let w = theta + weightOffsets[k]
+                let gw = grad + weightOffsets[k], gb = grad + biasOffsets[k]
+                let h = a + unitOffsets[k], dIn = d + unitOffsets[k]
+                let zOut = z + unitOffsets[k + 1], aOut = a + unitOffsets[k + 1], dOut = d + unitOffsets[k + 1]
+                if k > 0 { dIn.update(repeating: 0, count: inWidth) }
                 for o in 0..<outWidth {
-                    let delta = activationGradients[k + 1][o]
-                        * activation.derivative(z: preActivations[k + 1][o], a: activationValues[k + 1][o])
-                    grad[b + o] += delta
-                    for i in 0..<inWidth {
-                        grad[w + o * inWidth + i] += delta * activationValues[k][i]
-                        if k > 0 { activationGradients[k][i] += theta[w + o * inWidth + i] * delta }
-                    }
+                    let delta = dOut[o] * activation.derivative(z: zOut[o], a: aOut[o])
+                    gb[o] += delta
+                    let row = w + o * inWidth, gRow = gw + o * inWidth
+                    for i in 0..<inWidth { gRow[i] += delta * h[i] }
+                    if k > 0 { for i in 0..<inWidth { dIn[i] += row[i] * delta } }
                 }
             }
         }
