@@ -5,7 +5,7 @@ public enum ExpertGrid {
     /// `count` expert entries named `Expert 1`...`Expert n` for `car` on `track`.
     public static func entries(track: Track, car: CarSpec, count: Int,
                                settings: ExpertSettings = ExpertSettings()) -> [RaceEntry] {
-        let plan = ExpertPlan(track: track, car: car, gripScale: settings.gripScale)
+        let plan = ExpertPlan(track: track, car: car, settings: settings)
         return (0..<count).map { i in
             RaceEntry(name: "Expert \(i + 1)", car: car, driver: ExpertDriver(plan: plan, settings: settings))
         }

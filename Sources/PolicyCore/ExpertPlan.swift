@@ -12,74 +12,73 @@ public final class ExpertPlan: Sendable {
     public let model: VehicleModel
     /// The racing line.
     public let line: RacingLine
-    /// The speed profile the expert aims for (planned at ``gripScale`` of the car's grip).
-    public let profile: SpeedProfile
+    /// Speed the expert aims for at each line sample (m/s), planned at ``gripScale`` of each axle's grip.
+    let speed: [Double]
+    /// Planned longitudinal acceleration from each sample to the next (m/s^2).
+    let acceleration: [Double]
+    /// Lap time of a flying lap at the planned speeds (s).
+    public let plannedLapTime: Double
     /// Fraction of the car's grip the plan uses (0.5...1).
     public let gripScale: Double
+    /// Fraction of the rear axle's grip the plan uses while the rear also brakes or drives in a corner (0.5...1):
+    /// a saturated rear axle spins the car, a saturated front one only runs wide, so the rear keeps more margin.
+    public let rearGripScale: Double
+    /// Fuel the plan assumes on board (kg): a full tank unless told otherwise, so the car is never heavier than planned.
+    public let fuelMass: Double
     /// Angle of the line to the centreline at each sample (rad, positive = heading left of the track).
     let lineAngle: [Double]
-    /// Full-throttle engine acceleration (before drag and rolling resistance) at 1 m/s steps (m/s^2).
-    let driveTable: [Double]
-    /// The largest brake input that locks no axle in steady straight-line braking, at 1 m/s steps (0...1).
-    let brakeInputTable: [Double]
-    /// The steady cornering limit at 1 m/s steps (m/s^2).
-    let lateralTable: [Double]
-    /// Car constants.
-    let mass: Double
-    let halfRhoCdA: Double
-    let rollingForce: Double
-    let maxBrakeForce: Double
-    let wheelbase: Double
-    let maxSteer: Double
-    let understeerGradient: Double
+    /// The car as the controller models it.
+    let car: ExpertCarModel
+    /// The combined limits the controller drives to (its own shares of each axle, a little above the plan's).
+    let limits: ExpertLimits
+    /// The steady straight-line braking limit at 1 m/s steps (m/s^2, drag included).
+    let brakingTable: [Double]
     let halfWidth: Double
     let carLength: Double
 
-    /// Builds (or takes from `cache`) the line and the profile for `car` on `track`.
-    public init(track: Track, car: CarSpec, gripScale: Double = 0.95, safetyMargin: Double = 0.5,
-                fuelMass: Double = 0, cache: RacingLineCache = .shared) {
+    /// Builds (or takes from `cache`) the line and builds the profile for `car` on `track`.
+    /// - Parameters:
+    ///   - settings: the grip shares to plan with (``ExpertSettings/gripScale``, ``ExpertSettings/rearGripScale``,
+    ///     ``ExpertSettings/rearReserve``).
+    ///   - safetyMargin: distance the line keeps from each track limit beyond half the car's width (m).
+    ///   - fuelMass: fuel on board to plan with (kg); nil means a full tank.
+    public init(track: Track, car: CarSpec, settings: ExpertSettings = ExpertSettings(), safetyMargin: Double = 0.5,
+                fuelMass: Double? = nil, cache: RacingLineCache = .shared) {
         self.track = track
         let model = VehicleModel(spec: car)
         self.model = model
-        self.gripScale = gripScale
+        self.gripScale = min(max(settings.gripScale, 0.5), 1)
+        self.rearGripScale = min(max(settings.rearGripScale, 0.5), 1)
+        let fuel = max(fuelMass ?? car.powertrain.fuelCapacityKg, 0)
+        self.fuelMass = fuel
         let line = cache.line(track: track, parameters: RacingLine.Parameters(
             vehicleWidth: car.chassis.overallWidthM, safetyMargin: safetyMargin))
         self.line = line
-        profile = cache.profile(track: track, car: car, safetyMargin: safetyMargin, gripScale: gripScale)
         lineAngle = (0..<track.count).map { i in
             remainder(line.heading[i] - track.heading[i], 2 * .pi)
         }
-        mass = model.totalMass(fuelMass: fuelMass)
-        halfRhoCdA = 0.5 * VehicleModel.airDensity * car.aero.dragAreaM2
-        rollingForce = car.tyre.rollingResistanceCoefficient * mass * VehicleModel.gravity
-        maxBrakeForce = car.brakes.maxForceN
-        wheelbase = car.chassis.wheelbaseM
-        maxSteer = car.steering.maxAngleRad
+        let carModel = ExpertCarModel(car: car, fuelMass: fuel)
+        self.car = carModel
+        let reserve = min(max(settings.rearReserve, 0), 0.9)
+        let planLimits = ExpertLimits(model: model, car: carModel, frontShare: self.gripScale,
+                                      rearShare: self.rearGripScale, rearReserve: reserve, fuelMass: fuel)
+        let profile = ExpertProfile(line: line, limits: planLimits, gripScale: self.gripScale)
+        limits = ExpertLimits(model: model, car: carModel, frontShare: min(max(settings.brakeShare, 0.5), 1),
+                              rearShare: min(max(settings.rearBrakeShare, 0.5), 1), rearReserve: reserve, fuelMass: fuel)
+        if ProcessInfo.processInfo.environment["OLDPROFILE"] != nil {
+            let old = SpeedProfile(line: line, vehicle: model, gripScale: self.gripScale, fuelMass: fuel)
+            speed = old.speed
+            acceleration = old.longitudinalAcceleration
+            plannedLapTime = old.lapTime
+        } else {
+            speed = profile.speed
+            acceleration = profile.acceleration
+            plannedLapTime = profile.lapTime
+        }
         halfWidth = car.chassis.overallWidthM / 2
         carLength = car.chassis.overallLengthM
-        let top = Int(model.topSpeed().rounded(.up)) + 2
-        var drive = [Double](), brake = [Double](), lateral = [Double]()
-        for v in 0...top {
-            let speed = Double(v)
-            let resist = (halfRhoCdA * speed * speed + rollingForce) / mass
-            drive.append(model.maxDriveAcceleration(speed: speed, fuelMass: fuelMass) + resist)
-            let decel = model.maxBrakingDeceleration(speed: speed, fuelMass: fuelMass)
-            brake.append(min(1, max(0, (decel - resist) * mass / maxBrakeForce)))
-            lateral.append(model.maxLateralAcceleration(speed: speed, fuelMass: fuelMass))
-        }
-        lateralTable = lateral
-        driveTable = drive
-        brakeInputTable = brake
-        // Understeer gradient (rad per unit lateral acceleration, s^2/m * m... here per (v^2 kappa)): from the
-        // axles' cornering stiffnesses B*C*D*Fz with the static load split.
-        let lf = car.chassis.cogToFrontAxleM
-        let lr = car.chassis.wheelbaseM - lf
-        let fzFront = mass * VehicleModel.gravity * lr / car.chassis.wheelbaseM
-        let fzRear = mass * VehicleModel.gravity * lf / car.chassis.wheelbaseM
-        let t = car.tyre.lateral
-        let cf = t.B * t.C * t.D * fzFront
-        let cr = t.B * t.C * t.D * car.tyre.rearLateralGripRatio * fzRear
-        understeerGradient = mass / car.chassis.wheelbaseM * (lr / cf - lf / cr)
+        let top = Int(model.topSpeed(fuelMass: fuel).rounded(.up)) + 2
+        brakingTable = (0...top).map { model.maxBrakingDeceleration(speed: Double($0), fuelMass: fuel) }
     }
 
     /// Linear interpolation of a per-sample array at centreline arc length `s` (wrapped).
@@ -108,5 +107,5 @@ extension ExpertPlan {
     /// The racing line's curvature at arc length `s` (1/m, positive = turning left).
     public func lineCurvature(at s: Double) -> Double { at(line.curvature, s) }
     /// The planned speed at arc length `s` (m/s).
-    public func plannedSpeed(at s: Double) -> Double { at(profile.speed, s) }
+    public func plannedSpeed(at s: Double) -> Double { at(speed, s) }
 }

@@ -69,31 +69,63 @@ struct ExpertLapCheck {
 
     static func run(track: Track, car: CarSpec, laps: Int, tracePath: String?) throws -> ExpertLapCheck {
         let limit = RacingLineCache.shared.limit(track: track, car: car)
+        if ProcessInfo.processInfo.environment["DIAG"] != nil {
+            let line = RacingLineCache.shared.line(track: track, parameters: RacingLine.Parameters(
+                vehicleWidth: car.chassis.overallWidthM, safetyMargin: 0.5))
+            let vm = VehicleModel(spec: car)
+            var out = "\(track.name) \(car.name) limit \(limit.lapTime)"
+            for (f, g) in [(car.powertrain.fuelCapacityKg, 1.0), (car.powertrain.fuelCapacityKg * 0.9, 1.0), (car.powertrain.fuelCapacityKg, 0.97), (car.powertrain.fuelCapacityKg, 0.95), (0, 0.97)] {
+                let p = SpeedProfile(line: line, vehicle: vm, gripScale: g, fuelMass: f)
+                out += String(format: "  f%.0f g%.2f: %.4f", f, g, p.lapTime / limit.lapTime)
+            }
+            for g in [1.0, 0.97] {
+                var st = ExpertSettings()
+                st.gripScale = g
+                let e = ExpertPlan(track: track, car: car, settings: st, fuelMass: 0)
+                let ef = ExpertPlan(track: track, car: car, settings: st)
+                out += String(format: "  axle g%.2f f0: %.4f full: %.4f", g, e.plannedLapTime / limit.lapTime, ef.plannedLapTime / limit.lapTime)
+            }
+            print(out)
+            if let a = ProcessInfo.processInfo.environment["DIAGS"].flatMap(Double.init) {
+                let i0 = Int(a / track.spacing)
+                for i in stride(from: i0, to: i0 + 80, by: 4) {
+                    let h0 = line.heading[i - 2], h1 = line.heading[i + 2]
+                    let d = line.distance[i + 2] - line.distance[i - 2]
+                    print(String(format: "s %.1f off %.3f kappa %.5f geo %.5f trackK %.5f", Double(i) * track.spacing, line.offset[i], line.curvature[i], remainder(h1 - h0, 2 * .pi) / d, track.curvature[i]))
+                }
+            }
+        }
         let config = RaceConfig(laps: laps)
         var settings = ExpertSettings()
         let env = ProcessInfo.processInfo.environment
         func tune(_ key: String, _ path: WritableKeyPath<ExpertSettings, Double>) {
             if let v = env["TUNE_" + key].flatMap(Double.init) { settings[keyPath: path] = v }
         }
-        tune("GRIP", \.gripScale); tune("YAW", \.yawDamping); tune("TRACTION", \.tractionShare)
+        tune("GRIP", \.gripScale); tune("YAW", \.yawGain); tune("BRAKE", \.brakeShare); tune("MINBRAKE", \.minimumBrakeShare); tune("SLIP", \.slipGain); tune("BRATE", \.brakeRate); tune("RESV", \.rearReserve); tune("RSF", \.rearSlipFraction); tune("REAR", \.rearGripScale); tune("REARBRAKE", \.rearBrakeShare); tune("RESERVE", \.lateralReserve); tune("TRACTION", \.tractionShare)
         tune("PREVIEW", \.previewTime); tune("SPEEDLEAD", \.speedLead); tune("GAIN", \.speedGain)
         tune("MINPREVIEW", \.minimumPreview); tune("KLEAD", \.curvatureLead)
         let entries = ExpertGrid.entries(track: track, car: car, count: 1, settings: settings)
         let race = try Race(track: track, entries: entries, config: config)
-        var trace = tracePath == nil ? nil : "time,s,speed,planned,lateral,line,steering,throttle,brake,yawRate,vy,kappaLine,steerAngle\n"
+        var trace = tracePath == nil ? nil : "time,s,speed,planned,lateral,line,steering,throttle,brake,yawRate,vy,kappaLine,steerAngle,alphaF,alphaR,wl,wr\n"
         let expert = entries[0].driver as! ExpertDriver
         while !race.isFinished {
             race.step()
             if trace != nil, race.stepCount % 6 == 0 {
                 let f = race.frenet[0], st = race.states[0], c = race.controls[0]
-                trace! += String(format: "%.3f,%.2f,%.3f,%.3f,%.3f,%.3f,%.4f,%.3f,%.3f,%.4f,%.3f,%.5f,%.4f\n", race.time, f.s, st.vx,
+                trace! += String(format: "%.3f,%.2f,%.3f,%.3f,%.3f,%.3f,%.4f,%.3f,%.3f,%.4f,%.3f,%.5f,%.4f,%.4f,%.4f,%.2f,%.2f\n", race.time, f.s, st.vx,
                                  expert.plan.plannedSpeed(at: f.s), f.lateral, expert.plan.lineOffset(at: f.s),
                                  c.steering, c.throttle, c.brake, st.yawRate, st.vy,
-                                 expert.plan.lineCurvature(at: f.s), st.steeringAngle)
+                                 expert.plan.lineCurvature(at: f.s), st.steeringAngle,
+                                 st.steeringAngle - atan2(st.vy + car.chassis.cogToFrontAxleM * st.yawRate, max(st.vx, 1)),
+                                 -atan2(st.vy - (car.chassis.wheelbaseM - car.chassis.cogToFrontAxleM) * st.yawRate, max(st.vx, 1)),
+                                 track.sample(at: f.s).widthLeft, track.sample(at: f.s).widthRight)
             }
         }
         if let path = tracePath, let text = trace { try text.write(toFile: path, atomically: true, encoding: .utf8) }
         let entry = race.result().entries[0]
+        if ProcessInfo.processInfo.environment["PLANREPORT"] != nil {
+            print(String(format: "plan %.3f laps %@ tracking %.4f", expert.plan.plannedLapTime, entry.lapTimes.map { String(format: "%.3f", $0) }.joined(separator: " "), (entry.lapTimes.dropFirst().max() ?? 0) / expert.plan.plannedLapTime))
+        }
         let flying = entry.lapTimes.dropFirst()
         return ExpertLapCheck(track: track.name, car: car.name, limit: limit.lapTime,
                               best: flying.min() ?? .infinity, worst: flying.max() ?? .infinity,
