@@ -32,8 +32,8 @@ let package = Package(
         ),
         .testTarget(name: "GSLTests", dependencies: ["GSL"]),
         .testTarget(name: "SimTests", dependencies: ["Sim"]),
-        .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore", "Sim"]),
         .testTarget(name: "RivalCLITests", dependencies: ["RivalCLI"]),
+        .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore", "Sim"]),
     ],
     swiftLanguageModes: [.v6]
 )

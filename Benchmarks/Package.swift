@@ -6,7 +6,7 @@ import PackageDescription
 let package = Package(
     name: "RivalBenchmarks",
     dependencies: [
-        .package(path: ".."),
+        .package(name: "Rival", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -16,6 +16,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Sim", package: "Rival"),
                 .product(name: "GSL", package: "Rival"),
+                .product(name: "PolicyCore", package: "Rival"),
             ],
             path: "Benchmarks/RivalBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -19,6 +19,7 @@ struct RaceCommand: ParsableCommand {
     var fuelRate = 1.0
     @Option(help: "Write per-car telemetry (10 Hz) to this CSV file.") var telemetry: String?
     @Flag(help: "Print the result as JSON instead of a table.") var json = false
+    @Flag(name: .customLong("lap-table"), help: "Also print every driver's lap times.") var lapTable = false
 
     func validate() throws {
         guard (1...1000).contains(laps) else { throw ValidationError("--laps: \(laps): expected an integer in 1...1000") }
@@ -56,6 +57,7 @@ struct RaceCommand: ParsableCommand {
             print(try RaceReport(result: result, car: car.name).jsonString())
         } else {
             print(RaceReport.table(result, car: car.name))
+            if lapTable { print("\n" + RaceReport.lapTable(result)) }
         }
     }
 }

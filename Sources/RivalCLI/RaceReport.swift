@@ -100,6 +100,22 @@ struct RaceReport: Codable {
     }
 }
 
+extension RaceReport {
+    /// Lap times per driver, one row per car in finishing order, one column per lap (best lap marked with *).
+    static func lapTable(_ r: RaceResult) -> String {
+        let laps = r.entries.map(\.lapTimes.count).max() ?? 0
+        var header = "pos  driver          "
+        for lap in 1...max(laps, 1) { header += "lap \(lap)".leftPad(11) }
+        var lines = [header]
+        for e in r.entries {
+            var row = String(format: "%3d  ", e.position) + e.name.padding(toLength: 16, withPad: " ", startingAt: 0)
+            for t in e.lapTimes { row += (clock(t) + (t == e.bestLap ? "*" : " ")).leftPad(11) }
+            lines.append(row)
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
 extension String {
     func leftPad(_ width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self

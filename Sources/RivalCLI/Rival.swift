@@ -9,7 +9,7 @@ struct Rival: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rival",
         abstract: "Human-like AI rival drivers: races, circuits, cars.",
-        subcommands: [RaceCommand.self, ExpertCommand.self, TracksCommand.self, CarsCommand.self],
+        subcommands: [RaceCommand.self, LimitCommand.self, ExpertCommand.self, TracksCommand.self, CarsCommand.self],
         defaultSubcommand: RaceCommand.self
     )
 
@@ -28,6 +28,7 @@ struct Rival: ParsableCommand {
             }
             var message = fullMessage(for: error)
             if message.isEmpty { message = String(describing: error) }
+            if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
             FileHandle.standardError.write(Data(("rival: " + message + "\n").utf8))
             Foundation.exit(2)
         }

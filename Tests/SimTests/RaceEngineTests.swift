@@ -69,6 +69,8 @@ import Testing
         #expect(a.incidents == b.incidents)
         #expect(a.timing == b.timing)
         #expect(a.time == b.time)
+        #expect(a.runningOrder() == b.runningOrder())
+        #expect(Set(a.runningOrder()) == Set(0..<6))
     }
 
     @Test func rearEndContactIsLoggedAndConservesMomentum() throws {

@@ -16,44 +16,52 @@ public final class Race {
     /// Car specifications, by car index.
     public let cars: [CarSpec]
     /// Race time (s since the start signal).
-    public private(set) var time = 0.0
+    @exclusivity(unchecked) public private(set) var time = 0.0
     /// Physics steps taken.
-    public private(set) var stepCount = 0
+    @exclusivity(unchecked) public private(set) var stepCount = 0
     /// Each car's physical state, by car index.
-    public private(set) var states: [CarState]
+    @exclusivity(unchecked) public private(set) var states: [CarState]
     /// Each car's held controls, by car index.
-    public private(set) var controls: [CarControls]
+    @exclusivity(unchecked) public private(set) var controls: [CarControls]
     /// Each car's position along the track (arc length and lateral offset), by car index.
-    public private(set) var frenet: [FrenetPoint]
+    @exclusivity(unchecked) public private(set) var frenet: [FrenetPoint]
     /// Each car's progress from the start line (m, unwrapped; negative on the grid), by car index.
-    public private(set) var progress: [Double]
+    @exclusivity(unchecked) public private(set) var progress: [Double]
     /// Each car's timing, by car index.
-    public private(set) var timing: [CarTiming]
+    @exclusivity(unchecked) public private(set) var timing: [CarTiming]
     /// Everything logged so far, in time order.
-    public private(set) var incidents: [Incident] = []
+    @exclusivity(unchecked) public private(set) var incidents: [Incident] = []
     /// Telemetry samples recorded so far (empty unless `config.telemetryRate > 0`).
-    public private(set) var telemetry: [TelemetrySample] = []
+    @exclusivity(unchecked) public private(set) var telemetry: [TelemetrySample] = []
     /// Race time at which the leader took the chequered flag; NaN until then.
-    public private(set) var chequeredAt = Double.nan
+    @exclusivity(unchecked) public private(set) var chequeredAt = Double.nan
 
     private let drivers: [any Driver]
-    private let models: [VehicleModel]
+    /// Each car's model, in memory the race owns, so that stepping borrows a model instead of copying its
+    /// specification every step (an array element or a class property is copied).
+    private let models: UnsafeMutableBufferPointer<VehicleModel>
     private let decisionIntervals: [Double]
-    private var nextDecision: [Double]
-    private var previousProgress: [Double]
-    private var retired: [Bool]
-    private var offTrack: [Bool]
-    private var onBarrier: [Bool]
+    @exclusivity(unchecked) private var nextDecision: [Double]
+    @exclusivity(unchecked) private var previousProgress: [Double]
+    @exclusivity(unchecked) private var retired: [Bool]
+    @exclusivity(unchecked) private var offTrack: [Bool]
+    /// Race time each car last touched the barrier (one incident per episode, as for contacts).
+    @exclusivity(unchecked) private var lastBarrier: [Double]
     /// Last race time each ordered pair was in contact, n x n, to log one incident per contact episode.
-    private var lastContact: [Double]
+    @exclusivity(unchecked) private var lastContact: [Double]
     /// Car indices sorted by arc length (ascending), kept sorted incrementally.
-    private var sOrder: [Int]
-    private var nextTelemetry = 0.0
+    @exclusivity(unchecked) private var sOrder: [Int]
+    /// Each car's place in `sOrder`.
+    @exclusivity(unchecked) private var orderPosition: [Int]
+    /// The centreline sample at each car's arc length, refreshed whenever `frenet` changes.
+    @exclusivity(unchecked) private var samples: [TrackSample]
+    @exclusivity(unchecked) private var nextTelemetry = 0.0
     private let halfWidths: [Double]
     private let circleOffsets: [Double]
     private let masses: [Double]
 
-    /// Seconds of contact-free running after which touching again counts as a new contact.
+    /// Seconds of contact-free running after which touching again (another car, or the barrier) counts as a new
+    /// incident.
     static let contactEpisodeGap = 1.0
     /// Restitution of car-to-car and car-to-barrier impacts (0 = plastic, 1 = elastic).
     static let restitution = 0.2
@@ -79,9 +87,10 @@ public final class Race {
         names = entries.map(\.name)
         cars = entries.map(\.car)
         drivers = entries.map(\.driver)
-        models = entries.map {
-            VehicleModel(spec: $0.car, tyreWearMultiplier: config.tyreWearMultiplier,
-                         fuelRateMultiplier: config.fuelRateMultiplier)
+        models = .allocate(capacity: entries.count)
+        for (i, e) in entries.enumerated() {
+            (models.baseAddress! + i).initialize(to: VehicleModel(
+                spec: e.car, tyreWearMultiplier: config.tyreWearMultiplier, fuelRateMultiplier: config.fuelRateMultiplier))
         }
         let dt = config.timeStep
         decisionIntervals = entries.map { max($0.driver.decisionInterval, dt) }
@@ -89,7 +98,7 @@ public final class Race {
         nextDecision = Array(repeating: 0, count: n)
         retired = Array(repeating: false, count: n)
         offTrack = Array(repeating: false, count: n)
-        onBarrier = Array(repeating: false, count: n)
+        lastBarrier = Array(repeating: -.infinity, count: n)
         lastContact = Array(repeating: -.infinity, count: n * n)
         halfWidths = entries.map { $0.car.chassis.overallWidthM / 2 }
         circleOffsets = entries.map { max(0, ($0.car.chassis.overallLengthM - $0.car.chassis.overallWidthM) / 2) }
@@ -118,11 +127,19 @@ public final class Race {
         self.progress = progress
         previousProgress = progress
         sOrder = Array(0..<n).sorted { frenet[$0].s < frenet[$1].s }
+        orderPosition = Array(repeating: 0, count: n)
+        for (p, car) in sOrder.enumerated() { orderPosition[car] = p }
+        samples = frenet.map { track.sample(at: $0.s) }
         incidents.reserveCapacity(4096)
         if config.telemetryRate > 0 {
             let expected = Int(config.telemetryRate * Double(config.laps) * 150 * Double(n))
             telemetry.reserveCapacity(min(expected, 10_000_000))
         }
+    }
+
+    deinit {
+        models.deinitialize()
+        models.deallocate()
     }
 
     /// The number of cars.
@@ -134,6 +151,10 @@ public final class Race {
         for i in 0..<carCount where !timing[i].finished && !retired[i] { return false }
         return true
     }
+
+    /// The running order now: car indices, leader first (finished cars by laps and finishing time, then the rest
+    /// by progress from the start line).
+    public func runningOrder() -> [Int] { result().entries.map(\.car) }
 
     /// Whether car `i` is still running (not finished, not retired).
     public func isRunning(_ i: Int) -> Bool { !timing[i].finished && !retired[i] }
@@ -147,12 +168,13 @@ public final class Race {
             nextDecision[i] += decisionIntervals[i]
         }
         for i in 0..<n where isRunning(i) {
-            let surface = track.surface(s: frenet[i].s, lateral: frenet[i].lateral)
-            models[i].step(&states[i], controls: controls[i], surface: surface, dt: dt)
+            let surface = Self.surface(lateral: frenet[i].lateral, sample: samples[i], runoff: track.runoffWidth)
+            models.baseAddress.unsafelyUnwrapped[i].step(&states[i], controls: controls[i], surface: surface, dt: dt)
             let previousS = frenet[i].s
             previousProgress[i] = progress[i]
             frenet[i] = track.project(x: states[i].x, y: states[i].y, near: previousS)
             progress[i] += track.signedDistance(from: previousS, to: frenet[i].s)
+            samples[i] = track.sample(at: frenet[i].s)
             resolveBarrier(i)
             detectOffTrack(i)
         }
@@ -182,12 +204,13 @@ public final class Race {
     public func view(for i: Int) -> DriverView {
         let st = states[i]
         let f = frenet[i]
-        let heading = track.sample(at: f.s).heading
+        let heading = samples[i].heading
         var v = DriverView(time: time, carIndex: i, speed: st.vx, lateralSpeed: st.vy, yawRate: st.yawRate,
                            steeringAngle: st.steeringAngle, s: f.s, lateral: f.lateral,
                            headingError: Self.wrapAngle(st.yaw - heading), lapsCompleted: timing[i].lapsCompleted)
         let n = carCount
-        guard n > 1, let p = sOrder.firstIndex(of: i) else { return v }
+        guard n > 1 else { return v }
+        let p = orderPosition[i]
         // Forward along the loop.
         var k = 1
         while k < n {
@@ -219,16 +242,13 @@ public final class Race {
 
     private func resolveBarrier(_ i: Int) {
         let f = frenet[i]
-        let sample = track.sample(at: f.s)
+        let sample = samples[i]
         let hw = halfWidths[i]
         let leftWall = sample.widthLeft + track.runoffWidth
         let rightWall = -(sample.widthRight + track.runoffWidth)
         var side = 0.0
         if f.lateral + hw > leftWall { side = 1 } else if f.lateral - hw < rightWall { side = -1 }
-        guard side != 0 else {
-            onBarrier[i] = false
-            return
-        }
+        guard side != 0 else { return }
         let lateral = side > 0 ? leftWall - hw : rightWall + hw
         let p = track.point(s: f.s, lateral: lateral)
         var st = states[i]
@@ -252,16 +272,16 @@ public final class Race {
         st.yawRate *= 0.9
         states[i] = st
         frenet[i] = FrenetPoint(s: f.s, lateral: lateral)
-        if !onBarrier[i] {
-            onBarrier[i] = true
+        if time - lastBarrier[i] > Self.contactEpisodeGap {
             log(Incident(kind: .barrier, time: time, car: i, otherCar: -1, s: f.s,
                          lap: timing[i].lapsCompleted + 1, speed: impact))
         }
+        lastBarrier[i] = time
     }
 
     private func detectOffTrack(_ i: Int) {
         let f = frenet[i]
-        let sample = track.sample(at: f.s)
+        let sample = samples[i]
         let hw = halfWidths[i]
         let off = f.lateral - hw > sample.widthLeft || f.lateral + hw < -sample.widthRight
         if off && !offTrack[i] {
@@ -287,6 +307,7 @@ public final class Race {
             }
             sOrder[b + 1] = idx
         }
+        for p in 0..<n { orderPosition[sOrder[p]] = p }
     }
 
     private func resolveContacts() {
@@ -355,6 +376,7 @@ public final class Race {
             let old = frenet[car].s
             frenet[car] = track.project(x: st.x, y: st.y, near: old)
             progress[car] += track.signedDistance(from: old, to: frenet[car].s)
+            samples[car] = track.sample(at: frenet[car].s)
         }
         let key = min(a, b) * carCount + max(a, b)
         if time - lastContact[key] > Self.contactEpisodeGap {
@@ -369,6 +391,7 @@ public final class Race {
 
     private func updateTiming(_ i: Int, from t0: Double, dt: Double) {
         let length = track.length
+        guard progress[i] >= timing[i].nextMark(trackLength: length) else { return }
         var t = timing[i]
         let p0 = previousProgress[i], p1 = progress[i]
         while p1 >= t.nextMark(trackLength: length) {
@@ -432,6 +455,15 @@ public final class Race {
     }
 
     // MARK: - Maths
+
+    /// The surface at `lateral` given the centreline sample there (see ``Track/surface(s:lateral:)``).
+    @inline(__always)
+    static func surface(lateral: Double, sample: TrackSample, runoff: Double) -> Surface {
+        guard lateral.isFinite else { return .barrier }
+        let outside = max(lateral - sample.widthLeft, -lateral - sample.widthRight)
+        if outside <= 0 { return .track }
+        return outside < runoff ? .runoff : .barrier
+    }
 
     @inline(__always) static func wrapAngle(_ a: Double) -> Double {
         var x = a.truncatingRemainder(dividingBy: 2 * .pi)

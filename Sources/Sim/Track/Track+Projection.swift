@@ -22,6 +22,7 @@ extension Track {
     ///   Non-finite input gives NaN for both.
     public func project(x px: Double, y py: Double, near sGuess: Double, window: Double = 30) -> FrenetPoint {
         guard px.isFinite, py.isFinite, sGuess.isFinite else { return FrenetPoint(s: .nan, lateral: .nan) }
+        if let fast = projectByWalking(px, py, from: sGuess) { return fast }
         let reach = window.isNaN ? length : min(max(window, spacing), length)
         let segments = min(2 * Int((reach / spacing).rounded(.up)), count)
         let start = (locate(sGuess).i - segments / 2 + count) % count
@@ -46,6 +47,51 @@ extension Track {
         if best.lateral.isFinite { return best }
         let i = nearest.index
         return FrenetPoint(s: Double(i) * spacing, lateral: (py - y[i]) * cosHeading[i] - (px - x[i]) * sinHeading[i])
+    }
+
+    /// cos and sin of a small angle (|a| <= 0.5 rad, the heading change within one ~1 m segment): Taylor series
+    /// to the 10th/11th order, accurate to 1e-13 there; larger angles fall back to libm.
+    @inline(__always)
+    static func smallAngleCosSin(_ a: Double) -> (Double, Double) {
+        guard abs(a) <= 0.5 else { return (cos(a), sin(a)) }
+        let a2 = a * a
+        let c = 1 - a2 / 2 * (1 - a2 / 12 * (1 - a2 / 30 * (1 - a2 / 56 * (1 - a2 / 90))))
+        let s = a * (1 - a2 / 6 * (1 - a2 / 20 * (1 - a2 / 42 * (1 - a2 / 72 * (1 - a2 / 110)))))
+        return (c, s)
+    }
+
+    /// The hot-path projection: walks from the guess's segment to the segment whose two normals bracket the
+    /// point (a few steps when the guess is the last step's arc length), then refines on it. Gives up (nil) when
+    /// the walk goes further than 8 segments or the offset is beyond the track limits, where the inside of a
+    /// tight corner can hold more than one foot: the windowed search then decides.
+    @inline(__always)
+    private func projectByWalking(_ px: Double, _ py: Double, from sGuess: Double) -> FrenetPoint? {
+        var i = locate(sGuess).i
+        var fi = tangentOffset(px, py, i)
+        var steps = 0
+        if fi < 0 {
+            // Behind sample i: walk backwards until the point is ahead of the sample's normal.
+            while fi < 0 {
+                steps += 1
+                if steps > 8 { return nil }
+                i = i == 0 ? count - 1 : i - 1
+                fi = tangentOffset(px, py, i)
+            }
+        }
+        var k = i + 1 == count ? 0 : i + 1
+        var fk = tangentOffset(px, py, k)
+        while fk >= 0 {
+            steps += 1
+            if steps > 8 { return nil }
+            i = k
+            fi = fk
+            k = i + 1 == count ? 0 : i + 1
+            fk = tangentOffset(px, py, k)
+        }
+        let foot = refine(px, py, segment: i, next: k, f0: fi, f1: fk)
+        // Unique locally: on the track, or well inside the radius of curvature (then no other foot can be nearer).
+        let reach = foot.lateral >= 0 ? widthLeft[i] : widthRight[i]
+        return abs(foot.lateral) <= reach || abs(foot.lateral * curvature[i]) < 0.25 ? foot : nil
     }
 
     /// Projects a world position onto the track without a previous arc length (initialisation, respawn): the
@@ -74,11 +120,14 @@ extension Track {
         let dx = x[j] - x[i], dy = y[j] - y[i], dh = headingStep(i, j)
         var lo = 0.0, hi = 1.0
         var t = f0 / (f0 - f1)
+        let ci = cosHeading[i], si = sinHeading[i]
         for _ in 0..<40 {
-            let h = heading[i] + t * dh
-            let c = cos(h), s = sin(h)
+            // cos and sin of heading[i] + t * dh by rotating sample i's direction through the small angle t * dh.
+            let (cd, sd) = Self.smallAngleCosSin(t * dh)
+            let c = ci * cd - si * sd, s = si * cd + ci * sd
             let qx = px - (x[i] + t * dx), qy = py - (y[i] + t * dy)
             let g = qx * c + qy * s
+            if abs(g) < 1e-11 { break }
             if g >= 0 { lo = t } else { hi = t }
             let slope = -(dx * c + dy * s) + dh * (qy * c - qx * s)
             var next = slope < 0 ? t - g / slope : .nan
@@ -86,8 +135,9 @@ extension Track {
             if abs(next - t) < 1e-14 || hi - lo < 1e-14 { break }
             t = next
         }
-        let h = heading[i] + t * dh
-        let lateral = (py - (y[i] + t * dy)) * cos(h) - (px - (x[i] + t * dx)) * sin(h)
+        let (cd, sd) = Self.smallAngleCosSin(t * dh)
+        let c = ci * cd - si * sd, s = si * cd + ci * sd
+        let lateral = (py - (y[i] + t * dy)) * c - (px - (x[i] + t * dx)) * s
         return FrenetPoint(s: wrap((Double(i) + t) * spacing), lateral: lateral)
     }
 }

@@ -5,6 +5,10 @@ extension Track {
     /// a non-finite `s` gives NaN.
     public func wrap(_ s: Double) -> Double {
         guard s.isFinite else { return .nan }
+        // Fast path: within one lap either side (the common case on the hot path) needs no division.
+        if s >= 0 && s < length { return s }
+        if s < 0 && s >= -length { let u = s + length; return u < length ? u : 0 }
+        if s >= length && s < 2 * length { return s - length }
         var u = s.truncatingRemainder(dividingBy: length)
         if u < 0 { u += length }
         return u < length ? u : 0

@@ -16,7 +16,10 @@
 /// functions as ``step(_:controls:surface:dt:)``, so a planner's speed profile matches what the car can do.
 public struct VehicleModel: Sendable {
     /// The car this model was built from.
-    public let spec: CarSpec
+    public var spec: CarSpec { specBox.spec }
+    /// The specification behind one reference, so that copying a model (which the compiler does on the hot
+    /// path) copies numbers and one pointer rather than every string and array of the specification.
+    private let specBox: SpecBox
     /// Multiplier on the tyre wear rate (a race option, as in Gran Turismo), 0...1000; 0 turns wear off.
     public let tyreWearMultiplier: Double
     /// Multiplier on the fuel burn rate, 0...1000; 0 turns fuel use off (the engine then never runs dry).
@@ -72,7 +75,7 @@ public struct VehicleModel: Sendable {
     ///   - tyreWearMultiplier: scales the wear rate; clamped to 0...1000, NaN counts as 1.
     ///   - fuelRateMultiplier: scales the fuel burn rate; clamped to 0...1000, NaN counts as 1.
     public init(spec: CarSpec, tyreWearMultiplier: Double = 1, fuelRateMultiplier: Double = 1) {
-        self.spec = spec
+        specBox = SpecBox(spec)
         self.tyreWearMultiplier = tyreWearMultiplier.isNaN ? 1 : min(max(tyreWearMultiplier, 0), 1000)
         self.fuelRateMultiplier = fuelRateMultiplier.isNaN ? 1 : min(max(fuelRateMultiplier, 0), 1000)
 
@@ -173,4 +176,10 @@ public struct VehicleModel: Sendable {
 
     @inline(__always)
     static func wear(_ wear: Double) -> Double { wear.isNaN ? 0 : min(max(wear, 0), 1) }
+}
+
+/// An immutable holder of a ``CarSpec``.
+private final class SpecBox: Sendable {
+    let spec: CarSpec
+    init(_ spec: CarSpec) { self.spec = spec }
 }

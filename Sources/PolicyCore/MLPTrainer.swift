@@ -1,0 +1,222 @@
+import Foundation
+
+/// Settings of the Adam optimiser (Kingma and Ba, 2015) with bias-corrected moments.
+public struct AdamSettings: Sendable, Equatable {
+    /// Step size (default 1e-3).
+    public var learningRate: Float
+    /// Decay of the first-moment (mean) estimate (default 0.9).
+    public var beta1: Float
+    /// Decay of the second-moment (uncentred variance) estimate (default 0.999).
+    public var beta2: Float
+    /// Added to the square root of the second moment to avoid division by zero (default 1e-8).
+    public var epsilon: Float
+
+    /// Adam settings; the defaults are the paper's.
+    public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+    }
+}
+
+/// Gradients of a loss with respect to every weight and bias of a network, in the layout of
+/// ``MLPParameters/weights`` (row-major `[out][in]` per layer) and ``MLPParameters/biases``.
+public struct MLPGradient: Sendable, Equatable {
+    /// Per layer, dLoss/dW row-major `[out][in]`.
+    public var weights: [[Float]]
+    /// Per layer, dLoss/db.
+    public var biases: [[Float]]
+}
+
+/// Trains an ``MLPParameters`` network by behaviour cloning: the mean squared error between the network's outputs
+/// (after output scaling) and target outputs, minimised with Adam over caller-chosen minibatches.
+///
+/// The loss of a minibatch of `count` samples with `m` outputs is `sum (y - t)^2 / (count * m)`. The input
+/// normalisation and output scaling are fixed (not trained). Everything is deterministic: the same parameters,
+/// minibatches and settings give the same result on every run. Not thread-safe.
+public final class MLPTrainer {
+    /// Layer sizes, input to output.
+    public let layerSizes: [Int]
+    /// Adam settings, used by ``step(inputs:targets:count:)``; may be changed between steps.
+    public var adam: AdamSettings
+    /// Adam steps taken so far (the bias correction uses it).
+    public private(set) var stepCount = 0
+
+    /// The network's fixed parts (sizes, activations, normalisation, scaling, metadata).
+    private var template: MLPParameters
+    /// The number of weights and biases.
+    private let parameterCount: Int
+    /// All weights and biases, flat: per layer the weights (row-major [out][in]) then the bias.
+    private let theta: UnsafeMutablePointer<Float>
+    /// The last computed gradient, same layout as `theta`.
+    private let grad: UnsafeMutablePointer<Float>
+    /// Adam's first and second moments, same layout as `theta`.
+    private let moment1: UnsafeMutablePointer<Float>
+    private let moment2: UnsafeMutablePointer<Float>
+    /// Offsets of each layer's weights and bias in `theta`.
+    private let weightOffsets: [Int]
+    private let biasOffsets: [Int]
+    /// Offset of each layer's values (layer 0: the normalised input) in the per-sample scratch buffers.
+    private let unitOffsets: [Int]
+    /// Per-sample scratch: pre-activations, activations and dLoss/d(activation), `unitOffsets` layout.
+    private let preActivations: UnsafeMutablePointer<Float>
+    private let activationValues: UnsafeMutablePointer<Float>
+    private let activationGradients: UnsafeMutablePointer<Float>
+
+    /// A trainer starting from `parameters`.
+    ///
+    /// - Precondition: the parameters are consistent.
+    public init(parameters: MLPParameters, adam: AdamSettings = AdamSettings()) {
+        if let problem = parameters.inconsistency() { preconditionFailure("inconsistent MLP parameters: \(problem)") }
+        layerSizes = parameters.layerSizes
+        self.adam = adam
+        template = parameters
+        var flat: [Float] = []
+        var weightOffsets: [Int] = [], biasOffsets: [Int] = []
+        for k in 0..<parameters.layerCount {
+            weightOffsets.append(flat.count)
+            flat += parameters.weights[k]
+            biasOffsets.append(flat.count)
+            flat += parameters.biases[k]
+        }
+        parameterCount = flat.count
+        self.weightOffsets = weightOffsets
+        self.biasOffsets = biasOffsets
+        theta = .allocate(capacity: flat.count)
+        theta.initialize(from: flat, count: flat.count)
+        grad = .allocate(capacity: flat.count)
+        grad.initialize(repeating: 0, count: flat.count)
+        moment1 = .allocate(capacity: flat.count)
+        moment1.initialize(repeating: 0, count: flat.count)
+        moment2 = .allocate(capacity: flat.count)
+        moment2.initialize(repeating: 0, count: flat.count)
+        var unitOffsets: [Int] = [], units = 0
+        for width in layerSizes {
+            unitOffsets.append(units)
+            units += width
+        }
+        self.unitOffsets = unitOffsets
+        preActivations = .allocate(capacity: units)
+        preActivations.initialize(repeating: 0, count: units)
+        activationValues = .allocate(capacity: units)
+        activationValues.initialize(repeating: 0, count: units)
+        activationGradients = .allocate(capacity: units)
+        activationGradients.initialize(repeating: 0, count: units)
+    }
+
+    deinit {
+        for pointer in [theta, grad, moment1, moment2, preActivations, activationValues, activationGradients] {
+            pointer.deallocate()
+        }
+    }
+
+    /// The current parameters (allocates a copy).
+    public var parameters: MLPParameters {
+        var p = template
+        for k in 0..<layerSizes.count - 1 {
+            p.weights[k] = Array(UnsafeBufferPointer(start: theta + weightOffsets[k], count: biasOffsets[k] - weightOffsets[k]))
+            p.biases[k] = Array(UnsafeBufferPointer(start: theta + biasOffsets[k], count: layerSizes[k + 1]))
+        }
+        return p
+    }
+
+    /// The gradient from the last ``computeGradient(inputs:targets:count:)`` or ``step(inputs:targets:count:)``
+    /// (allocates a copy).
+    public var gradient: MLPGradient {
+        var weights: [[Float]] = [], biases: [[Float]] = []
+        for k in 0..<layerSizes.count - 1 {
+            weights.append(Array(UnsafeBufferPointer(start: grad + weightOffsets[k], count: biasOffsets[k] - weightOffsets[k])))
+            biases.append(Array(UnsafeBufferPointer(start: grad + biasOffsets[k], count: layerSizes[k + 1])))
+        }
+        return MLPGradient(weights: weights, biases: biases)
+    }
+
+    /// The mean squared error of the current network on `count` samples (inputs row-major,
+    /// `count * inputCount` values; targets `count * outputCount` values), without computing gradients.
+    public func loss(inputs: [Float], targets: [Float], count: Int) -> Float {
+        pass(inputs: inputs, targets: targets, count: count, backward: false)
+    }
+
+    /// Computes the gradient of the mean squared error over a minibatch (see ``gradient``) and returns the loss.
+    @discardableResult
+    public func computeGradient(inputs: [Float], targets: [Float], count: Int) -> Float {
+        pass(inputs: inputs, targets: targets, count: count, backward: true)
+    }
+
+    /// One Adam step on a minibatch: computes the gradient, updates every weight and bias, and returns the
+    /// minibatch loss before the update.
+    @discardableResult
+    public func step(inputs: [Float], targets: [Float], count: Int) -> Float {
+        let loss = computeGradient(inputs: inputs, targets: targets, count: count)
+        stepCount += 1
+        let b1 = adam.beta1, b2 = adam.beta2
+        let correction1 = 1 - Float(pow(Double(b1), Double(stepCount)))
+        let correction2 = 1 - Float(pow(Double(b2), Double(stepCount)))
+        let rate = adam.learningRate, epsilon = adam.epsilon
+        for j in 0..<parameterCount {
+            let g = grad[j]
+            moment1[j] = b1 * moment1[j] + (1 - b1) * g
+            moment2[j] = b2 * moment2[j] + (1 - b2) * g * g
+            let mHat = moment1[j] / correction1
+            let vHat = moment2[j] / correction2
+            theta[j] -= rate * mHat / (vHat.squareRoot() + epsilon)
+        }
+        return loss
+    }
+
+    /// Forward (and, when `backward`, backward) over the minibatch; returns the mean squared error.
+    private func pass(inputs: [Float], targets: [Float], count: Int, backward: Bool) -> Float {
+        let nIn = layerSizes[0], nOut = layerSizes[layerSizes.count - 1], layerCount = layerSizes.count - 1
+        precondition(count > 0 && inputs.count == count * nIn && targets.count == count * nOut,
+                     "need count > 0, count * inputCount inputs and count * outputCount targets")
+        if backward { grad.update(repeating: 0, count: parameterCount) }
+        let lossScale = 2 / Float(count * nOut)
+        let z = preActivations, a = activationValues, d = activationGradients
+        let mean = template.inputMean, std = template.inputStd
+        let scale = template.outputScale, offset = template.outputOffset
+        let activations = template.activations
+        var sumSquares = 0.0
+        for s in 0..<count {
+            for i in 0..<nIn { a[i] = (inputs[s * nIn + i] - mean[i]) / std[i] }
+            for k in 0..<layerCount {
+                let inWidth = layerSizes[k], outWidth = layerSizes[k + 1]
+                let activation = activations[k]
+                let w = theta + weightOffsets[k], b = theta + biasOffsets[k]
+                let h = a + unitOffsets[k], zOut = z + unitOffsets[k + 1], aOut = a + unitOffsets[k + 1]
+                for o in 0..<outWidth {
+                    var sum = b[o]
+                    let row = w + o * inWidth
+                    for i in 0..<inWidth { sum += row[i] * h[i] }
+                    zOut[o] = sum
+                    aOut[o] = activation.apply(sum)
+                }
+            }
+            let last = unitOffsets[layerCount]
+            for o in 0..<nOut {
+                let y = a[last + o] * scale[o] + offset[o]
+                let difference = y - targets[s * nOut + o]
+                sumSquares += Double(difference) * Double(difference)
+                d[last + o] = lossScale * difference * scale[o]
+            }
+            guard backward else { continue }
+            for k in stride(from: layerCount - 1, through: 0, by: -1) {
+                let inWidth = layerSizes[k], outWidth = layerSizes[k + 1]
+                let activation = activations[k]
+                let w = theta + weightOffsets[k]
+                let gw = grad + weightOffsets[k], gb = grad + biasOffsets[k]
+                let h = a + unitOffsets[k], dIn = d + unitOffsets[k]
+                let zOut = z + unitOffsets[k + 1], aOut = a + unitOffsets[k + 1], dOut = d + unitOffsets[k + 1]
+                if k > 0 { dIn.update(repeating: 0, count: inWidth) }
+                for o in 0..<outWidth {
+                    let delta = dOut[o] * activation.derivative(z: zOut[o], a: aOut[o])
+                    gb[o] += delta
+                    let row = w + o * inWidth, gRow = gw + o * inWidth
+                    for i in 0..<inWidth { gRow[i] += delta * h[i] }
+                    if k > 0 { for i in 0..<inWidth { dIn[i] += row[i] * delta } }
+                }
+            }
+        }
+        return Float(sumSquares / Double(count * nOut))
+    }
+}
