@@ -8,7 +8,13 @@ import Sim
 struct ExpertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "expert",
-        abstract: "Drive the expert alone on track and compare its laps with the limit lap time.")
+        abstract: "Drive the expert alone on track and compare its laps with the limit lap time.",
+        discussion: """
+            One expert from a standing start (full tank, fresh tyres); laps from the second on are compared. \
+            'limit' is the empty-tank limit lap (rival limit); 'fuelled' the same for the mean fuel on board over \
+            the compared laps; 'ratio' is the slowest compared lap over the fuelled limit, 'empty' over the \
+            empty-tank limit. See docs/expert-vs-limit.md.
+            """)
 
     @OptionGroup var trackOption: TrackOption
     @OptionGroup var carOption: CarOption
