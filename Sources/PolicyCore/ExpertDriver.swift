@@ -161,14 +161,15 @@ public final class ExpertDriver: Driver {
     }
 
     /// Updates what the driver learns between decisions: the longitudinal acceleration (the load transfer), the
-    /// tyre wear (the work the tyres did, at the car model's default wear rate) and the grip it trusts under
+    /// tyre wear (the work the tyres did, at the car model's wear rate times the settings' multiplier) and the grip it trusts under
     /// braking (a deceleration clearly below what the brake force should give means an axle locked).
     @inline(__always)
     private func observe(_ view: DriverView, v: Double) {
         let dt = view.time - lastTime
         if lastTime >= 0, dt > 1e-6, dt < 0.2 {
             acceleration = min(max((v - lastSpeed) / dt, -60), 30)
-            wear = min(wear + plan.car.wearPerJoule * tyreForce * v * dt, 1)
+            let rate = settings.tyreWearMultiplier.isFinite ? min(max(settings.tyreWearMultiplier, 0), 100) : 1
+            wear = min(wear + rate * plan.car.wearPerJoule * tyreForce * v * dt, 1)
             if lastBrake > 0.3, expectedDeceleration > 3, abs(view.yawRate) < 0.05, abs(view.lateralSpeed) < 0.5 {
                 if -acceleration < settings.lockRatio * expectedDeceleration {
                     gripTrust = max(gripTrust * 0.98, 0.85)

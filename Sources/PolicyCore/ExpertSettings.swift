@@ -43,6 +43,9 @@ public struct ExpertSettings: Sendable, Equatable {
     /// Speed above the target (m/s) up to which the cornering load that the brakes share the grip with is taken at
     /// the car's own speed; beyond it, at the target speed plus this, so that a car too fast still slows down.
     public var overspeedAllowance: Double = 0.5
+    /// The race's tyre-wear multiplier (`RaceConfig.tyreWearMultiplier`, 0...100), which the driver's wear
+    /// estimate assumes; a race that changes it should tell the expert (`ExpertGrid` does).
+    public var tyreWearMultiplier: Double = 1
     /// Measured over expected deceleration below which a braking axle is taken to have locked (0...1).
     public var lockRatio: Double = 0.88
     /// How fast trust in the grip comes back after a lock (1/s).

@@ -38,7 +38,7 @@ struct RaceCommand: ParsableCommand {
         let car = try carOption.load()
         let config = RaceConfig(laps: laps, seed: seed, tyreWearMultiplier: tyreWear, fuelRateMultiplier: fuelRate,
                                 telemetryRate: telemetry == nil ? 0 : 10)
-        let entries = ExpertGrid.entries(track: track, car: car, count: cars)
+        let entries = ExpertGrid.entries(track: track, car: car, count: cars, config: config)
         let race: Race
         do {
             race = try Race(track: track, entries: entries, config: config)

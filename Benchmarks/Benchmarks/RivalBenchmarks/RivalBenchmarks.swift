@@ -87,7 +87,7 @@ let benchmarks: @Sendable () -> Void = {
         let track = shippedTrack("Monza")
         let car = shippedCar("gt3")
         let config = RaceConfig(laps: 1000, maxDuration: 1e9)
-        let race = try! Race(track: track, entries: ExpertGrid.entries(track: track, car: car, count: 20),
+        let race = try! Race(track: track, entries: ExpertGrid.entries(track: track, car: car, count: 20, config: config),
                              config: config)
         for _ in 0..<2400 { race.step() }
         benchmark.startMeasurement()
