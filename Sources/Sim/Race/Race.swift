@@ -169,7 +169,7 @@ public final class Race {
         }
         for i in 0..<n where isRunning(i) {
             let surface = Self.surface(lateral: frenet[i].lateral, sample: samples[i], runoff: track.runoffWidth)
-            models.baseAddress.unsafelyUnwrapped[i].step(&states[i], controls: controls[i], surface: surface, dt: dt)
+            models[i].stepInPlace(&states[i], controls: controls[i], surface: surface, dt: dt)
             let previousS = frenet[i].s
             previousProgress[i] = progress[i]
             frenet[i] = track.project(x: states[i].x, y: states[i].y, near: previousS)

@@ -35,6 +35,13 @@ extension VehicleModel {
         for _ in 0..<count { integrate(&state, controls: controls, surface: surface, dt: substep) }
     }
 
+    /// ``step(_:controls:surface:dt:)`` for a model the caller holds exclusively (the race's own storage): with
+    /// `self` already exclusive, the call borrows the model instead of copying it first.
+    @inline(__always)
+    mutating func stepInPlace(_ state: inout CarState, controls: CarControls, surface: Surface, dt: Double) {
+        step(&state, controls: controls, surface: surface, dt: dt)
+    }
+
     /// The largest brake input, 0...1, that locks neither axle in `state` on `surface` with the throttle closed:
     /// what an ideal anti-lock system or an expert's foot would apply. It uses the same loads as the next
     /// ``step(_:controls:surface:dt:)`` (including the load transfer of the last step's deceleration).
