@@ -173,7 +173,7 @@ public final class Race {
             let previousS = frenet[i].s
             previousProgress[i] = progress[i]
             frenet[i] = track.project(x: states[i].x, y: states[i].y, near: previousS)
-            progress[i] += track.signedDistance(from: previousS, to: frenet[i].s)
+            progress[i] += Self.arcDelta(from: previousS, to: frenet[i].s, length: track.length)
             samples[i] = track.sample(at: frenet[i].s)
             resolveBarrier(i)
             detectOffTrack(i)
@@ -455,6 +455,16 @@ public final class Race {
     }
 
     // MARK: - Maths
+
+    /// The signed arc length from `a` to `b` (both in [0, length), as projections return them), the short way
+    /// round the loop: ``Track/signedDistance(from:to:)`` without its wrapping.
+    @inline(__always)
+    static func arcDelta(from a: Double, to b: Double, length: Double) -> Double {
+        let d = b - a
+        if d > 0.5 * length { return d - length }
+        if d <= -0.5 * length { return d + length }
+        return d
+    }
 
     /// The surface at `lateral` given the centreline sample there (see ``Track/surface(s:lateral:)``).
     @inline(__always)

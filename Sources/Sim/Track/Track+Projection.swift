@@ -121,13 +121,17 @@ extension Track {
         var lo = 0.0, hi = 1.0
         var t = f0 / (f0 - f1)
         let ci = cosHeading[i], si = sinHeading[i]
+        var c = ci, s = si
+        var converged = false
         for _ in 0..<40 {
             // cos and sin of heading[i] + t * dh by rotating sample i's direction through the small angle t * dh.
             let (cd, sd) = Self.smallAngleCosSin(t * dh)
-            let c = ci * cd - si * sd, s = si * cd + ci * sd
+            c = ci * cd - si * sd
+            s = si * cd + ci * sd
             let qx = px - (x[i] + t * dx), qy = py - (y[i] + t * dy)
             let g = qx * c + qy * s
-            if abs(g) < 1e-11 { break }
+            // Within a nanometre of the foot: done (c, s belong to this t).
+            if abs(g) < 1e-9 { converged = true; break }
             if g >= 0 { lo = t } else { hi = t }
             let slope = -(dx * c + dy * s) + dh * (qy * c - qx * s)
             var next = slope < 0 ? t - g / slope : .nan
@@ -135,8 +139,11 @@ extension Track {
             if abs(next - t) < 1e-14 || hi - lo < 1e-14 { break }
             t = next
         }
-        let (cd, sd) = Self.smallAngleCosSin(t * dh)
-        let c = ci * cd - si * sd, s = si * cd + ci * sd
+        if !converged {
+            let (cd, sd) = Self.smallAngleCosSin(t * dh)
+            c = ci * cd - si * sd
+            s = si * cd + ci * sd
+        }
         let lateral = (py - (y[i] + t * dy)) * c - (px - (x[i] + t * dx)) * s
         return FrenetPoint(s: wrap((Double(i) + t) * spacing), lateral: lateral)
     }
