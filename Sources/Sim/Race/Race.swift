@@ -168,12 +168,12 @@ public final class Race {
             nextDecision[i] += decisionIntervals[i]
         }
         for i in 0..<n where isRunning(i) {
-            let surface = Self.surface(lateral: frenet[i].lateral, sample: samples[i], runoff: track.runoffWidth)
+            let surface = track.surface(lateral: frenet[i].lateral, sample: samples[i])
             models[i].stepInPlace(&states[i], controls: controls[i], surface: surface, dt: dt)
             let previousS = frenet[i].s
             previousProgress[i] = progress[i]
             frenet[i] = track.project(x: states[i].x, y: states[i].y, near: previousS)
-            progress[i] += Self.arcDelta(from: previousS, to: frenet[i].s, length: track.length)
+            progress[i] += track.shortestDelta(from: previousS, to: frenet[i].s)
             samples[i] = track.sample(at: frenet[i].s)
             resolveBarrier(i)
             detectOffTrack(i)
@@ -455,25 +455,6 @@ public final class Race {
     }
 
     // MARK: - Maths
-
-    /// The signed arc length from `a` to `b` (both in [0, length), as projections return them), the short way
-    /// round the loop: ``Track/signedDistance(from:to:)`` without its wrapping.
-    @inline(__always)
-    static func arcDelta(from a: Double, to b: Double, length: Double) -> Double {
-        let d = b - a
-        if d > 0.5 * length { return d - length }
-        if d <= -0.5 * length { return d + length }
-        return d
-    }
-
-    /// The surface at `lateral` given the centreline sample there (see ``Track/surface(s:lateral:)``).
-    @inline(__always)
-    static func surface(lateral: Double, sample: TrackSample, runoff: Double) -> Surface {
-        guard lateral.isFinite else { return .barrier }
-        let outside = max(lateral - sample.widthLeft, -lateral - sample.widthRight)
-        if outside <= 0 { return .track }
-        return outside < runoff ? .runoff : .barrier
-    }
 
     @inline(__always) static func wrapAngle(_ a: Double) -> Double {
         var x = a.truncatingRemainder(dividingBy: 2 * .pi)

@@ -55,8 +55,16 @@ extension Track {
     /// The shortest signed arc length from `from` to `to` around the loop (m), in (-length/2, length/2]:
     /// positive when `to` is ahead. Both are wrapped first; non-finite input gives NaN.
     public func signedDistance(from: Double, to: Double) -> Double {
-        var d = wrap(to) - wrap(from)
-        if d > 0.5 * length { d -= length } else if d <= -0.5 * length { d += length }
+        shortestDelta(from: wrap(from), to: wrap(to))
+    }
+
+    /// ``signedDistance(from:to:)`` for arc lengths already in [0, length) (as projections return them): no
+    /// wrapping, for the hot path.
+    @inline(__always)
+    func shortestDelta(from a: Double, to b: Double) -> Double {
+        let d = b - a
+        if d > 0.5 * length { return d - length }
+        if d <= -0.5 * length { return d + length }
         return d
     }
 
@@ -64,9 +72,15 @@ extension Track {
     /// limit itself counts as track), `.runoff` up to `runoffWidth` beyond a limit, `.barrier` at or beyond that.
     /// Non-finite input gives `.barrier`.
     public func surface(s: Double, lateral: Double) -> Surface {
-        guard s.isFinite, lateral.isFinite else { return .barrier }
-        let e = edgeDistances(s: s, lateral: lateral)
-        let outside = -min(e.left, e.right)
+        guard s.isFinite else { return .barrier }
+        return surface(lateral: lateral, sample: sample(at: s))
+    }
+
+    /// ``surface(s:lateral:)`` given the centreline sample at `s` already at hand (the race keeps one per car).
+    @inline(__always)
+    func surface(lateral: Double, sample: TrackSample) -> Surface {
+        guard lateral.isFinite else { return .barrier }
+        let outside = max(lateral - sample.widthLeft, -lateral - sample.widthRight)
         if outside <= 0 { return .track }
         return outside < runoffWidth ? .runoff : .barrier
     }
