@@ -32,7 +32,8 @@ public struct MLPGradient: Sendable, Equatable {
 /// Trains an ``MLPParameters`` network by behaviour cloning: the mean squared error between the network's outputs
 /// (after output scaling) and target outputs, minimised with Adam over caller-chosen minibatches.
 ///
-/// The loss of a minibatch of `count` samples with `m` outputs is `sum (y - t)^2 / (count * m)`. The input
+/// The loss of a minibatch of `count` samples with `m` outputs is `sum w_o (y - t)^2 / (count * m)`, with
+/// ``outputWeights`` `w_o` (1 unless set). The input
 /// normalisation and output scaling are fixed (not trained). Everything is deterministic: the same parameters,
 /// minibatches and settings give the same result on every run. Not thread-safe.
 public final class MLPTrainer {
@@ -42,6 +43,13 @@ public final class MLPTrainer {
     public var adam: AdamSettings
     /// Adam steps taken so far (the bias correction uses it).
     public private(set) var stepCount = 0
+    /// Weight of each output's squared error in the loss (default all 1); finite and non-negative.
+    public var outputWeights: [Float] {
+        didSet {
+            precondition(outputWeights.count == layerSizes[layerSizes.count - 1]
+                && outputWeights.allSatisfy { $0 >= 0 && $0.isFinite }, "one finite, non-negative weight per output")
+        }
+    }
 
     /// The network's fixed parts (sizes, activations, normalisation, scaling, metadata).
     private var template: MLPParameters
@@ -70,6 +78,7 @@ public final class MLPTrainer {
     public init(parameters: MLPParameters, adam: AdamSettings = AdamSettings()) {
         if let problem = parameters.inconsistency() { preconditionFailure("inconsistent MLP parameters: \(problem)") }
         layerSizes = parameters.layerSizes
+        outputWeights = [Float](repeating: 1, count: parameters.outputCount)
         self.adam = adam
         template = parameters
         var flat: [Float] = []
@@ -176,6 +185,7 @@ public final class MLPTrainer {
         let mean = template.inputMean, std = template.inputStd
         let scale = template.outputScale, offset = template.outputOffset
         let activations = template.activations
+        let weights = outputWeights
         var sumSquares = 0.0
         for s in 0..<count {
             for i in 0..<nIn { a[i] = (inputs[s * nIn + i] - mean[i]) / std[i] }
@@ -196,8 +206,8 @@ public final class MLPTrainer {
             for o in 0..<nOut {
                 let y = a[last + o] * scale[o] + offset[o]
                 let difference = y - targets[s * nOut + o]
-                sumSquares += Double(difference) * Double(difference)
-                d[last + o] = lossScale * difference * scale[o]
+                sumSquares += Double(weights[o]) * Double(difference) * Double(difference)
+                d[last + o] = lossScale * weights[o] * difference * scale[o]
             }
             guard backward else { continue }
             for k in stride(from: layerCount - 1, through: 0, by: -1) {

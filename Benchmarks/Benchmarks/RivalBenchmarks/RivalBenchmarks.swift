@@ -7,14 +7,14 @@ import GSL
 import PolicyCore
 import Sim
 
-private let repoRoot = URL(fileURLWithPath: #filePath)
+let repoRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-private func shippedTrack(_ name: String) -> Track {
+func shippedTrack(_ name: String) -> Track {
     try! Track.resolve(name, searchDirectories: [repoRoot.appendingPathComponent("tracks").path])
 }
 
-private func shippedCar(_ name: String) -> CarSpec {
+func shippedCar(_ name: String) -> CarSpec {
     try! CarSpec.resolve(name, searchDirectories: [repoRoot.appendingPathComponent("cars").path])
 }
 
@@ -47,6 +47,7 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(3),
         maxIterations: 1_000_000
     )
+    policyBenchmarks()
 
     Benchmark("sim.vehicleStep (gt3, dynamics only)", configuration: .init(scalingFactor: .kilo)) { benchmark in
         let model = VehicleModel(spec: shippedCar("gt3"))

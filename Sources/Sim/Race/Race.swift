@@ -111,6 +111,20 @@ public final class Race {
         var frenet: [FrenetPoint] = []
         var progress: [Double] = []
         for i in 0..<n {
+            let fuel = entries[i].car.powertrain.fuelCapacityKg
+            if let start = entries[i].start {
+                // Placed on the lap: the first crossing of the line ends lap 0's run-in, as from a grid slot.
+                let s = track.wrap(start.s.isFinite ? start.s : 0)
+                let sample = track.sample(at: s)
+                let lateral = start.lateral.isFinite ? start.lateral : 0
+                let p = track.point(s: s, lateral: lateral)
+                states.append(CarState(x: p.x, y: p.y, yaw: sample.heading + (start.headingError.isFinite ? start.headingError : 0),
+                                       vx: start.speed.isFinite ? max(start.speed, 0) : 0,
+                                       yawRate: start.yawRate.isFinite ? start.yawRate : 0, fuelMass: fuel))
+                frenet.append(FrenetPoint(s: s, lateral: lateral))
+                progress.append(s - track.length)
+                continue
+            }
             let back = config.gridSpacing * (0.5 + Double(i))
             let s = track.wrap(-back)
             let sample = track.sample(at: s)
@@ -118,7 +132,7 @@ public final class Race {
             let usable = min(sample.widthLeft, sample.widthRight) - halfWidths[i] - 0.5
             let lateral = column * max(0, min(usable, 2.5))
             let p = track.point(s: s, lateral: lateral)
-            states.append(CarState(x: p.x, y: p.y, yaw: sample.heading, fuelMass: entries[i].car.powertrain.fuelCapacityKg))
+            states.append(CarState(x: p.x, y: p.y, yaw: sample.heading, fuelMass: fuel))
             frenet.append(FrenetPoint(s: s, lateral: lateral))
             progress.append(-back)
         }

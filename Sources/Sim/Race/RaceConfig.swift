@@ -61,11 +61,37 @@ public struct RaceEntry {
     public var car: CarSpec
     /// Who drives it.
     public var driver: any Driver
+    /// Where the car starts instead of its grid slot (for training, tests and tools); nil = the grid.
+    public var start: StartPlacement?
 
-    public init(name: String, car: CarSpec, driver: any Driver) {
+    public init(name: String, car: CarSpec, driver: any Driver, start: StartPlacement? = nil) {
         self.name = name
         self.car = car
         self.driver = driver
+        self.start = start
+    }
+}
+
+/// A car placed anywhere on the circuit, moving, instead of on its grid slot: for training rollouts, tests and
+/// tools. Its first lap is timed from the start signal to its first crossing of the line, like a grid start.
+public struct StartPlacement: Sendable, Equatable {
+    /// Arc length along the centreline (m; wrapped onto the lap).
+    public var s: Double
+    /// Offset from the centreline (m, positive = left).
+    public var lateral: Double
+    /// Forward speed (m/s, >= 0).
+    public var speed: Double
+    /// Car heading minus the track heading (rad, positive = left).
+    public var headingError: Double
+    /// Yaw rate (rad/s, positive = turning left).
+    public var yawRate: Double
+
+    public init(s: Double, lateral: Double = 0, speed: Double = 0, headingError: Double = 0, yawRate: Double = 0) {
+        self.s = s
+        self.lateral = lateral
+        self.speed = speed
+        self.headingError = headingError
+        self.yawRate = yawRate
     }
 }
 

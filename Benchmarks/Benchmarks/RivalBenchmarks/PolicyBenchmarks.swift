@@ -1,0 +1,102 @@
+// Benchmarks of the learned policy: one decision (encode the observation + network forward pass) and a
+// batched decision for a grid of 20.
+import Benchmark
+import Foundation
+import PolicyCore
+import Sim
+
+/// The shipped network's parameters, or a freshly initialised network of the default size when no weights are
+/// shipped yet (the cost does not depend on the weights' values).
+private func shippedParameters() -> MLPParameters {
+    let path = repoRoot.appendingPathComponent("policies/default.safetensors").path
+    if let contents = try? SafetensorsFile(path: path),
+       let p = try? MLPParameters(safetensors: contents, file: path, expectedSpecVersion: ObservationSpec.version) {
+        return p
+    }
+    let hidden = TrainingSettings().hiddenLayers
+    var p = MLPParameters(layerSizes: [ObservationSpec.count] + hidden + [2],
+                          activations: Array(repeating: .tanh, count: hidden.count) + [.identity])
+    p.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version
+    return p
+}
+
+/// Observations of a 20-car expert race at Monza after 20 s, as the drivers see them.
+private func gridObservations() -> (ObservationEncoder, [Observation]) {
+    let track = shippedTrack("Monza")
+    let car = shippedCar("gt3")
+    let config = RaceConfig(laps: 1000, maxDuration: 1e9)
+    let race = try! Race(track: track, entries: ExpertGrid.entries(track: track, car: car, count: 20, config: config),
+                         config: config)
+    for _ in 0..<2400 { race.step() }
+    let observations = (0..<20).map { Observation(view: race.view(for: $0), offsetCommand: 0.5) }
+    return (ObservationEncoder(track: track, car: car), observations)
+}
+
+func policyBenchmarks() {
+    Benchmark("policy.act (one decision: encode + forward)", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        let (encoder, observations) = gridObservations()
+        let policy = try! NetworkPolicy(parameters: shippedParameters(), encoder: encoder)
+        var acc: Float = 0
+        var k = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            acc += policy.act(observations[k]).steering
+            k = k == 19 ? 0 : k + 1
+        }
+        blackHole(acc)
+    }
+
+    Benchmark("policy.actBatch (20 cars in one call; per call)", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        let (encoder, observations) = gridObservations()
+        let policy = try! NetworkPolicy(parameters: shippedParameters(), encoder: encoder)
+        let input = UnsafeMutableBufferPointer<Observation>.allocate(capacity: 20)
+        _ = input.initialize(from: observations)
+        let output = UnsafeMutableBufferPointer<Action>.allocate(capacity: 20)
+        output.initialize(repeating: Action())
+        var acc: Float = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            policy.act(batch: UnsafeBufferPointer(input), into: output)
+            acc += output[7].pedal
+        }
+        benchmark.stopMeasurement()
+        blackHole(acc)
+        input.deallocate()
+        output.deallocate()
+    }
+
+    Benchmark("policy.forward (network only, one sample)", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        let (encoder, observations) = gridObservations()
+        let network = MLP(shippedParameters())
+        let features = UnsafeMutablePointer<Float>.allocate(capacity: ObservationSpec.count)
+        encoder.encode(observations[3], into: features)
+        let out = UnsafeMutablePointer<Float>.allocate(capacity: 2)
+        var acc: Float = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            network.forward(UnsafeBufferPointer(start: features, count: ObservationSpec.count),
+                            into: UnsafeMutableBufferPointer(start: out, count: 2))
+            acc += out[0]
+        }
+        benchmark.stopMeasurement()
+        blackHole(acc)
+        features.deallocate()
+        out.deallocate()
+    }
+
+    Benchmark("policy.encode (observation features only)", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        let (encoder, observations) = gridObservations()
+        let features = UnsafeMutablePointer<Float>.allocate(capacity: ObservationSpec.count)
+        var acc: Float = 0
+        var k = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            encoder.encode(observations[k], into: features)
+            acc += features[30]
+            k = k == 19 ? 0 : k + 1
+        }
+        benchmark.stopMeasurement()
+        blackHole(acc)
+        features.deallocate()
+    }
+}

@@ -1,0 +1,86 @@
+import Sim
+
+/// The learned driving policy: an ``MLP`` over the ``ObservationSpec`` features of one car model on one
+/// circuit (the ``ObservationEncoder``), with two outputs, steering and pedal.
+///
+/// Stateless between calls (the previous action comes in the observation), so one instance can drive a whole
+/// grid of the same car from one thread; it is not thread-safe (the network's scratch buffers). `act` and the
+/// batched form do not allocate.
+public final class NetworkPolicy: Policy {
+    /// The network.
+    public let network: MLP
+    /// The feature encoder for this circuit and car.
+    public let encoder: ObservationEncoder
+    /// Most observations one batched call evaluates at once; larger batches are split.
+    public static let maximumBatch = 64
+    /// Encoded features of up to ``maximumBatch`` observations, and their outputs.
+    private let features: UnsafeMutablePointer<Float>
+    private let outputs: UnsafeMutablePointer<Float>
+
+    /// A policy with `parameters` for the circuit and car of `encoder`.
+    /// - Throws: when the network does not take ``ObservationSpec/count`` inputs and give 2 outputs, or its
+    ///   metadata names another observation spec version; `file` names the source in the message.
+    public init(parameters: MLPParameters, encoder: ObservationEncoder, file: String = "<network>") throws(LoadError) {
+        if let version = parameters.metadata[MLPMetadataKey.specVersion], version != ObservationSpec.version {
+            throw LoadError(file: file, location: "__metadata__.\(MLPMetadataKey.specVersion)", value: version,
+                            expected: "observation spec version \(ObservationSpec.version)")
+        }
+        guard parameters.inputCount == ObservationSpec.count else {
+            throw LoadError(file: file, location: MLPTensorName.weight(0), value: "\(parameters.inputCount) inputs",
+                            expected: "\(ObservationSpec.count) inputs (observation spec \(ObservationSpec.version))")
+        }
+        guard parameters.outputCount == 2 else {
+            throw LoadError(file: file, location: MLPTensorName.weight(parameters.layerCount - 1),
+                            value: "\(parameters.outputCount) outputs", expected: "2 outputs (steering, pedal)")
+        }
+        network = MLP(parameters)
+        self.encoder = encoder
+        features = .allocate(capacity: Self.maximumBatch * ObservationSpec.count)
+        features.initialize(repeating: 0, count: Self.maximumBatch * ObservationSpec.count)
+        outputs = .allocate(capacity: Self.maximumBatch * 2)
+        outputs.initialize(repeating: 0, count: Self.maximumBatch * 2)
+    }
+
+    /// Loads the weights file at `path` (safetensors; its observation spec version must be
+    /// ``ObservationSpec/version``) for the circuit and car of `encoder`.
+    public convenience init(file path: String, encoder: ObservationEncoder) throws(LoadError) {
+        let contents = try SafetensorsFile(path: path)
+        let parameters = try MLPParameters(safetensors: contents, file: path, expectedSpecVersion: ObservationSpec.version)
+        try self.init(parameters: parameters, encoder: encoder, file: path)
+    }
+
+    /// A policy for another circuit or car with the same network weights.
+    public func adapted(to encoder: ObservationEncoder) -> NetworkPolicy {
+        // The parameters were accepted once; they are accepted again.
+        try! NetworkPolicy(parameters: network.parameters, encoder: encoder)
+    }
+
+    deinit {
+        features.deallocate()
+        outputs.deallocate()
+    }
+
+    public func act(_ observation: Observation) -> Action {
+        encoder.encode(observation, into: features)
+        network.forward(UnsafeBufferPointer(start: features, count: ObservationSpec.count),
+                        into: UnsafeMutableBufferPointer(start: outputs, count: 2))
+        return Action(steering: min(max(outputs[0], -1), 1), pedal: min(max(outputs[1], -1), 1))
+    }
+
+    public func act(batch observations: UnsafeBufferPointer<Observation>, into actions: UnsafeMutableBufferPointer<Action>) {
+        precondition(actions.count >= observations.count, "actions buffer too small")
+        let n = ObservationSpec.count
+        var start = 0
+        while start < observations.count {
+            let count = min(Self.maximumBatch, observations.count - start)
+            for i in 0..<count { encoder.encode(observations[start + i], into: features + i * n) }
+            network.forward(batch: UnsafeBufferPointer(start: features, count: count * n), count: count,
+                            into: UnsafeMutableBufferPointer(start: outputs, count: count * 2))
+            for i in 0..<count {
+                actions[start + i] = Action(steering: min(max(outputs[2 * i], -1), 1),
+                                            pedal: min(max(outputs[2 * i + 1], -1), 1))
+            }
+            start += count
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Sim
+
+/// Turns an ``Observation`` into the feature vector of ``ObservationSpec`` (version 1) for one car on one
+/// circuit: the racing line (from the shared `RacingLineCache`) and its limit speeds (`LapLimit`'s profile) are
+/// tabulated per centreline sample once, so encoding reads tables and does two trigonometric calls.
+///
+/// Immutable and `Sendable`: one encoder serves every car of the same model on the same circuit, from any
+/// thread. `encode` does not allocate, lock or throw.
+public final class ObservationEncoder: Sendable {
+    /// The circuit.
+    public let track: Track
+    /// The car's name.
+    public let carName: String
+    /// Half the car's overall width (m): the line's offset command stays within the limits less this.
+    public let halfWidth: Double
+    /// The racing line's margin from each track limit (m).
+    public let lineMargin: Double
+    /// The car's maximum road-wheel angle (rad).
+    public let maxSteer: Double
+    /// The car descriptor features (power to mass, grip, downforce, mass), already scaled.
+    let descriptor: (Float, Float, Float, Float)
+    /// Per centreline sample: centreline position and unit normal (pointing left), curvature, widths, line
+    /// offset and curvature, limit speed.
+    let cx: [Double], cy: [Double], nx: [Double], ny: [Double]
+    let curvature: [Double], widthLeft: [Double], widthRight: [Double]
+    let lineOffset: [Double], lineCurvature: [Double], limitSpeed: [Double]
+
+    /// Tabulates `track` for `car`, taking the racing line and limit profile from `cache` (computing them when
+    /// missing: a few seconds the first time for a circuit).
+    public init(track: Track, car: CarSpec, cache: RacingLineCache = .shared) {
+        self.track = track
+        carName = car.name
+        halfWidth = car.chassis.overallWidthM / 2
+        maxSteer = car.steering.maxAngleRad
+        let line = cache.line(track: track, parameters: RacingLine.Parameters(vehicleWidth: car.chassis.overallWidthM))
+        lineMargin = line.parameters.margin
+        let profile = cache.profile(track: track, car: car)
+        let n = track.count
+        cx = track.x
+        cy = track.y
+        nx = track.heading.map { -sin($0) }
+        ny = track.heading.map { cos($0) }
+        curvature = track.curvature
+        widthLeft = track.widthLeft
+        widthRight = track.widthRight
+        lineOffset = Array(line.offset.prefix(n))
+        lineCurvature = Array(line.curvature.prefix(n))
+        limitSpeed = (0..<n).map { profile.speed(at: Double($0) * track.spacing) }
+        let mass = car.chassis.massKg
+        descriptor = (Float(car.powertrain.powerW / mass / 1000), Float(car.tyre.lateral.D),
+                      Float(0.5 * 1.225 * car.aero.downforceAreaM2 / mass / 0.01), Float(mass / 1000))
+    }
+
+    /// Linear interpolation of a per-sample table at arc length `s` (wrapped).
+    @inline(__always)
+    func at(_ a: [Double], _ s: Double) -> Double {
+        var u = track.wrap(s) / track.spacing
+        if !(u >= 0) { u = 0 }
+        let i = min(Int(u), track.count - 1)
+        let j = i + 1 == track.count ? 0 : i + 1
+        let t = u - Double(i)
+        return a[i] + t * (a[j] - a[i])
+    }
+
+    /// The lateral offset (m) the driver aims at around arc length `s`: the racing line plus `offsetCommand`,
+    /// kept within the track limits less the line's margin.
+    @inline(__always)
+    public func targetLateral(s: Double, offsetCommand: Double) -> Double {
+        let command = offsetCommand.isFinite ? offsetCommand : 0
+        let lateral = at(lineOffset, s) + command
+        return min(max(lateral, -at(widthRight, s) + lineMargin), at(widthLeft, s) - lineMargin)
+    }
+
+    /// Writes the ``ObservationSpec/count`` features of `observation` to `out`. Non-finite inputs give finite
+    /// features (NaN counts as 0), so a bad view never poisons a network.
+    public func encode(_ observation: Observation, into out: UnsafeMutablePointer<Float>) {
+        let v = observation.view
+        var k = 0
+        @inline(__always) func put(_ x: Double, _ scale: Double) {
+            let f = Float(x / scale)
+            out[k] = f.isFinite ? f : 0
+            k += 1
+        }
+        let s = v.s.isFinite ? v.s : 0
+        let lateral = v.lateral.isFinite ? v.lateral : 0
+        // Own motion.
+        put(v.speed, 50)
+        put(v.lateralSpeed, 5)
+        put(v.yawRate, 1)
+        put(v.steeringAngle / maxSteer, 1)
+        put(Double(observation.previousAction.steering), 1)
+        put(Double(observation.previousAction.pedal), 1)
+        // Pose on the track.
+        let wl = at(widthLeft, s), wr = at(widthRight, s)
+        let half = max(0.5 * (wl + wr), 0.5)
+        put((lateral - 0.5 * (wl - wr)) / half, 1)
+        put(v.headingError, 1)
+        put(wl - lateral, 10)
+        put(wr + lateral, 10)
+        // The course ahead.
+        for d in ObservationSpec.courseDistances { put(at(curvature, s + d), 0.01) }
+        for d in ObservationSpec.courseDistances { put(at(widthLeft, s + d) + at(widthRight, s + d), 10) }
+        // The racing line (plus the offset command) ahead, in the car's frame. The car's forward axis is the
+        // track's tangent turned by the heading error.
+        let px = at(cx, s) + lateral * at(nx, s), py = at(cy, s) + lateral * at(ny, s)
+        let tnx = at(nx, s), tny = at(ny, s)
+        let tangentX = tny, tangentY = -tnx
+        let ce = cos(v.headingError.isFinite ? v.headingError : 0), se = sin(v.headingError.isFinite ? v.headingError : 0)
+        let fx = tangentX * ce - tangentY * se, fy = tangentX * se + tangentY * ce
+        for d in ObservationSpec.lineDistances {
+            let sd = s + d
+            let target = targetLateral(s: sd, offsetCommand: observation.offsetCommand)
+            let qx = at(cx, sd) + target * at(nx, sd) - px
+            let qy = at(cy, sd) + target * at(ny, sd) - py
+            put(fx * qy - fy * qx, 10)
+        }
+        for d in ObservationSpec.lineDistances { put(at(limitSpeed, s + d), 50) }
+        for d in ObservationSpec.lineCurvatureDistances { put(at(lineCurvature, s + d), 0.01) }
+        // The car.
+        out[k] = descriptor.0; out[k + 1] = descriptor.1; out[k + 2] = descriptor.2; out[k + 3] = descriptor.3
+        k += 4
+        put(observation.offsetCommand, 5)
+        // The nearest opponents.
+        let present = min(v.nearby.count, ObservationSpec.opponentCount)
+        for i in 0..<ObservationSpec.opponentCount {
+            if i < present {
+                let o = v.nearby[i]
+                put(min(max(o.gap, -ObservationSpec.opponentRange), ObservationSpec.opponentRange), ObservationSpec.opponentRange)
+                put(o.lateral - lateral, 5)
+                put(o.speedDifference, 10)
+            } else {
+                out[k] = 1; out[k + 1] = 0; out[k + 2] = 0
+                k += 3
+            }
+        }
+    }
+
+}

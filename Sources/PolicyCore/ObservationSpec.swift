@@ -1,0 +1,92 @@
+/// The observation a network policy sees, version 1: the layout of the feature vector that
+/// ``ObservationEncoder`` writes and that a policy's weights file declares (`observation_spec_version`).
+///
+/// Every feature is a physical quantity divided by a fixed scale, so that typical values are of order 1; the
+/// network's own input normalisation (mean and standard deviation from its training data, stored in the weights
+/// file) comes on top. ``features`` lists each with its unit and scale; docs/policy.md has the same table.
+public enum ObservationSpec {
+    /// The version string weights files carry in their metadata.
+    public static let version = "rival.observation/1"
+
+    /// Distances ahead (m, along the centreline) at which the course's curvature and width are sampled.
+    public static let courseDistances: [Double] = [10, 25, 50, 80, 120, 170, 250]
+    /// Distances ahead (m, along the centreline) at which the racing line is given in the car's frame, with its
+    /// limit speed.
+    public static let lineDistances: [Double] = [0, 5, 10, 20, 35, 55, 80, 110, 150, 200, 250]
+    /// Distances ahead (m) at which the racing line's curvature is given.
+    public static let lineCurvatureDistances: [Double] = [0, 10, 25]
+    /// Opponents given (nearest first by absolute gap); absent ones are padded as far ahead and level.
+    public static let opponentCount = 4
+    /// Range within which opponents are given (m); the padding's gap.
+    public static let opponentRange = 150.0
+
+    /// One feature: its name, unit and the scale it is divided by.
+    public struct Feature: Sendable, Equatable {
+        /// Name, as in docs/policy.md.
+        public var name: String
+        /// Unit of the physical quantity.
+        public var unit: String
+        /// The feature is the quantity divided by this.
+        public var scale: Double
+        /// What it is.
+        public var meaning: String
+    }
+
+    /// Every feature, in vector order.
+    public static let features: [Feature] = {
+        var f: [Feature] = [
+            Feature(name: "speed", unit: "m/s", scale: 50, meaning: "forward speed in the car's frame"),
+            Feature(name: "lateralSpeed", unit: "m/s", scale: 5, meaning: "sideways speed in the car's frame, + = left"),
+            Feature(name: "yawRate", unit: "rad/s", scale: 1, meaning: "yaw rate, + = turning left"),
+            Feature(name: "steering", unit: "1", scale: 1, meaning: "road-wheel angle over the car's maximum"),
+            Feature(name: "previousSteering", unit: "1", scale: 1, meaning: "steering of the held action, -1...1"),
+            Feature(name: "previousPedal", unit: "1", scale: 1, meaning: "pedal of the held action, -1...1"),
+            Feature(name: "lateralOverHalfWidth", unit: "1", scale: 1,
+                    meaning: "offset from the track's middle over its half width, + = left, +-1 = at a limit"),
+            Feature(name: "headingError", unit: "rad", scale: 1, meaning: "car heading minus track heading, + = left"),
+            Feature(name: "edgeLeft", unit: "m", scale: 10, meaning: "distance from the car's centre to the left limit"),
+            Feature(name: "edgeRight", unit: "m", scale: 10, meaning: "distance from the car's centre to the right limit"),
+        ]
+        for d in courseDistances {
+            f.append(Feature(name: "courseCurvature@\(Int(d))", unit: "1/m", scale: 0.01,
+                             meaning: "centreline curvature \(Int(d)) m ahead, + = left"))
+        }
+        for d in courseDistances {
+            f.append(Feature(name: "courseWidth@\(Int(d))", unit: "m", scale: 10, meaning: "track width \(Int(d)) m ahead"))
+        }
+        for d in lineDistances {
+            f.append(Feature(name: "lineLateral@\(Int(d))", unit: "m", scale: 10,
+                             meaning: "racing line plus offset command \(Int(d)) m ahead: sideways in the car's frame, + = left"))
+        }
+        for d in lineDistances {
+            f.append(Feature(name: "limitSpeed@\(Int(d))", unit: "m/s", scale: 50,
+                             meaning: "limit speed of the racing line \(Int(d)) m ahead (LapLimit's profile)"))
+        }
+        for d in lineCurvatureDistances {
+            f.append(Feature(name: "lineCurvature@\(Int(d))", unit: "1/m", scale: 0.01,
+                             meaning: "racing-line curvature \(Int(d)) m ahead, + = left"))
+        }
+        f += [
+            Feature(name: "powerToMass", unit: "W/kg", scale: 1000, meaning: "engine power over mass with no fuel"),
+            Feature(name: "grip", unit: "1", scale: 1, meaning: "peak lateral friction coefficient of the tyres"),
+            Feature(name: "downforce", unit: "1/m", scale: 0.01,
+                    meaning: "downforce per mass per speed squared: 0.5 rho ClA / m"),
+            Feature(name: "mass", unit: "kg", scale: 1000, meaning: "mass with no fuel"),
+            Feature(name: "offsetCommand", unit: "m", scale: 5, meaning: "commanded offset from the racing line, + = left"),
+        ]
+        for k in 0..<opponentCount {
+            f += [
+                Feature(name: "opponent\(k).gap", unit: "m", scale: opponentRange,
+                        meaning: "arc-length gap to the \(k + 1)th nearest car, + = ahead (padding: +150)"),
+                Feature(name: "opponent\(k).lateral", unit: "m", scale: 5,
+                        meaning: "its lateral offset minus ours, + = to our left (padding: 0)"),
+                Feature(name: "opponent\(k).speedDifference", unit: "m/s", scale: 10,
+                        meaning: "its speed minus ours (padding: 0)"),
+            ]
+        }
+        return f
+    }()
+
+    /// The number of features.
+    public static let count = features.count
+}

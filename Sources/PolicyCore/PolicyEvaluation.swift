@@ -1,0 +1,39 @@
+import Sim
+
+/// A policy alone on track against the limit lap: one car from a standing start, its laps from the second on
+/// compared with `LapLimit`'s lap time (`rival eval`).
+public struct PolicyEvaluation: Sendable, Equatable, Codable {
+    /// Circuit and car names.
+    public var track: String
+    public var car: String
+    /// Every completed lap (s); the first is from the standing start.
+    public var lapTimes: [Double]
+    /// The physical-limit lap time (`rival limit`, s).
+    public var limitLapTime: Double
+    /// Slowest lap from the second on over the limit lap time; infinity when fewer than two laps were
+    /// completed (the car crashed out or stalled).
+    public var ratio: Double
+    /// Off-track excursions (the whole car beyond a track limit) and barrier contacts over the whole run.
+    public var offTracks: Int
+    public var contacts: Int
+
+    /// Clean (no off-track, no barrier) and every lap completed.
+    public var isClean: Bool { offTracks == 0 && contacts == 0 && ratio.isFinite }
+
+    /// Drives `laps` laps (2...50) of `policy` (its encoder's circuit and car) alone, deciding every
+    /// `decisionInterval` seconds. A car that does not finish within three limit laps per lap is stopped.
+    public static func run(policy: any Policy, track: Track, car: CarSpec, laps: Int = 3,
+                           decisionInterval: Double = 1.0 / 60, cache: RacingLineCache = .shared) -> PolicyEvaluation {
+        let laps = min(max(laps, 2), 50)
+        let limit = cache.limit(track: track, car: car).lapTime
+        let driver = PolicyDriver(policy: policy, decisionInterval: decisionInterval)
+        let config = RaceConfig(laps: laps, maxDuration: 3 * limit * Double(laps) + 30)
+        // One car with a valid interval and config: setting up cannot fail.
+        let race = try! Race(track: track, entries: [RaceEntry(name: "Policy", car: car, driver: driver)], config: config)
+        let result = race.run().entries[0]
+        let compared = result.lapTimes.dropFirst()
+        let ratio = result.lapTimes.count >= min(laps, 2) && !compared.isEmpty ? compared.max()! / limit : .infinity
+        return PolicyEvaluation(track: track.name, car: car.name, lapTimes: result.lapTimes, limitLapTime: limit,
+                                ratio: ratio, offTracks: result.offTracks, contacts: result.barrierHits)
+    }
+}

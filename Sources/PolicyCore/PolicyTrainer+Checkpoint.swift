@@ -1,0 +1,107 @@
+import Foundation
+import Sim
+
+/// Checkpoints of a training run: a directory with the current and best networks (safetensors), the run's
+/// state (`trainer.json`: settings, iterations done, reports) and the aggregated data set (`dataset.bin`:
+/// sample count as a little-endian UInt64, then the features and the expert actions as little-endian Float32).
+/// Resuming from it continues exactly as the uninterrupted run would have.
+extension PolicyTrainer {
+    /// File names inside a checkpoint directory.
+    public enum CheckpointFile {
+        public static let latest = "latest.safetensors"
+        public static let best = "best.safetensors"
+        public static let state = "trainer.json"
+        public static let dataset = "dataset.bin"
+    }
+
+    struct State: Codable {
+        var format = "rival.training/1"
+        var settings: TrainingSettings
+        var iteration: Int
+        var bestIteration: Int
+        var history: [IterationReport]
+    }
+
+    /// Writes the checkpoint into `directory` (created if needed); each file is written whole, then renamed.
+    public func save(to directory: String) throws(LoadError) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw LoadError(file: directory, expected: "cannot create the checkpoint directory (\(error.localizedDescription))")
+        }
+        func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+        try parameters.safetensors.write(to: path(CheckpointFile.latest))
+        try bestParameters.safetensors.write(to: path(CheckpointFile.best))
+        let state = State(settings: settings, iteration: iteration, bestIteration: bestIteration, history: history)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        var data = Data()
+        var count = UInt64(sampleCount).littleEndian
+        withUnsafeBytes(of: &count) { data.append(contentsOf: $0) }
+        inputs.withUnsafeBytes { data.append(contentsOf: $0) }
+        targets.withUnsafeBytes { data.append(contentsOf: $0) }
+        do {
+            try data.write(to: URL(fileURLWithPath: path(CheckpointFile.dataset)), options: .atomic)
+            try encoder.encode(state).write(to: URL(fileURLWithPath: path(CheckpointFile.state)), options: .atomic)
+        } catch {
+            throw LoadError(file: directory, expected: "cannot write the checkpoint (\(error.localizedDescription))")
+        }
+    }
+
+    /// The settings a checkpoint was made with (to rebuild the trainer before ``restore(from:)``).
+    public static func checkpointSettings(in directory: String) throws(LoadError) -> TrainingSettings {
+        try readState(directory).settings
+    }
+
+    private static func readState(_ directory: String) throws(LoadError) -> State {
+        let file = (directory as NSString).appendingPathComponent(CheckpointFile.state)
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw LoadError(file: file, expected: "missing or unreadable (not a checkpoint directory?)")
+        }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        do {
+            return try decoder.decode(State.self, from: data)
+        } catch {
+            throw LoadError(file: file, expected: "not a trainer state (\(error))")
+        }
+    }
+
+    /// Restores the networks, the iteration count, the reports and the data set from `directory`; the trainer
+    /// must have been built with the checkpoint's settings.
+    public func restore(from directory: String) throws(LoadError) {
+        let state = try Self.readState(directory)
+        let stateFile = (directory as NSString).appendingPathComponent(CheckpointFile.state)
+        guard state.settings == settings else {
+            throw LoadError(file: stateFile, location: "settings", expected: "the settings of the run being resumed")
+        }
+        func network(_ name: String) throws(LoadError) -> MLPParameters {
+            let file = (directory as NSString).appendingPathComponent(name)
+            let p = try MLPParameters(safetensors: try SafetensorsFile(path: file), file: file,
+                                      expectedSpecVersion: ObservationSpec.version)
+            guard p.layerSizes == parameters.layerSizes else {
+                throw LoadError(file: file, location: "__metadata__.layer_sizes", value: "\(p.layerSizes)",
+                                expected: "\(parameters.layerSizes) as the settings give")
+            }
+            return p
+        }
+        let latest = try network(CheckpointFile.latest)
+        let best = try network(CheckpointFile.best)
+        let dataFile = (directory as NSString).appendingPathComponent(CheckpointFile.dataset)
+        guard let data = FileManager.default.contents(atPath: dataFile), data.count >= 8 else {
+            throw LoadError(file: dataFile, expected: "missing or shorter than its 8-byte header")
+        }
+        let count = Int(data.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) })
+        let width = ObservationSpec.count
+        guard count >= 0, count < 1 << 40, data.count == 8 + 4 * count * (width + 2) else {
+            throw LoadError(file: dataFile, value: "\(data.count) bytes",
+                            expected: "8 + 4 x \(count) x \(width + 2) bytes for \(count) samples")
+        }
+        var x = [Float](repeating: 0, count: count * width), y = [Float](repeating: 0, count: count * 2)
+        x.withUnsafeMutableBytes { $0.copyBytes(from: data[8..<(8 + 4 * count * width)]) }
+        y.withUnsafeMutableBytes { $0.copyBytes(from: data[(8 + 4 * count * width)...]) }
+        restore(parameters: latest, best: best, iteration: state.iteration, bestIteration: state.bestIteration,
+                history: state.history, inputs: x, targets: y)
+    }
+}

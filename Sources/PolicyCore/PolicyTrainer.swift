@@ -1,0 +1,416 @@
+import Dispatch
+import Foundation
+import GSL
+import Sim
+
+/// Trains a ``NetworkPolicy`` by imitation of the ``ExpertDriver`` with DAgger (Ross, Gordon and Bagnell, 2011):
+/// iteration 0 collects episodes driven by the expert; every later iteration lets the current network drive
+/// (the expert's share of decisions halves each time), labels every visited state with the expert's action,
+/// adds the samples to the data set and retrains on all of it. Episodes are randomised (circuit, car, start
+/// position, speed, offset and heading, offset commands, reaction delay and noise on the learner's view,
+/// exploration noise, opponents), so that the policy meets the states a persona's errors lead to.
+///
+/// Deterministic for a seed at any thread count: episodes are seeded by (seed, iteration, episode) and gathered
+/// in episode order, minibatches by (seed, iteration, epoch). Each iteration starts a fresh Adam optimiser, so a
+/// run resumed from a checkpoint continues exactly as the uninterrupted run would.
+public final class PolicyTrainer {
+    /// What the trainer drives on: one per circuit and car.
+    struct Context: Sendable {
+        var track: Track
+        var car: CarSpec
+        var plan: ExpertPlan
+        var slowPlan: ExpertPlan
+        var encoder: ObservationEncoder
+    }
+
+    /// One iteration's figures.
+    public struct IterationReport: Sendable, Equatable, Codable {
+        /// Iteration number (0 = expert only).
+        public var iteration: Int
+        /// Share of decisions the expert took while collecting.
+        public var expertShare: Double
+        /// Samples collected this iteration and in the data set after it.
+        public var newSamples: Int
+        public var samples: Int
+        /// Episodes in which a recorded car crashed (barrier, spin or stall) before the end.
+        public var crashedEpisodes: Int
+        /// Mean training loss over the first and the last epoch.
+        public var firstEpochLoss: Double
+        public var loss: Double
+        /// Validation: mean and worst lap ratio (lap 2 over the limit; a car that did not finish counts 2), runs
+        /// clean, runs in all, and the score (mean ratio plus 0.05 per incident per run; lower is better).
+        public var validationMeanRatio: Double
+        public var validationWorstRatio: Double
+        public var validationClean: Int
+        public var validationRuns: Int
+        public var score: Double
+        /// Wall time of the iteration (s).
+        public var seconds: Double
+    }
+
+    /// Progress of a run, for a display.
+    public struct Progress: Sendable {
+        /// Iteration running, and the planned total (it may grow while validation improves).
+        public var iteration: Int
+        public var plannedIterations: Int
+        /// What it is doing: "collecting", "training" or "validating".
+        public var phase: String
+        /// Fraction of the phase done (0...1).
+        public var fraction: Double
+        /// Samples in the data set.
+        public var samples: Int
+        /// The last finished iteration's report, if any.
+        public var last: IterationReport?
+        /// Seconds since the run (or the resumed run) started.
+        public var elapsed: Double
+    }
+
+    /// The settings.
+    public let settings: TrainingSettings
+    /// The network as trained so far.
+    public private(set) var parameters: MLPParameters
+    /// The network with the best validation score so far, and its iteration.
+    public private(set) var bestParameters: MLPParameters
+    public private(set) var bestIteration = -1
+    /// Iterations finished.
+    public private(set) var iteration = 0
+    /// Reports of the finished iterations.
+    public private(set) var history: [IterationReport] = []
+    /// The aggregated data set: features (`ObservationSpec.count` per sample) and expert actions (2 per sample).
+    public private(set) var inputs: [Float] = []
+    public private(set) var targets: [Float] = []
+    /// Threads used for episodes and validation.
+    public var threads: Int
+
+    let training: [Context]
+    let validation: [Context]
+
+    /// Samples in the data set.
+    public var sampleCount: Int { targets.count / 2 }
+
+    /// A trainer on `trainingTracks` (and `validationTracks` for the score) with `cars`. Builds the experts'
+    /// plans and the encoders (the racing lines come from the shared cache).
+    public init(settings: TrainingSettings, trainingTracks: [Track], validationTracks: [Track], cars: [CarSpec],
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws(RaceSetupError) {
+        if let problem = settings.validate() { throw RaceSetupError(problem) }
+        guard !trainingTracks.isEmpty, !cars.isEmpty else { throw RaceSetupError("need at least one circuit and one car") }
+        self.settings = settings
+        self.threads = max(1, threads)
+        func contexts(_ tracks: [Track]) -> [Context] {
+            let pairs = tracks.flatMap { t in cars.map { (t, $0) } }
+            let box = ResultBox<Context>(count: pairs.count)
+            let slow = ExpertSettings.with(gripScale: settings.slowOpponentGrip)
+            DispatchQueue.concurrentPerform(iterations: pairs.count) { i in
+                let (t, c) = pairs[i]
+                box.set(i, Context(track: t, car: c, plan: ExpertPlan(track: t, car: c),
+                                   slowPlan: ExpertPlan(track: t, car: c, settings: slow),
+                                   encoder: ObservationEncoder(track: t, car: c)))
+            }
+            return box.values
+        }
+        training = contexts(trainingTracks)
+        validation = contexts(validationTracks)
+        let sizes = [ObservationSpec.count] + settings.hiddenLayers + [2]
+        var p = MLPParameters(layerSizes: sizes,
+                              activations: Array(repeating: .tanh, count: settings.hiddenLayers.count) + [.identity],
+                              seed: settings.seed)
+        p.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version
+        parameters = p
+        bestParameters = p
+    }
+
+    /// Sets the run's state (from a checkpoint).
+    func restore(parameters: MLPParameters, best: MLPParameters, iteration: Int, bestIteration: Int,
+                 history: [IterationReport], inputs: [Float], targets: [Float]) {
+        self.parameters = parameters
+        bestParameters = best
+        self.iteration = iteration
+        self.bestIteration = bestIteration
+        self.history = history
+        self.inputs = inputs
+        self.targets = targets
+    }
+
+    // MARK: - The loop
+
+    /// Runs iterations until `settings.iterations` are done, then more (up to `extraIterations`) while the
+    /// validation score improves. Calls `progress` often and `checkpoint` after every iteration.
+    public func run(progress: (Progress) -> Void = { _ in }, checkpoint: (PolicyTrainer) throws -> Void = { _ in }) rethrows {
+        let start = Date()
+        while true {
+            let planned = max(settings.iterations, iteration + 1)
+            if iteration >= settings.iterations {
+                let sinceBest = iteration - 1 - bestIteration
+                if sinceBest >= 1 || iteration >= settings.iterations + settings.extraIterations { break }
+            }
+            runIteration { phase, fraction in
+                progress(Progress(iteration: iteration, plannedIterations: planned, phase: phase, fraction: fraction,
+                                  samples: sampleCount, last: history.last, elapsed: Date().timeIntervalSince(start)))
+            }
+            try checkpoint(self)
+        }
+    }
+
+    /// One DAgger iteration: collect, aggregate, train, validate.
+    @discardableResult
+    public func runIteration(progress: (String, Double) -> Void = { _, _ in }) -> IterationReport {
+        let started = Date()
+        let k = iteration
+        let share = k == 0 ? 1 : pow(settings.expertShareDecay, Double(k))
+        // Collect.
+        let learner: MLPParameters? = k == 0 ? nil : parameters
+        let episodes = settings.episodesPerIteration
+        let box = ResultBox<EpisodeData>(count: episodes)
+        let done = Counter()
+        let contexts = training, settings = settings
+        let chunk = max(1, (episodes + threads - 1) / threads)
+        progress("collecting", 0)
+        DispatchQueue.concurrentPerform(iterations: threads) { worker in
+            for e in (worker * chunk)..<min(episodes, (worker + 1) * chunk) {
+                box.set(e, Self.episode(index: e, iteration: k, share: share, learner: learner,
+                                        contexts: contexts, settings: settings))
+                done.increment()
+            }
+        }
+        var newSamples = 0, crashed = 0
+        for data in box.values {
+            inputs += data.inputs
+            targets += data.targets
+            newSamples += data.targets.count / 2
+            if data.crashed { crashed += 1 }
+        }
+        let excess = sampleCount - settings.maximumSamples
+        if excess > 0 {
+            inputs.removeFirst(excess * ObservationSpec.count)
+            targets.removeFirst(excess * 2)
+        }
+        if k == 0 {
+            parameters.setNormalisation(inputs: inputs, count: sampleCount)
+            // Steering and pedal stay in -1...1.
+            parameters.outputScale = [1, 1]
+            parameters.outputOffset = [0, 0]
+        }
+        // Train.
+        let (firstLoss, loss) = train(iteration: k) { progress("training", $0) }
+        // Validate.
+        progress("validating", 0)
+        let runs = validate(parameters)
+        let ratios = runs.map { $0.ratio.isFinite ? min($0.ratio, 2) : 2 }
+        let incidents = runs.reduce(0) { $0 + $1.offTracks + $1.contacts }
+        let mean = ratios.isEmpty ? .nan : ratios.reduce(0, +) / Double(ratios.count)
+        let score = ratios.isEmpty ? Double(loss) : mean + 0.05 * Double(incidents) / Double(runs.count)
+        let report = IterationReport(
+            iteration: k, expertShare: share, newSamples: newSamples, samples: sampleCount, crashedEpisodes: crashed,
+            firstEpochLoss: Double(firstLoss), loss: Double(loss), validationMeanRatio: mean, validationWorstRatio: ratios.max() ?? .nan,
+            validationClean: runs.filter(\.isClean).count, validationRuns: runs.count, score: score,
+            seconds: Date().timeIntervalSince(started))
+        if bestIteration < 0 || score < history[bestIteration].score {
+            bestIteration = k
+            bestParameters = parameters
+        }
+        history.append(report)
+        iteration += 1
+        return report
+    }
+
+    /// Epochs of minibatch Adam over the whole data set; returns the first and the last epoch's mean loss.
+    private func train(iteration k: Int, progress: (Double) -> Void) -> (Float, Float) {
+        let n = sampleCount, width = ObservationSpec.count, batch = min(settings.batchSize, n)
+        guard n > 0 else { return (.nan, .nan) }
+        let rate = settings.learningRate * pow(settings.learningRateDecay, Double(k))
+        let trainer = MLPTrainer(parameters: parameters, adam: AdamSettings(learningRate: Float(rate)))
+        trainer.outputWeights = [Float(settings.steeringWeight), 1]
+        var order = Array(0..<n)
+        var batchInputs = [Float](repeating: 0, count: batch * width)
+        var batchTargets = [Float](repeating: 0, count: batch * 2)
+        var firstLoss: Float = .nan, lastLoss: Float = .nan
+        let batches = n / batch
+        for epoch in 0..<settings.epochsPerIteration {
+            let random = GSLRandomStream(seed: SeedDerivation.seed(raceSeed: settings.seed, index: k * 1000 + epoch,
+                                                                   salt: 0x5EED_BA7C))
+            for i in stride(from: n - 1, to: 0, by: -1) {
+                let j = Int(random.uniform() * Double(i + 1))
+                order.swapAt(i, min(j, i))
+            }
+            var sum = 0.0
+            for b in 0..<batches {
+                inputs.withUnsafeBufferPointer { x in
+                    targets.withUnsafeBufferPointer { y in
+                        batchInputs.withUnsafeMutableBufferPointer { bx in
+                            batchTargets.withUnsafeMutableBufferPointer { by in
+                                for r in 0..<batch {
+                                    let s = order[b * batch + r]
+                                    for f in 0..<width { bx[r * width + f] = x[s * width + f] }
+                                    by[2 * r] = y[2 * s]
+                                    by[2 * r + 1] = y[2 * s + 1]
+                                }
+                            }
+                        }
+                    }
+                }
+                sum += Double(trainer.step(inputs: batchInputs, targets: batchTargets, count: batch))
+                if b % 50 == 0 {
+                    progress((Double(epoch) + Double(b) / Double(batches)) / Double(settings.epochsPerIteration))
+                }
+            }
+            lastLoss = Float(sum / Double(max(batches, 1)))
+            if epoch == 0 { firstLoss = lastLoss }
+        }
+        parameters = trainer.parameters
+        return (firstLoss, lastLoss)
+    }
+
+    /// Two laps of `parameters` alone on every validation circuit with every car (lap 2 compared).
+    public func validate(_ parameters: MLPParameters, laps: Int = 2) -> [PolicyEvaluation] {
+        let contexts = validation
+        guard !contexts.isEmpty else { return [] }
+        let box = ResultBox<PolicyEvaluation>(count: contexts.count)
+        let decision = settings.decisionInterval
+        let chunk = (contexts.count + threads - 1) / threads
+        DispatchQueue.concurrentPerform(iterations: threads) { worker in
+            for i in (worker * chunk)..<min(contexts.count, (worker + 1) * chunk) {
+                let c = contexts[i]
+                let policy = try! NetworkPolicy(parameters: parameters, encoder: c.encoder)
+                box.set(i, PolicyEvaluation.run(policy: policy, track: c.track, car: c.car, laps: laps,
+                                                decisionInterval: decision))
+            }
+        }
+        return box.values
+    }
+
+    // MARK: - Episodes
+
+    struct EpisodeData: Sendable {
+        var inputs: [Float] = []
+        var targets: [Float] = []
+        var crashed = false
+    }
+
+    /// One randomised episode (see the type's documentation).
+    static func episode(index: Int, iteration: Int, share: Double, learner: MLPParameters?, contexts: [Context],
+                        settings: TrainingSettings) -> EpisodeData {
+        let random = GSLRandomStream(seed: SeedDerivation.seed(raceSeed: settings.seed, index: iteration * 1_000_003 + index,
+                                                               salt: 0xDA66E5))
+        let context = contexts[min(Int(random.uniform() * Double(contexts.count)), contexts.count - 1)]
+        let track = context.track, plan = context.plan
+        let learnerPolicy = learner.map { try! NetworkPolicy(parameters: $0, encoder: context.encoder) }
+        let delay = random.uniform() * settings.maximumDelay
+        let standing = random.uniform() < settings.standingStartShare
+        let speedFraction = standing ? 0 : settings.startSpeedRange.lowerBound
+            + random.uniform() * (settings.startSpeedRange.upperBound - settings.startSpeedRange.lowerBound)
+        let margin = context.car.chassis.overallWidthM / 2 + 0.3
+
+        func placement(_ s: Double, lateralSpread: Double) -> StartPlacement {
+            let sample = track.sample(at: s)
+            let lateral = min(max(plan.lineOffset(at: s) + random.gaussian(sd: lateralSpread),
+                                  -sample.widthRight + margin), sample.widthLeft - margin)
+            let speed = speedFraction * plan.plannedSpeed(at: s)
+            let heading = plan.at(plan.lineAngle, s) + random.gaussian(sd: settings.startHeadingSpread)
+            return StartPlacement(s: s, lateral: lateral, speed: speed, headingError: heading,
+                                  yawRate: speed * plan.lineCurvature(at: s))
+        }
+        func driver(_ p: ExpertPlan, learner: NetworkPolicy?, share: Double, recording: Bool, salt: Int) -> DAggerDriver {
+            let stream = GSLRandomStream(seed: SeedDerivation.seed(raceSeed: settings.seed,
+                                                                   index: iteration * 1_000_003 + index, salt: UInt64(salt)))
+            var expertSettings = ExpertSettings()
+            expertSettings.decisionInterval = settings.decisionInterval
+            return DAggerDriver(expert: ExpertDriver(plan: p, settings: expertSettings), learner: learner,
+                                encoder: context.encoder, settings: settings, random: stream, expertShare: share,
+                                delay: delay, recording: recording)
+        }
+
+        let s0 = random.uniform() * track.length
+        var drivers = [driver(plan, learner: learnerPolicy, share: share, recording: true, salt: 1)]
+        var entries = [RaceEntry(name: "learner", car: context.car, driver: drivers[0],
+                                 start: placement(s0, lateralSpread: settings.startLateralSpread))]
+        if random.uniform() < settings.opponentShare {
+            let count = 1 + min(Int(random.uniform() * Double(settings.maximumOpponents)), settings.maximumOpponents - 1)
+            var used = [0.0]
+            for o in 0..<count {
+                var gap = 0.0
+                for _ in 0..<20 {
+                    gap = -60 + 140 * random.uniform()
+                    if used.allSatisfy({ abs($0 - gap) > 9 }) { break }
+                }
+                guard used.allSatisfy({ abs($0 - gap) > 9 }) else { continue }
+                used.append(gap)
+                let slow = random.uniform() < 0.5
+                let d = slow ? driver(context.slowPlan, learner: nil, share: 1, recording: false, salt: 10 + o)
+                    : driver(plan, learner: learnerPolicy, share: share, recording: true, salt: 10 + o)
+                drivers.append(d)
+                entries.append(RaceEntry(name: "opponent \(o)", car: context.car, driver: d,
+                                         start: placement(s0 + gap, lateralSpread: 2 * settings.startLateralSpread)))
+            }
+        }
+        let config = RaceConfig(laps: 1000, maxDuration: 1e9)
+        guard let race = try? Race(track: track, entries: entries, config: config) else { return EpisodeData() }
+        let steps = Int(settings.episodeDuration * config.physicsRate)
+        var crashed = false
+        for step in 0..<steps {
+            race.step()
+            guard step % 12 == 11 else { continue }
+            var anyRecording = false
+            for (i, d) in drivers.enumerated() where d.recording {
+                let f = race.frenet[i], st = race.states[i]
+                let sample = track.sample(at: f.s)
+                let view = race.view(for: i)
+                let intoWall = f.lateral > sample.widthLeft + track.runoffWidth - 1.5
+                    || f.lateral < -(sample.widthRight + track.runoffWidth - 1.5)
+                let spun = abs(view.headingError) > 1.2
+                let stalled = race.time > 4 && st.vx < 2
+                if intoWall || spun || stalled {
+                    d.recording = false
+                    crashed = true
+                } else {
+                    anyRecording = true
+                }
+            }
+            if !anyRecording { break }
+        }
+        var data = EpisodeData(crashed: crashed)
+        for d in drivers where d.sampleCount > 0 {
+            data.inputs += d.inputs
+            data.targets += d.targets
+        }
+        return data
+    }
+}
+
+extension ExpertSettings {
+    /// The defaults with the plan's grip shares (front and rear) scaled to `gripScale`.
+    static func with(gripScale: Double) -> ExpertSettings {
+        var s = ExpertSettings()
+        s.gripScale = gripScale
+        s.rearGripScale = min(s.rearGripScale, gripScale - 0.02)
+        return s
+    }
+}
+
+/// Results written by several threads, each to its own index.
+final class ResultBox<T>: @unchecked Sendable {
+    private var storage: [T?]
+    private let lock = NSLock()
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: T) {
+        lock.lock()
+        storage[i] = value
+        lock.unlock()
+    }
+    var values: [T] { storage.compactMap { $0 } }
+}
+
+/// A thread-safe counter.
+final class Counter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+    func increment() {
+        lock.lock()
+        value += 1
+        lock.unlock()
+    }
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+}

@@ -1,0 +1,107 @@
+/// Settings of a DAgger training run (``PolicyTrainer``): the network, the data collection with its domain
+/// randomisation, the optimiser and the schedule. SI units. The defaults are the run that produced
+/// `policies/default.safetensors` (docs/policy.md).
+public struct TrainingSettings: Sendable, Equatable, Codable {
+    /// Seed of every random choice of the run (episodes, minibatches, initial weights).
+    public var seed: UInt64 = 1
+    /// Hidden layer widths (tanh); the output layer (2, identity) follows.
+    public var hiddenLayers: [Int] = [64, 64]
+    /// Circuits the policy is trained on (shipped names).
+    public var trainingTracks: [String] = TrainingSettings.defaultTrainingTracks
+    /// Circuits held out to measure how the policy drives a circuit it never saw.
+    public var validationTracks: [String] = TrainingSettings.defaultValidationTracks
+    /// Cars (shipped names); every episode draws one.
+    public var cars: [String] = ["gt3", "formula", "cup"]
+
+    // MARK: Schedule
+
+    /// DAgger iterations at least (the first collects with the expert alone).
+    public var iterations: Int = 8
+    /// Further iterations allowed while the validation score keeps improving.
+    public var extraIterations: Int = 4
+    /// Episodes collected per iteration.
+    public var episodesPerIteration: Int = 96
+    /// Length of one episode (s of race time).
+    public var episodeDuration: Double = 20
+    /// Share of decisions the expert takes in iteration k: `expertShareDecay^k` (iteration 0: all).
+    public var expertShareDecay: Double = 0.5
+    /// Passes over the aggregated data after each iteration.
+    public var epochsPerIteration: Int = 4
+    /// Minibatch size.
+    public var batchSize: Int = 256
+    /// Adam step size at the first iteration; it falls by `learningRateDecay` each iteration.
+    public var learningRate: Double = 1e-3
+    /// Per-iteration factor on the learning rate.
+    public var learningRateDecay: Double = 0.8
+    /// Most samples kept (the oldest are dropped beyond it).
+    public var maximumSamples: Int = 1_500_000
+    /// Weight of the steering error in the loss relative to the pedal's (steering needs finer precision).
+    public var steeringWeight: Double = 8
+
+    // MARK: Domain randomisation
+
+    /// Seconds between decisions of the learner and of the expert.
+    public var decisionInterval: Double = 1.0 / 60
+    /// Largest reaction delay of the learner's observations (s); each episode draws one in 0...this.
+    public var maximumDelay: Double = 0.4
+    /// Standard deviations of the noise on the learner's perceived speed (fraction), lateral offset (m) and
+    /// heading error (rad).
+    public var speedNoise: Double = 0.01
+    public var lateralNoise: Double = 0.1
+    public var headingNoise: Double = 0.01
+    /// Standard deviations of the exploration noise added to the applied steering and pedal (DART-style, so
+    /// the data covers recoveries).
+    public var steeringNoise: Double = 0.02
+    public var pedalNoise: Double = 0.08
+    /// Largest commanded offset from the racing line (m); a new command every 2 to 6 s, zero half the time.
+    public var maximumOffsetCommand: Double = 2.5
+    /// Start: standard deviation of the lateral distance from the racing line (m) and of the heading error
+    /// (rad), speed range as fractions of the limit speed, share of standing starts.
+    public var startLateralSpread: Double = 1.0
+    public var startHeadingSpread: Double = 0.05
+    public var startSpeedRange: ClosedRange<Double> = 0.5...1.0
+    public var standingStartShare: Double = 0.1
+    /// Share of episodes with opponents on track; 1 to `maximumOpponents` of them, half driven by a slower
+    /// expert (grip share `slowOpponentGrip`).
+    public var opponentShare: Double = 0.5
+    public var maximumOpponents: Int = 4
+    public var slowOpponentGrip: Double = 0.9
+
+    /// The defaults.
+    public init() {}
+
+    /// The 15 shipped circuits trained on by default.
+    public static let defaultTrainingTracks = [
+        "Austin", "Catalunya", "Hockenheim", "IMS", "Melbourne", "Monza", "MoscowRaceway", "Norisring",
+        "Nuerburgring", "Sakhir", "SaoPaulo", "Shanghai", "Silverstone", "Sochi", "Spielberg",
+    ]
+    /// The 5 shipped circuits held out by default.
+    public static let defaultValidationTracks = ["BrandsHatch", "Budapest", "Montreal", "Spa", "YasMarina"]
+
+    /// The first problem with the settings as `field: value: expected`, or nil.
+    public func validate() -> String? {
+        if hiddenLayers.isEmpty || hiddenLayers.contains(where: { !(1...1024).contains($0) }) {
+            return "hiddenLayers: \(hiddenLayers): expected one or more widths in 1...1024"
+        }
+        if trainingTracks.isEmpty { return "trainingTracks: []: expected at least one circuit" }
+        if cars.isEmpty { return "cars: []: expected at least one car" }
+        if !(1...1000).contains(iterations) { return "iterations: \(iterations): expected 1...1000" }
+        if !(0...1000).contains(extraIterations) { return "extraIterations: \(extraIterations): expected 0...1000" }
+        if !(1...100_000).contains(episodesPerIteration) {
+            return "episodesPerIteration: \(episodesPerIteration): expected 1...100000"
+        }
+        if !(episodeDuration >= 1 && episodeDuration <= 3600) { return "episodeDuration: \(episodeDuration): expected 1...3600 s" }
+        if !(expertShareDecay >= 0 && expertShareDecay <= 1) { return "expertShareDecay: \(expertShareDecay): expected 0...1" }
+        if !(1...1000).contains(epochsPerIteration) { return "epochsPerIteration: \(epochsPerIteration): expected 1...1000" }
+        if !(1...65536).contains(batchSize) { return "batchSize: \(batchSize): expected 1...65536" }
+        if !(learningRate > 0 && learningRate < 1) { return "learningRate: \(learningRate): expected 0...1 (exclusive)" }
+        if !(learningRateDecay > 0 && learningRateDecay <= 1) { return "learningRateDecay: \(learningRateDecay): expected 0...1" }
+        if maximumSamples < batchSize { return "maximumSamples: \(maximumSamples): expected at least batchSize (\(batchSize))" }
+        if !(decisionInterval >= 1.0 / 1000 && decisionInterval <= 0.5) {
+            return "decisionInterval: \(decisionInterval): expected 0.001...0.5 s"
+        }
+        if !(maximumDelay >= 0 && maximumDelay <= 2) { return "maximumDelay: \(maximumDelay): expected 0...2 s" }
+        if !(steeringWeight > 0 && steeringWeight.isFinite) { return "steeringWeight: \(steeringWeight): expected a positive number" }
+        return nil
+    }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import PolicyCore
+import Sim
+
+/// `rival eval`: the learned policy alone on track against the limit lap, for one circuit and car or the
+/// whole table.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Drive the learned policy alone on track and compare its laps with the limit lap time.",
+        discussion: """
+            One car from a standing start; laps from the second on are compared with the limit lap (rival limit): \
+            'ratio' is the slowest of them over the limit. With no --track every shipped circuit is driven, with \
+            no --car every shipped car. --json prints {"runs":[{"track","car","lapTimes","limitLapTime","ratio",\
+            "offTracks","contacts"}]} (seconds; 'contacts' counts barrier contacts; a ratio of null means fewer \
+            than two laps were completed).
+            """)
+
+    @Option(help: "Weights file (safetensors); default policies/default.safetensors.") var policy: String?
+    @Option(help: "Circuit: a shipped name or a circuit CSV (default: every shipped circuit).") var track: String?
+    @Option(help: "Car: a shipped name or a car JSON file (default: every shipped car).") var car: String?
+    @Option(help: "Laps to drive (2...50); the first (standing start) is not compared.") var laps = 3
+    @Flag(help: "Print the runs as JSON.") var json = false
+    @Flag(help: "Print the table as Markdown.") var markdown = false
+
+    func validate() throws {
+        guard (2...50).contains(laps) else { throw ValidationError("--laps: \(laps): expected an integer in 2...50") }
+    }
+
+    func run() throws {
+        guard let file = policy ?? ShippedData.defaultPolicy() else {
+            throw UserError("--policy: policies/default.safetensors not found (run from the repository root, or name a file)")
+        }
+        let contents: SafetensorsFile
+        let parameters: MLPParameters
+        do {
+            contents = try SafetensorsFile(path: file)
+            parameters = try MLPParameters(safetensors: contents, file: file, expectedSpecVersion: ObservationSpec.version)
+        } catch {
+            throw UserError("--policy: \(error)")
+        }
+        let tracks = try track.map { try ShippedData.tracks($0, flag: "--track") } ?? ShippedData.allTracks()
+        let cars = try car.map { try ShippedData.cars($0, flag: "--car") } ?? ShippedData.allCars()
+        let pairs = tracks.flatMap { t in cars.map { (t, $0) } }
+        var runs: [PolicyEvaluation] = []
+        if !json {
+            if markdown {
+                print("| circuit | car | limit | best | worst | ratio | off-tracks | barrier |")
+                print("|---|---|---|---|---|---|---|---|")
+            } else {
+                print("circuit        car       limit      best       worst      ratio   off  barrier")
+            }
+        }
+        let heldOut = Set((contents.metadata["validation_tracks"] ?? "").split(separator: ",").map(String.init))
+        for (t, c) in pairs {
+            let network: NetworkPolicy
+            do {
+                network = try NetworkPolicy(parameters: parameters, encoder: ObservationEncoder(track: t, car: c), file: file)
+            } catch {
+                throw UserError("--policy: \(error)")
+            }
+            let run = PolicyEvaluation.run(policy: network, track: t, car: c, laps: laps)
+            runs.append(run)
+            guard !json else { continue }
+            let compared = run.lapTimes.dropFirst()
+            let best = compared.min().map(RaceReport.clock) ?? "-", worst = compared.max().map(RaceReport.clock) ?? "-"
+            let name = heldOut.contains(t.name) ? t.name + "*" : t.name
+            let ratio = run.ratio.isFinite ? String(format: "%.4f", run.ratio) : "DNF"
+            if markdown {
+                print("| \(name) | \(c.name) | \(RaceReport.clock(run.limitLapTime)) | \(best) | \(worst) | \(ratio) "
+                    + "| \(run.offTracks) | \(run.contacts) |")
+            } else {
+                print(name.padding(toLength: 14, withPad: " ", startingAt: 0) + " "
+                    + c.name.padding(toLength: 8, withPad: " ", startingAt: 0)
+                    + "  " + RaceReport.clock(run.limitLapTime).padding(toLength: 9, withPad: " ", startingAt: 0)
+                    + "  " + best.padding(toLength: 9, withPad: " ", startingAt: 0)
+                    + "  " + worst.padding(toLength: 9, withPad: " ", startingAt: 0)
+                    + "  " + ratio.padding(toLength: 6, withPad: " ", startingAt: 0)
+                    + String(format: "  %3d  %7d", run.offTracks, run.contacts))
+            }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            struct Output: Encodable {
+                var runs: [Run]
+                struct Run: Encodable {
+                    var track: String, car: String, lapTimes: [Double], limitLapTime: Double, ratio: Double?
+                    var offTracks: Int, contacts: Int
+                }
+            }
+            let output = Output(runs: runs.map {
+                Output.Run(track: $0.track, car: $0.car, lapTimes: $0.lapTimes, limitLapTime: $0.limitLapTime,
+                           ratio: $0.ratio.isFinite ? $0.ratio : nil, offTracks: $0.offTracks, contacts: $0.contacts)
+            })
+            print(String(decoding: try encoder.encode(output), as: UTF8.self))
+        } else if runs.count > 1 {
+            let finished = runs.filter { $0.ratio.isFinite }.map(\.ratio).sorted()
+            print(String(format: "\n%d of %d clean, %d finished; ratio worst %.4f, median %.4f%@", runs.filter(\.isClean).count,
+                         runs.count, finished.count, finished.last ?? .nan, ExpertCommand.median(finished),
+                         heldOut.isEmpty ? "" : " (* = validation circuit, never trained on)"))
+        }
+    }
+}

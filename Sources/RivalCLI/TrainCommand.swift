@@ -1,0 +1,169 @@
+import ArgumentParser
+import Foundation
+import PolicyCore
+import Sim
+
+/// `rival train`: trains the driving policy by DAgger imitation of the expert (see docs/policy.md).
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train the driving policy (DAgger from the expert) and write its weights.",
+        discussion: """
+            Iteration 0 collects episodes driven by the expert; later iterations let the network drive and the \
+            expert label every state. After each iteration the run is checkpointed (--checkpoints); --resume \
+            continues a run exactly. With no flags it reproduces policies/default.safetensors (docs/policy.md).
+            """)
+
+    @Option(help: "Where to write the trained weights (the best validation iteration).")
+    var out = "policies/default.safetensors"
+    @Option(help: "Checkpoint directory (current and best weights, state, data set).")
+    var checkpoints = ".build/rival-train"
+    @Flag(help: "Continue the run in --checkpoints.") var resume = false
+    @Option(help: "Seed of every random choice of the run.") var seed: UInt64 = 1
+    @Option(help: "DAgger iterations at least (more while validation improves, up to --extra-iterations).")
+    var iterations = TrainingSettings().iterations
+    @Option(help: "Further iterations allowed while the validation score improves.")
+    var extraIterations = TrainingSettings().extraIterations
+    @Option(help: "Episodes collected per iteration.") var episodes = TrainingSettings().episodesPerIteration
+    @Option(help: "Seconds of race time per episode.") var episodeSeconds = TrainingSettings().episodeDuration
+    @Option(help: "Passes over the data after each iteration.") var epochs = TrainingSettings().epochsPerIteration
+    @Option(help: "Hidden layer widths, comma-separated.") var hidden = "64,64"
+    @Option(help: "Training circuits, comma-separated (default: the 15 of docs/policy.md).") var tracks: String?
+    @Option(help: "Validation circuits, comma-separated (default: the other 5 shipped ones).") var validation: String?
+    @Option(help: "Cars, comma-separated (default: every shipped car).") var cars: String?
+    @Option(help: "Worker threads (default: every core).") var threads: Int?
+    @Flag(help: "No progress display.") var quiet = false
+
+    func validate() throws {
+        try OutputPath.check(out, flag: "--out")
+        guard (1...1000).contains(iterations) else { throw ValidationError("--iterations: \(iterations): expected 1...1000") }
+        guard (0...1000).contains(extraIterations) else {
+            throw ValidationError("--extra-iterations: \(extraIterations): expected 0...1000")
+        }
+        guard (1...100_000).contains(episodes) else { throw ValidationError("--episodes: \(episodes): expected 1...100000") }
+        guard episodeSeconds >= 1 && episodeSeconds <= 3600 else {
+            throw ValidationError("--episode-seconds: \(episodeSeconds): expected 1...3600")
+        }
+        guard (1...1000).contains(epochs) else { throw ValidationError("--epochs: \(epochs): expected 1...1000") }
+        _ = try hiddenLayers()
+        if let threads, !(1...256).contains(threads) { throw ValidationError("--threads: \(threads): expected 1...256") }
+    }
+
+    func hiddenLayers() throws -> [Int] {
+        let widths = hidden.split(separator: ",", omittingEmptySubsequences: false)
+            .map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !widths.isEmpty, widths.allSatisfy({ $0 != nil && (1...1024).contains($0!) }) else {
+            throw ValidationError("--hidden: \(hidden): expected comma-separated widths in 1...1024, for example 64,64")
+        }
+        return widths.map { $0! }
+    }
+
+    func run() throws {
+        var settings = TrainingSettings()
+        settings.seed = seed
+        settings.iterations = iterations
+        settings.extraIterations = extraIterations
+        settings.episodesPerIteration = episodes
+        settings.episodeDuration = episodeSeconds
+        settings.epochsPerIteration = epochs
+        settings.hiddenLayers = try hiddenLayers()
+        let trainTracks = try tracks.map { try ShippedData.tracks($0, flag: "--tracks") }
+            ?? ShippedData.tracks(TrainingSettings.defaultTrainingTracks.joined(separator: ","), flag: "--tracks")
+        let validationTracks = try validation.map { try ShippedData.tracks($0, flag: "--validation") }
+            ?? (tracks == nil ? ShippedData.tracks(TrainingSettings.defaultValidationTracks.joined(separator: ","),
+                                                   flag: "--validation") : [])
+        let carList = try cars.map { try ShippedData.cars($0, flag: "--cars") } ?? ShippedData.allCars()
+        settings.trainingTracks = trainTracks.map(\.name)
+        settings.validationTracks = validationTracks.map(\.name)
+        settings.cars = carList.map(\.name)
+        if resume {
+            let saved = try Self.checked { () throws(LoadError) in try PolicyTrainer.checkpointSettings(in: checkpoints) }
+            guard saved == settings else {
+                throw UserError("--resume: \(checkpoints): the checkpoint was made with other settings; "
+                    + "give the same flags as the run being resumed")
+            }
+        }
+        let display = ProgressDisplay(enabled: !quiet)
+        display.note("rival train: building plans and encoders for \(trainTracks.count + validationTracks.count) circuits "
+            + "x \(carList.count) cars")
+        let trainer: PolicyTrainer
+        do {
+            trainer = try PolicyTrainer(settings: settings, trainingTracks: trainTracks, validationTracks: validationTracks,
+                                        cars: carList, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        } catch {
+            throw UserError(error.description)
+        }
+        if resume {
+            try Self.checked { () throws(LoadError) in try trainer.restore(from: checkpoints) }
+            display.note("rival train: resumed at iteration \(trainer.iteration) with \(trainer.sampleCount) samples")
+        }
+        let started = Date()
+        let command = CommandLine.arguments.dropFirst().joined(separator: " ")
+        try trainer.run(progress: { p in
+            display.update(Self.progressLine(p))
+        }, checkpoint: { t in
+            if let r = t.history.last { display.note(Self.reportLine(r)) }
+            try Self.checked { () throws(LoadError) in try t.save(to: checkpoints) }
+        })
+        var best = trainer.bestParameters
+        best.metadata[MLPMetadataKey.provenance] = String(
+            format: "rival train %@ (seed %llu); DAgger from the expert, %d iterations, best %d, %d samples, %.0f s wall",
+            command, seed, trainer.iteration, trainer.bestIteration, trainer.sampleCount, Date().timeIntervalSince(started))
+        best.metadata["training_tracks"] = settings.trainingTracks.joined(separator: ",")
+        best.metadata["validation_tracks"] = settings.validationTracks.joined(separator: ",")
+        try Self.checked { () throws(LoadError) in try best.safetensors.write(to: out) }
+        display.note("rival train: wrote \(out) (iteration \(trainer.bestIteration)) in "
+            + String(format: "%.0f s", Date().timeIntervalSince(started)))
+    }
+
+    static func checked<T>(_ body: () throws(LoadError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw UserError(error.description)
+        }
+    }
+
+    static func progressLine(_ p: PolicyTrainer.Progress) -> String {
+        var line = String(format: "iteration %d/%d %@ %3.0f%%  samples %d", p.iteration + 1, p.plannedIterations,
+                          p.phase, 100 * p.fraction, p.samples)
+        if let r = p.last {
+            line += String(format: "  loss %.5f  validation ratio %.4f", r.loss, r.validationMeanRatio)
+            let perIteration = p.elapsed / Double(max(p.iteration, 1))
+            line += String(format: "  elapsed %.0f s  ETA %.0f s", p.elapsed,
+                           max(0, perIteration * Double(p.plannedIterations - p.iteration) - perIteration * p.fraction))
+        }
+        return line
+    }
+
+    static func reportLine(_ r: PolicyTrainer.IterationReport) -> String {
+        String(format: "iteration %d: expert share %.3f, +%d samples (%d), %d crashed episodes, loss %.5f, "
+               + "validation mean %.4f worst %.4f clean %d/%d, score %.4f, %.0f s", r.iteration, r.expertShare,
+               r.newSamples, r.samples, r.crashedEpisodes, r.loss, r.validationMeanRatio, r.validationWorstRatio,
+               r.validationClean, r.validationRuns, r.score, r.seconds)
+    }
+}
+
+/// A one-line progress display on standard error: redrawn in place on a terminal, silent otherwise (notes are
+/// always printed, one per line).
+final class ProgressDisplay {
+    let enabled: Bool
+    let isTerminal = isatty(2) != 0
+    private var lastDraw = Date.distantPast
+    private var drawn = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ line: String) {
+        guard enabled, isTerminal, Date().timeIntervalSince(lastDraw) > 0.2 else { return }
+        lastDraw = Date()
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+        drawn = true
+    }
+
+    func note(_ line: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data(((drawn ? "\r\u{1B}[K" : "") + line + "\n").utf8))
+        drawn = false
+    }
+}

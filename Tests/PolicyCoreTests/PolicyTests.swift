@@ -1,0 +1,144 @@
+import Foundation
+@testable import PolicyCore
+import Sim
+import Testing
+
+@Suite("Observation spec, policies and the policy driver")
+struct PolicyTests {
+    static func network(hidden: [Int] = [16], seed: UInt64 = 3) -> MLPParameters {
+        var p = MLPParameters(layerSizes: [ObservationSpec.count] + hidden + [2],
+                              activations: Array(repeating: .tanh, count: hidden.count) + [.identity], seed: seed)
+        p.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version
+        return p
+    }
+
+    static func encode(_ encoder: ObservationEncoder, _ observation: Observation) -> [Float] {
+        var out = [Float](repeating: .nan, count: ObservationSpec.count)
+        out.withUnsafeMutableBufferPointer { encoder.encode(observation, into: $0.baseAddress!) }
+        return out
+    }
+
+    static func index(_ name: String) -> Int { ObservationSpec.features.firstIndex { $0.name == name }! }
+
+    @Test("the spec: 66 uniquely named features, the course out to 250 m, 4 opponents, documented in docs/policy.md")
+    func spec() throws {
+        #expect(ObservationSpec.count == 66)
+        #expect(Set(ObservationSpec.features.map(\.name)).count == ObservationSpec.count)
+        #expect(ObservationSpec.courseDistances.last == 250)
+        #expect(ObservationSpec.lineDistances.last == 250)
+        #expect(ObservationSpec.features.filter { $0.name.hasPrefix("opponent") }.count == 3 * 4)
+        let doc = try String(contentsOf: Shipped.root.appendingPathComponent("docs/policy.md"), encoding: .utf8)
+        for feature in ObservationSpec.features where !feature.name.contains("@") && !feature.name.hasPrefix("opponent") {
+            #expect(doc.contains("`\(feature.name)`"), "docs/policy.md lacks \(feature.name)")
+        }
+    }
+
+    @Test("encoding: a car on the racing line, pointing along it, sees the line dead ahead; the offset command moves it")
+    func encoding() throws {
+        let track = try Shipped.track("Monza"), car = try Shipped.car("gt3")
+        let encoder = ObservationEncoder(track: track, car: car)
+        let s = 1000.0
+        let line = RacingLineCache.shared.line(track: track, parameters: RacingLine.Parameters(vehicleWidth: car.chassis.overallWidthM))
+        let lineAngle = remainder(atan2(line.y[1001] - line.y[999], line.x[1001] - line.x[999]) - track.sample(at: s).heading, 2 * .pi)
+        let view = DriverView(speed: 50, s: s, lateral: line.offset(at: s), headingError: lineAngle)
+        let f = Self.encode(encoder, Observation(view: view))
+        #expect(abs(f[Self.index("lineLateral@0")]) < 1e-4)
+        #expect(abs(f[Self.index("lineLateral@5")]) < 0.01)        // within 0.1 m
+        #expect(abs(f[Self.index("speed")] - 1) < 1e-6)
+        #expect(abs(f[Self.index("limitSpeed@0")] * 50 - Float(RacingLineCache.shared.profile(track: track, car: car).speed(at: s))) < 0.01)
+        // Opponents absent: padded far ahead and level.
+        #expect(f[Self.index("opponent0.gap")] == 1)
+        #expect(f[Self.index("opponent3.speedDifference")] == 0)
+        // One metre of offset command to the left: the target is 1 m left of the car.
+        let shifted = Self.encode(encoder, Observation(view: view, offsetCommand: 1))
+        #expect(abs(shifted[Self.index("lineLateral@0")] - 0.1) < 1e-4)
+        #expect(abs(shifted[Self.index("offsetCommand")] - 0.2) < 1e-6)
+        // The car one metre left of the line sees the line on its right.
+        var left = view
+        left.lateral += 1
+        #expect(abs(Self.encode(encoder, Observation(view: left))[Self.index("lineLateral@0")] + 0.1) < 1e-3)
+        // Edges: distances to both limits add up to the track width.
+        let sample = track.sample(at: s)
+        #expect(abs((f[Self.index("edgeLeft")] + f[Self.index("edgeRight")]) * 10 - Float(sample.widthLeft + sample.widthRight)) < 1e-3)
+        // A nearby car ahead and to the left, 5 m/s slower.
+        var nearby = NearbyCars()
+        nearby.insert(NearbyCar(index: 1, gap: 30, lateral: view.lateral + 2, speedDifference: -5))
+        let traffic = Self.encode(encoder, Observation(view: DriverView(speed: 50, s: s, lateral: view.lateral, nearby: nearby)))
+        #expect(abs(traffic[Self.index("opponent0.gap")] - 0.2) < 1e-6)
+        #expect(abs(traffic[Self.index("opponent0.lateral")] - 0.4) < 1e-6)
+        #expect(abs(traffic[Self.index("opponent0.speedDifference")] + 0.5) < 1e-6)
+        #expect(traffic[Self.index("opponent1.gap")] == 1)
+    }
+
+    @Test("encoding never gives a non-finite feature, even for a NaN view")
+    func nonFinite() throws {
+        let encoder = ObservationEncoder(track: try Shipped.track("Spa"), car: try Shipped.car("cup"))
+        let view = DriverView(speed: .nan, lateralSpeed: .infinity, yawRate: -.infinity, s: .nan, lateral: .nan, headingError: .nan)
+        let f = Self.encode(encoder, Observation(view: view, offsetCommand: .nan, previousAction: Action(steering: .nan, pedal: 2)))
+        #expect(f.allSatisfy { $0.isFinite })
+    }
+
+    @Test("actions: the pedal splits into throttle and brake, values are clamped, NaN counts as 0")
+    func actions() {
+        #expect(Action(steering: 0.3, pedal: 0.6).controls == CarControls(steering: Double(Float(0.3)), throttle: Double(Float(0.6)), brake: 0))
+        #expect(Action(steering: -2, pedal: -0.5).controls == CarControls(steering: -1, throttle: 0, brake: 0.5))
+        #expect(Action(steering: .nan, pedal: .nan).controls == CarControls())
+        #expect(Action(CarControls(steering: 0.25, throttle: 0, brake: 0.75)) == Action(steering: 0.25, pedal: -0.75))
+    }
+
+    @Test("the expert as a Policy behind PolicyDriver drives exactly as the expert driver itself")
+    func expertAsPolicy() throws {
+        let track = try Shipped.track("Sakhir"), car = try Shipped.car("cup")
+        let plan = ExpertPlan(track: track, car: car)
+        func lap(_ driver: any Driver) throws -> [Double] {
+            let race = try Race(track: track, entries: [RaceEntry(name: "x", car: car, driver: driver)], config: RaceConfig(laps: 2))
+            return race.run().entries[0].lapTimes
+        }
+        let direct = try lap(ExpertDriver(plan: plan))
+        let adapted = try lap(PolicyDriver(policy: ExpertDriver(plan: plan)))
+        #expect(direct.count == 2)
+        // Action carries Float: the adapted expert's controls are rounded to Float, so laps agree to a few ms.
+        #expect(zip(direct, adapted).allSatisfy { abs($0 - $1) < 0.05 })
+    }
+
+    @Test("the batched network policy gives the same actions as one call per car")
+    func batch() throws {
+        let track = try Shipped.track("Monza"), car = try Shipped.car("gt3")
+        let config = RaceConfig(laps: 1000, maxDuration: 1e9)
+        let race = try Race(track: track, entries: ExpertGrid.entries(track: track, car: car, count: 9, config: config), config: config)
+        for _ in 0..<600 { race.step() }
+        let observations = (0..<9).map { Observation(view: race.view(for: $0), offsetCommand: Double($0) * 0.3 - 1) }
+        let policy = try NetworkPolicy(parameters: Self.network(hidden: [24, 16]), encoder: ObservationEncoder(track: track, car: car))
+        let single = observations.map { policy.act($0) }
+        var batched = [Action](repeating: Action(), count: 9)
+        observations.withUnsafeBufferPointer { o in batched.withUnsafeMutableBufferPointer { policy.act(batch: o, into: $0) } }
+        #expect(single == batched)
+        #expect(Set(single.map(\.steering)).count > 1)
+    }
+
+    @Test("a network of the wrong shape or spec version is refused with the file and what was expected")
+    func wrongNetworks() throws {
+        let encoder = ObservationEncoder(track: try Shipped.track("Monza"), car: try Shipped.car("gt3"))
+        var wrongInputs = MLPParameters(layerSizes: [10, 4, 2], activations: [.tanh, .identity])
+        wrongInputs.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version
+        #expect(throws: LoadError(file: "w.safetensors", location: "layers.0.weight", value: "10 inputs",
+                                  expected: "66 inputs (observation spec rival.observation/1)")) {
+            try NetworkPolicy(parameters: wrongInputs, encoder: encoder, file: "w.safetensors")
+        }
+        var wrongOutputs = MLPParameters(layerSizes: [66, 4, 3], activations: [.tanh, .identity])
+        wrongOutputs.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version
+        #expect(throws: LoadError(file: "w.safetensors", location: "layers.1.weight", value: "3 outputs",
+                                  expected: "2 outputs (steering, pedal)")) {
+            try NetworkPolicy(parameters: wrongOutputs, encoder: encoder, file: "w.safetensors")
+        }
+        var oldSpec = Self.network()
+        oldSpec.metadata[MLPMetadataKey.specVersion] = "rival.observation/0"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("old-spec-\(getpid()).safetensors").path
+        try oldSpec.safetensors.write(to: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: LoadError(file: path, location: "__metadata__.observation_spec_version", value: "rival.observation/0",
+                                  expected: "observation spec version rival.observation/1")) {
+            try NetworkPolicy(file: path, encoder: encoder)
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+@testable import PolicyCore
+import Sim
+import Testing
+
+/// The training pipeline on a tiny budget (the real run is `rival train`, docs/policy.md).
+@Suite("DAgger training pipeline")
+struct PolicyTrainerTests {
+    static func settings() -> TrainingSettings {
+        var s = TrainingSettings()
+        s.hiddenLayers = [16]
+        s.trainingTracks = ["Monza"]
+        s.validationTracks = []
+        s.cars = ["gt3"]
+        s.iterations = 2
+        s.extraIterations = 0
+        s.episodesPerIteration = 4
+        s.episodeDuration = 6
+        s.epochsPerIteration = 3
+        s.batchSize = 64
+        s.learningRate = 3e-3
+        return s
+    }
+
+    static func trainer(threads: Int = 2) throws -> PolicyTrainer {
+        try PolicyTrainer(settings: settings(), trainingTracks: [Shipped.track("Monza")], validationTracks: [],
+                          cars: [Shipped.car("gt3")], threads: threads)
+    }
+
+    @Test("iteration 0 collects expert-labelled samples and the loss falls; iteration 1 lets the network drive")
+    func pipeline() throws {
+        let trainer = try Self.trainer()
+        let first = trainer.runIteration()
+        #expect(first.expertShare == 1)
+        #expect(first.newSamples > 1000)
+        #expect(first.samples == trainer.sampleCount)
+        #expect(trainer.inputs.count == trainer.sampleCount * ObservationSpec.count)
+        #expect(trainer.inputs.allSatisfy { $0.isFinite })
+        #expect(trainer.targets.allSatisfy { abs($0) <= 1 })
+        // Learning: the last epoch's loss is well below the first's.
+        #expect(first.loss < 0.8 * first.firstEpochLoss, "loss \(first.firstEpochLoss) -> \(first.loss)")
+        let second = trainer.runIteration()
+        #expect(second.expertShare == 0.5)
+        #expect(second.samples == first.samples + second.newSamples)
+        #expect(trainer.iteration == 2)
+        #expect(trainer.parameters.metadata[MLPMetadataKey.specVersion] == ObservationSpec.version)
+    }
+
+    @Test("the same seed trains the same network at any thread count, and a resumed run matches the whole run")
+    func determinismAndResume() throws {
+        let whole = try Self.trainer(threads: 2)
+        try whole.run()
+        #expect(whole.iteration == 2)
+        let single = try Self.trainer(threads: 1)
+        try single.run()
+        #expect(single.parameters == whole.parameters)
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rival-train-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = try Self.trainer()
+        first.runIteration()
+        try first.save(to: directory)
+        let resumed = try Self.trainer()
+        try resumed.restore(from: directory)
+        #expect(resumed.iteration == 1)
+        #expect(resumed.sampleCount == first.sampleCount)
+        try resumed.run()
+        #expect(resumed.parameters == whole.parameters)
+        func timeless(_ reports: [PolicyTrainer.IterationReport]) -> [PolicyTrainer.IterationReport] {
+            reports.map { var r = $0; r.seconds = 0; return r }
+        }
+        #expect(timeless(resumed.history) == timeless(whole.history))
+    }
+
+    @Test("a checkpoint from other settings, or a damaged data set, is refused with the file named")
+    func badCheckpoints() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rival-train-bad-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let trainer = try Self.trainer()
+        trainer.runIteration()
+        try trainer.save(to: directory)
+        var other = Self.settings()
+        other.seed = 2
+        let stranger = try PolicyTrainer(settings: other, trainingTracks: [Shipped.track("Monza")], validationTracks: [],
+                                         cars: [Shipped.car("gt3")])
+        #expect(throws: LoadError(file: directory + "/trainer.json", location: "settings",
+                                  expected: "the settings of the run being resumed")) {
+            try stranger.restore(from: directory)
+        }
+        let dataset = directory + "/dataset.bin"
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: dataset))
+        try bytes.prefix(bytes.count - 3).write(to: URL(fileURLWithPath: dataset))
+        #expect(throws: LoadError.self) { try Self.trainer().restore(from: directory) }
+        do {
+            try Self.trainer().restore(from: directory)
+        } catch let error as LoadError {
+            #expect(error.description.hasPrefix(dataset + ": \(bytes.count - 3) bytes: expected 8 + 4 x"))
+        }
+        #expect(throws: LoadError(file: "/nonexistent/trainer.json", expected: "missing or unreadable (not a checkpoint directory?)")) {
+            try Self.trainer().restore(from: "/nonexistent")
+        }
+    }
+}
