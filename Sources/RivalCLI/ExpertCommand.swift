@@ -10,10 +10,11 @@ struct ExpertCommand: ParsableCommand {
         commandName: "expert",
         abstract: "Drive the expert alone on track and compare its laps with the limit lap time.",
         discussion: """
-            One expert from a standing start (full tank, fresh tyres); laps from the second on are compared. \
-            'limit' is the empty-tank limit lap (rival limit); 'fuelled' the same for the mean fuel on board over \
-            the compared laps; 'ratio' is the slowest compared lap over the fuelled limit, 'empty' over the \
-            empty-tank limit. See docs/expert-vs-limit.md.
+            One expert from a standing start (fresh tyres, the race's default starting fuel for the laps driven: \
+            the race distance's plus one lap, 'fuel' in kg); laps from the second on are compared. 'limit' is the \
+            empty-tank limit lap (rival limit) and 'ratio' the slowest compared lap over it; 'fuelled' is the \
+            limit for the mean fuel on board over the compared laps and 'f-ratio' the slowest lap over that. \
+            See docs/expert-vs-limit.md.
             """)
 
     @OptionGroup var trackOption: TrackOption
@@ -44,11 +45,11 @@ struct ExpertCommand: ParsableCommand {
         }
         var rows: [ExpertLapCheck] = []
         if markdown {
-            print("| circuit | car | limit (empty tank) | limit (fuel on board) | expert best | expert worst | ratio "
-                + "| ratio to empty-tank limit | off-tracks | barrier |")
-            print("|---|---|---|---|---|---|---|---|---|---|")
+            print("| circuit | car | start fuel (kg) | limit (empty tank) | expert best | expert worst "
+                + "| ratio to empty-tank limit | limit (fuel on board) | ratio to fuelled limit | off-tracks | barrier |")
+            print("|---|---|---|---|---|---|---|---|---|---|---|")
         } else {
-            print("circuit        car       limit      fuelled    best       worst      ratio   empty   off  barrier")
+            print("circuit        car       fuel   limit      best       worst      ratio   fuelled    f-ratio  off  barrier")
         }
         for (track, car) in pairs {
             var trace = traceFile == nil ? nil : ExpertTrace()
@@ -68,9 +69,13 @@ struct ExpertCommand: ParsableCommand {
         if rows.count > 1 {
             let clean = rows.filter(\.isClean).count
             let ratios = rows.map(\.ratio).sorted(), empty = rows.map(\.emptyTankRatio).sorted()
-            print(String(format: "\n%d of %d clean; ratio to the limit with the fuel on board: worst %.4f, median %.4f; "
-                         + "to the empty-tank limit: worst %.4f, median %.4f", clean, rows.count, ratios.last ?? .nan,
-                         Self.median(ratios), empty.last ?? .nan, Self.median(empty)))
+            let worst = rows.max { $0.emptyTankRatio < $1.emptyTankRatio }!
+            let within = rows.filter { $0.isClean && $0.emptyTankRatio <= 1.025 }.count
+            print(String(format: "\n%d of %d clean, %d clean and within 2.5 %% of the empty-tank limit; "
+                         + "ratio to the empty-tank limit: worst %.4f (%@, %@), median %.4f; "
+                         + "to the limit with the fuel on board: worst %.4f, median %.4f", clean, rows.count, within,
+                         worst.emptyTankRatio, worst.track, worst.car, Self.median(empty), ratios.last ?? .nan,
+                         Self.median(ratios)))
         }
     }
 
@@ -83,14 +88,15 @@ struct ExpertCommand: ParsableCommand {
     static func row(_ c: ExpertLapCheck) -> String {
         c.track.padding(toLength: 14, withPad: " ", startingAt: 0) + " "
             + c.car.padding(toLength: 8, withPad: " ", startingAt: 0)
-            + String(format: "  %9@  %9@  %9@  %9@  %.4f  %.4f  %3d  %7d", RaceReport.clock(c.limit),
-                     RaceReport.clock(c.fuelledLimit), RaceReport.clock(c.best), RaceReport.clock(c.worst), c.ratio,
-                     c.emptyTankRatio, c.offTracks, c.barrierHits)
+            + String(format: "  %5.1f  %9@  %9@  %9@  %.4f  %9@  %.4f   %3d  %7d", c.startFuel,
+                     RaceReport.clock(c.limit), RaceReport.clock(c.best), RaceReport.clock(c.worst), c.emptyTankRatio,
+                     RaceReport.clock(c.fuelledLimit), c.ratio, c.offTracks, c.barrierHits)
     }
 
     static func markdownRow(_ c: ExpertLapCheck) -> String {
-        "| \(c.track) | \(c.car) | \(RaceReport.clock(c.limit)) | \(RaceReport.clock(c.fuelledLimit)) | "
-            + "\(RaceReport.clock(c.best)) | \(RaceReport.clock(c.worst)) | " + String(format: "%.4f | %.4f", c.ratio, c.emptyTankRatio)
+        "| \(c.track) | \(c.car) | " + String(format: "%.1f", c.startFuel) + " | \(RaceReport.clock(c.limit)) | "
+            + "\(RaceReport.clock(c.best)) | \(RaceReport.clock(c.worst)) | " + String(format: "%.4f", c.emptyTankRatio)
+            + " | \(RaceReport.clock(c.fuelledLimit)) | " + String(format: "%.4f", c.ratio)
             + " | \(c.offTracks) | \(c.barrierHits) |"
     }
 }

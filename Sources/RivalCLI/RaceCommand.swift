@@ -17,6 +17,10 @@ struct RaceCommand: ParsableCommand {
     var tyreWear = 1.0
     @Option(name: .customLong("fuel-rate"), help: "Fuel-burn multiplier of the car's rate (0...100).")
     var fuelRate = 1.0
+    @Option(help: ArgumentHelp(
+        "Starting fuel: 'race' (the race distance's fuel plus one lap, at most a full tank), 'full', or kilograms "
+            + "(0 up to the car's tank).", valueName: "race|full|kg"))
+    var fuel = "race"
     @Option(help: "Write per-car telemetry (10 Hz) to this CSV file.") var telemetry: String?
     @Flag(help: "Print the result as JSON instead of a table.") var json = false
     @Flag(name: .customLong("lap-table"), help: "Also print every driver's lap times.") var lapTable = false
@@ -30,14 +34,33 @@ struct RaceCommand: ParsableCommand {
         guard fuelRate.isFinite, (0...100).contains(fuelRate) else {
             throw ValidationError("--fuel-rate: \(fuelRate): expected a multiplier in 0...100")
         }
+        _ = try startingFuel()
         if let path = telemetry { try OutputPath.check(path, flag: "--telemetry") }
+    }
+
+    /// `--fuel` as a ``StartingFuel``: `race`, `full` (either case) or a mass in 0...500 kg.
+    func startingFuel() throws -> StartingFuel {
+        switch fuel.lowercased() {
+        case "race": return .raceDistance
+        case "full": return .full
+        default:
+            guard let kg = Double(fuel), kg.isFinite, (0...500).contains(kg) else {
+                throw ValidationError("--fuel: \(fuel): expected race, full or a mass in 0...500 kg")
+            }
+            return .kilograms(kg)
+        }
     }
 
     func run() throws {
         let track = try trackOption.load()
         let car = try carOption.load()
+        let startingFuel = try self.startingFuel()
+        if case .kilograms(let kg) = startingFuel, kg > car.powertrain.fuelCapacityKg {
+            throw UserError("--fuel: \(fuel): expected race, full or a mass in 0...\(car.powertrain.fuelCapacityKg) kg "
+                + "(the \(car.name) tank)")
+        }
         let config = RaceConfig(laps: laps, seed: seed, tyreWearMultiplier: tyreWear, fuelRateMultiplier: fuelRate,
-                                telemetryRate: telemetry == nil ? 0 : 10)
+                                startingFuel: startingFuel, telemetryRate: telemetry == nil ? 0 : 10)
         let entries = ExpertGrid.entries(track: track, car: car, count: cars, config: config)
         let race: Race
         do {
@@ -45,6 +68,7 @@ struct RaceCommand: ParsableCommand {
         } catch {
             throw UserError(error.description)
         }
+        let startFuel = race.states.first?.fuelMass ?? 0
         let result = race.run()
         if let path = telemetry {
             do {
@@ -54,9 +78,9 @@ struct RaceCommand: ParsableCommand {
             }
         }
         if json {
-            print(try RaceReport(result: result, car: car.name).jsonString())
+            print(try RaceReport(result: result, car: car.name, startFuel: startFuel).jsonString())
         } else {
-            print(RaceReport.table(result, car: car.name))
+            print(RaceReport.table(result, car: car.name, startFuel: startFuel))
             if lapTable { print("\n" + RaceReport.lapTable(result)) }
         }
     }

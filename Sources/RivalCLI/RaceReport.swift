@@ -37,15 +37,18 @@ struct RaceReport: Codable {
     var car: String
     var laps: Int
     var seed: UInt64
+    /// Fuel each car started with (kg).
+    var startFuel: Double
     var duration: Double
     /// Car indices (grid slots) in finishing order.
     var finishingOrder: [Int]
     var classification: [Car]
     var incidents: [Event]
 
-    init(result: RaceResult, car: String) {
+    init(result: RaceResult, car: String, startFuel: Double) {
         track = result.trackName
         self.car = car
+        self.startFuel = startFuel
         laps = result.laps
         seed = result.seed
         duration = result.duration
@@ -76,8 +79,9 @@ struct RaceReport: Codable {
         return minutes > 0 ? String(format: "%d:%06.3f", minutes, seconds) : String(format: "%.3f", seconds)
     }
 
-    static func table(_ r: RaceResult, car: String) -> String {
-        var lines = ["\(r.trackName), \(r.laps) laps, \(r.entries.count) x \(car), seed \(r.seed)", ""]
+    static func table(_ r: RaceResult, car: String, startFuel: Double) -> String {
+        var lines = ["\(r.trackName), \(r.laps) laps, \(r.entries.count) x \(car), seed \(r.seed), "
+            + String(format: "%.1f kg of fuel at the start", startFuel), ""]
         lines.append("pos  driver            total        gap       best      incidents")
         for e in r.entries {
             let gap: String

@@ -70,8 +70,11 @@ public final class Race {
     /// Range (m) within which cars appear in a driver's view.
     public static let viewRange = 150.0
 
-    /// Sets up the grid. Throws when there are no cars, more than 40, or a setting is out of range.
-    public init(track: Track, entries: [RaceEntry], config: RaceConfig) throws(RaceSetupError) {
+    /// Sets up the grid, each car with `config`'s starting fuel (``RaceConfig/startingFuelMass(car:track:cache:)``;
+    /// the default needs the car's limit lap, taken from `cache`). Throws when there are no cars, more than 40, a
+    /// setting is out of range, or an explicit starting fuel exceeds a car's tank.
+    public init(track: Track, entries: [RaceEntry], config: RaceConfig,
+                cache: RacingLineCache = .shared) throws(RaceSetupError) {
         guard (1...40).contains(entries.count) else {
             throw RaceSetupError("cars: \(entries.count): expected 1...40 cars")
         }
@@ -82,6 +85,13 @@ public final class Race {
                 throw RaceSetupError("driver \(i) (\(e.name)): decisionInterval: \(interval): expected 0...1 s")
             }
         }
+        if case .kilograms(let kg) = config.startingFuel {
+            for (i, e) in entries.enumerated() where kg > e.car.powertrain.fuelCapacityKg {
+                throw RaceSetupError("startingFuel: \(kg): expected 0...\(e.car.powertrain.fuelCapacityKg) kg, "
+                    + "the tank of car \(i) (\(e.name), \(e.car.name))")
+            }
+        }
+        let startingFuel = entries.map { config.startingFuelMass(car: $0.car, track: track, cache: cache) }
         self.track = track
         self.config = config
         names = entries.map(\.name)
@@ -111,7 +121,7 @@ public final class Race {
         var frenet: [FrenetPoint] = []
         var progress: [Double] = []
         for i in 0..<n {
-            let fuel = entries[i].car.powertrain.fuelCapacityKg
+            let fuel = startingFuel[i]
             if let start = entries[i].start {
                 // Placed on the lap: the first crossing of the line ends lap 0's run-in, as from a grid slot.
                 let s = track.wrap(start.s.isFinite ? start.s : 0)

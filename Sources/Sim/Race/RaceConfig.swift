@@ -10,6 +10,9 @@ public struct RaceConfig: Sendable, Equatable {
     public var tyreWearMultiplier: Double
     /// Multiplier of every car's fuel-burn rate (0...100; 0 = no burn).
     public var fuelRateMultiplier: Double
+    /// The fuel each car starts with: by default the race distance's plus one lap in reserve, at most a full
+    /// tank (``StartingFuel/raceDistance``); or a full tank; or a mass in kg (0...500, at most each car's tank).
+    public var startingFuel: StartingFuel
     /// Longitudinal distance between consecutive grid slots (m, 4...50). Two columns, staggered.
     public var gridSpacing: Double
     /// Seconds the race may last at most before unfinished cars are classified as not finished
@@ -19,13 +22,14 @@ public struct RaceConfig: Sendable, Equatable {
     public var telemetryRate: Double
 
     public init(laps: Int = 3, physicsRate: Double = 120, seed: UInt64 = 1, tyreWearMultiplier: Double = 1,
-                fuelRateMultiplier: Double = 1, gridSpacing: Double = 8, maxDuration: Double? = nil,
-                telemetryRate: Double = 0) {
+                fuelRateMultiplier: Double = 1, startingFuel: StartingFuel = .raceDistance, gridSpacing: Double = 8,
+                maxDuration: Double? = nil, telemetryRate: Double = 0) {
         self.laps = laps
         self.physicsRate = physicsRate
         self.seed = seed
         self.tyreWearMultiplier = tyreWearMultiplier
         self.fuelRateMultiplier = fuelRateMultiplier
+        self.startingFuel = startingFuel
         self.gridSpacing = gridSpacing
         self.maxDuration = maxDuration ?? 600 * Double(max(laps, 1))
         self.telemetryRate = telemetryRate
@@ -44,12 +48,21 @@ public struct RaceConfig: Sendable, Equatable {
         if !(fuelRateMultiplier >= 0 && fuelRateMultiplier <= 100) {
             return "fuelRateMultiplier: \(fuelRateMultiplier): expected 0...100"
         }
+        if case .kilograms(let kg) = startingFuel, !(kg >= 0 && kg <= 500) {
+            return "startingFuel: \(kg): expected 0...500 kg (and at most each car's tank)"
+        }
         if !(gridSpacing >= 4 && gridSpacing <= 50) { return "gridSpacing: \(gridSpacing): expected 4...50 m" }
         if !(maxDuration > 0 && maxDuration.isFinite) { return "maxDuration: \(maxDuration): expected a positive number of seconds" }
         if !(telemetryRate >= 0 && telemetryRate <= physicsRate) {
             return "telemetryRate: \(telemetryRate): expected 0...\(physicsRate) Hz"
         }
         return nil
+    }
+
+    /// The fuel `car` starts this race with on `track` (kg): ``startingFuel`` for ``laps`` laps at
+    /// ``fuelRateMultiplier`` (lines and limits from `cache`).
+    public func startingFuelMass(car: CarSpec, track: Track, cache: RacingLineCache = .shared) -> Double {
+        startingFuel.mass(car: car, track: track, laps: laps, fuelRateMultiplier: fuelRateMultiplier, cache: cache)
     }
 }
 
