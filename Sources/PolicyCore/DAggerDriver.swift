@@ -57,7 +57,15 @@ final class DAggerDriver: Driver {
         let observation = Observation(view: view, offsetCommand: offsetCommand, previousAction: previous)
         let label = expert.act(observation)
         if recording {
-            scratch.withUnsafeMutableBufferPointer { encoder.encode(observation, into: $0.baseAddress!) }
+            // The held action is recorded as a random one: at 60 decisions a second it is nearly the label, and a
+            // network that leans on it copies its own last output and lags behind the road (the "copycat" problem
+            // of behaviour cloning with action history; measured here: a network trained with the true held
+            // action stayed at 7 % throttle from a standing start because its last pedal was low).
+            var recorded = observation
+            if settings.randomisesHeldAction {
+                recorded.previousAction = Action(steering: Float(2 * random.uniform() - 1), pedal: Float(2 * random.uniform() - 1))
+            }
+            scratch.withUnsafeMutableBufferPointer { encoder.encode(recorded, into: $0.baseAddress!) }
             inputs.append(contentsOf: scratch)
             targets.append(label.steering)
             targets.append(label.pedal)

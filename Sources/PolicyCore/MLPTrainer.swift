@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Settings of the Adam optimiser (Kingma and Ba, 2015) with bias-corrected moments.
@@ -51,6 +52,10 @@ public final class MLPTrainer {
         }
     }
 
+    /// Parallel workers for a minibatch (1 or 2). Every minibatch is split into the same two halves whatever
+    /// this is, and their gradients are summed in the same order, so results do not depend on it.
+    public var threads: Int = 1
+
     /// The network's fixed parts (sizes, activations, normalisation, scaling, metadata).
     private var template: MLPParameters
     /// The number of weights and biases.
@@ -59,6 +64,8 @@ public final class MLPTrainer {
     private let theta: UnsafeMutablePointer<Float>
     /// The last computed gradient, same layout as `theta`.
     private let grad: UnsafeMutablePointer<Float>
+    /// The second half's gradient, summed into `grad`.
+    private let grad2: UnsafeMutablePointer<Float>
     /// Adam's first and second moments, same layout as `theta`.
     private let moment1: UnsafeMutablePointer<Float>
     private let moment2: UnsafeMutablePointer<Float>
@@ -67,10 +74,10 @@ public final class MLPTrainer {
     private let biasOffsets: [Int]
     /// Offset of each layer's values (layer 0: the normalised input) in the per-sample scratch buffers.
     private let unitOffsets: [Int]
-    /// Per-sample scratch: pre-activations, activations and dLoss/d(activation), `unitOffsets` layout.
-    private let preActivations: UnsafeMutablePointer<Float>
-    private let activationValues: UnsafeMutablePointer<Float>
-    private let activationGradients: UnsafeMutablePointer<Float>
+    /// Per-sample scratch of each half: pre-activations, activations and dLoss/d(activation), `unitOffsets`
+    /// layout, `units` floats each.
+    private let scratch: UnsafeMutablePointer<Float>
+    private let units: Int
 
     /// A trainer starting from `parameters`.
     ///
@@ -96,6 +103,8 @@ public final class MLPTrainer {
         theta.initialize(from: flat, count: flat.count)
         grad = .allocate(capacity: flat.count)
         grad.initialize(repeating: 0, count: flat.count)
+        grad2 = .allocate(capacity: flat.count)
+        grad2.initialize(repeating: 0, count: flat.count)
         moment1 = .allocate(capacity: flat.count)
         moment1.initialize(repeating: 0, count: flat.count)
         moment2 = .allocate(capacity: flat.count)
@@ -106,16 +115,13 @@ public final class MLPTrainer {
             units += width
         }
         self.unitOffsets = unitOffsets
-        preActivations = .allocate(capacity: units)
-        preActivations.initialize(repeating: 0, count: units)
-        activationValues = .allocate(capacity: units)
-        activationValues.initialize(repeating: 0, count: units)
-        activationGradients = .allocate(capacity: units)
-        activationGradients.initialize(repeating: 0, count: units)
+        self.units = units
+        scratch = .allocate(capacity: 6 * units)
+        scratch.initialize(repeating: 0, count: 6 * units)
     }
 
     deinit {
-        for pointer in [theta, grad, moment1, moment2, preActivations, activationValues, activationGradients] {
+        for pointer in [theta, grad, grad2, moment1, moment2, scratch] {
             pointer.deallocate()
         }
     }
@@ -174,20 +180,66 @@ public final class MLPTrainer {
         return loss
     }
 
-    /// Forward (and, when `backward`, backward) over the minibatch; returns the mean squared error.
+    /// Forward (and, when `backward`, backward) over the minibatch; returns the mean squared error. The
+    /// minibatch is split into two fixed halves whose gradients go to `grad` and `grad2` (on two threads when
+    /// ``threads`` is 2) and are then summed.
     private func pass(inputs: [Float], targets: [Float], count: Int, backward: Bool) -> Float {
-        let nIn = layerSizes[0], nOut = layerSizes[layerSizes.count - 1], layerCount = layerSizes.count - 1
+        let nIn = layerSizes[0], nOut = layerSizes[layerSizes.count - 1]
         precondition(count > 0 && inputs.count == count * nIn && targets.count == count * nOut,
                      "need count > 0, count * inputCount inputs and count * outputCount targets")
-        if backward { grad.update(repeating: 0, count: parameterCount) }
+        let half = count / 2
         let lossScale = 2 / Float(count * nOut)
-        let z = preActivations, a = activationValues, d = activationGradients
+        var sums = (0.0, 0.0)
+        inputs.withUnsafeBufferPointer { x in
+            targets.withUnsafeBufferPointer { y in
+                let xs = x.baseAddress!, ys = y.baseAddress!
+                if threads > 1 && half >= 16 {
+                    let box = PairBox()
+                    // Each half writes only its own gradient, scratch and result: no shared mutable state.
+                    let job = HalfJob(trainer: self, inputs: xs, targets: ys)
+                    DispatchQueue.concurrentPerform(iterations: 2) { part in
+                        let me = job.trainer
+                        let value = part == 0
+                            ? me.passRange(job.inputs, job.targets, 0..<half, me.grad, me.scratch, lossScale, backward)
+                            : me.passRange(job.inputs, job.targets, half..<count, me.grad2, me.scratch + 3 * me.units,
+                                           lossScale, backward)
+                        box.set(part, value)
+                    }
+                    sums = (box.first, box.second)
+                } else {
+                    sums.0 = passRange(xs, ys, 0..<half, grad, scratch, lossScale, backward)
+                    sums.1 = passRange(xs, ys, half..<count, grad2, scratch + 3 * units, lossScale, backward)
+                }
+            }
+        }
+        if backward {
+            var j = 0
+            while j + 8 <= parameterCount {
+                storeU(loadU(grad + j) + loadU(grad2 + j), grad + j)
+                j += 8
+            }
+            while j < parameterCount {
+                grad[j] += grad2[j]
+                j += 1
+            }
+        }
+        return Float((sums.0 + sums.1) / Double(count * nOut))
+    }
+
+    /// One half of a minibatch: samples `range`, gradient into `g` (zeroed first), scratch at `work`; returns the
+    /// sum of weighted squared errors.
+    private func passRange(_ inputs: UnsafePointer<Float>, _ targets: UnsafePointer<Float>, _ range: Range<Int>,
+                           _ g: UnsafeMutablePointer<Float>, _ work: UnsafeMutablePointer<Float>, _ lossScale: Float,
+                           _ backward: Bool) -> Double {
+        let nIn = layerSizes[0], nOut = layerSizes[layerSizes.count - 1], layerCount = layerSizes.count - 1
+        if backward { g.update(repeating: 0, count: parameterCount) }
+        let z = work, a = work + units, d = work + 2 * units
         let mean = template.inputMean, std = template.inputStd
         let scale = template.outputScale, offset = template.outputOffset
         let activations = template.activations
         let weights = outputWeights
         var sumSquares = 0.0
-        for s in 0..<count {
+        for s in range {
             for i in 0..<nIn { a[i] = (inputs[s * nIn + i] - mean[i]) / std[i] }
             for k in 0..<layerCount {
                 let inWidth = layerSizes[k], outWidth = layerSizes[k + 1]
@@ -195,9 +247,7 @@ public final class MLPTrainer {
                 let w = theta + weightOffsets[k], b = theta + biasOffsets[k]
                 let h = a + unitOffsets[k], zOut = z + unitOffsets[k + 1], aOut = a + unitOffsets[k + 1]
                 for o in 0..<outWidth {
-                    var sum = b[o]
-                    let row = w + o * inWidth
-                    for i in 0..<inWidth { sum += row[i] * h[i] }
+                    let sum = b[o] + dot(w + o * inWidth, h, inWidth)
                     zOut[o] = sum
                     aOut[o] = activation.apply(sum)
                 }
@@ -214,19 +264,87 @@ public final class MLPTrainer {
                 let inWidth = layerSizes[k], outWidth = layerSizes[k + 1]
                 let activation = activations[k]
                 let w = theta + weightOffsets[k]
-                let gw = grad + weightOffsets[k], gb = grad + biasOffsets[k]
+                let gw = g + weightOffsets[k], gb = g + biasOffsets[k]
                 let h = a + unitOffsets[k], dIn = d + unitOffsets[k]
                 let zOut = z + unitOffsets[k + 1], aOut = a + unitOffsets[k + 1], dOut = d + unitOffsets[k + 1]
                 if k > 0 { dIn.update(repeating: 0, count: inWidth) }
                 for o in 0..<outWidth {
                     let delta = dOut[o] * activation.derivative(z: zOut[o], a: aOut[o])
                     gb[o] += delta
-                    let row = w + o * inWidth, gRow = gw + o * inWidth
-                    for i in 0..<inWidth { gRow[i] += delta * h[i] }
-                    if k > 0 { for i in 0..<inWidth { dIn[i] += row[i] * delta } }
+                    axpy(delta, h, gw + o * inWidth, inWidth)
+                    if k > 0 { axpy(delta, w + o * inWidth, dIn, inWidth) }
                 }
             }
         }
-        return Float(sumSquares / Double(count * nOut))
+        return sumSquares
+    }
+}
+
+/// What the two halves of a minibatch share, read-only while they run.
+private struct HalfJob: @unchecked Sendable {
+    let trainer: MLPTrainer
+    let inputs: UnsafePointer<Float>
+    let targets: UnsafePointer<Float>
+}
+
+/// Two results written by two threads.
+private final class PairBox: @unchecked Sendable {
+    var first = 0.0
+    var second = 0.0
+    func set(_ part: Int, _ value: Double) {
+        if part == 0 { first = value } else { second = value }
+    }
+}
+
+/// Eight floats from possibly unaligned memory.
+@inline(__always)
+private func loadU(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+@inline(__always)
+private func loadU(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+@inline(__always)
+private func storeU(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+}
+
+/// `sum_i x[i] y[i]` over `n` values: eight lanes at a time (always in the same order), then the rest.
+@inline(__always)
+private func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
+    var acc = SIMD8<Float>(repeating: 0)
+    var i = 0
+    while i + 8 <= n {
+        acc = acc + loadU(x + i) * loadU(y + i)
+        i += 8
+    }
+    var sum = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
+    while i < n {
+        sum += x[i] * y[i]
+        i += 1
+    }
+    return sum
+}
+
+@inline(__always)
+private func dot(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
+    dot(UnsafePointer(x), UnsafePointer(y), n)
+}
+
+/// `y[i] += alpha x[i]` over `n` values.
+@inline(__always)
+private func axpy(_ alpha: Float, _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+    let a = SIMD8<Float>(repeating: alpha)
+    var i = 0
+    while i + 8 <= n {
+        storeU(loadU(y + i) + a * loadU(x + i), y + i)
+        i += 8
+    }
+    while i < n {
+        y[i] += alpha * x[i]
+        i += 1
     }
 }

@@ -2,40 +2,46 @@ import Foundation
 import Sim
 
 /// Turns an ``Observation`` into the feature vector of ``ObservationSpec`` (version 1) for one car on one
-/// circuit: the racing line (from the shared `RacingLineCache`) and its limit speeds (`LapLimit`'s profile) are
-/// tabulated per centreline sample once, so encoding reads tables and does two trigonometric calls.
+/// circuit. The reference it conditions the policy on is an ``ExpertPlan``: the racing line (from the shared
+/// `RacingLineCache`) and the speed plan on it (quasi-steady per-axle limits at the plan's grip share, for the
+/// fuel on board), tabulated per centreline sample once, so encoding reads tables and does two trigonometric
+/// calls.
 ///
 /// Immutable and `Sendable`: one encoder serves every car of the same model on the same circuit, from any
 /// thread. `encode` does not allocate, lock or throw.
 public final class ObservationEncoder: Sendable {
     /// The circuit.
     public let track: Track
+    /// The plan the features are taken from.
+    public let plan: ExpertPlan
     /// The car's name.
     public let carName: String
-    /// Half the car's overall width (m): the line's offset command stays within the limits less this.
+    /// Half the car's overall width (m).
     public let halfWidth: Double
-    /// The racing line's margin from each track limit (m).
+    /// The racing line's margin from each track limit (m): the offset command stays within the limits less this.
     public let lineMargin: Double
-    /// The car's maximum road-wheel angle (rad).
+    /// The car's maximum road-wheel angle (rad) and wheelbase (m).
     public let maxSteer: Double
+    public let wheelbase: Double
     /// The car descriptor features (power to mass, grip, downforce, mass), already scaled.
     let descriptor: (Float, Float, Float, Float)
     /// Per centreline sample: centreline position and unit normal (pointing left), curvature, widths, line
-    /// offset and curvature, limit speed.
+    /// offset and the road-wheel angle fraction its curvature needs, planned speed and acceleration.
     let cx: [Double], cy: [Double], nx: [Double], ny: [Double]
     let curvature: [Double], widthLeft: [Double], widthRight: [Double]
-    let lineOffset: [Double], lineCurvature: [Double], limitSpeed: [Double]
+    let lineOffset: [Double], lineSteer: [Double], planSpeed: [Double], planAcceleration: [Double]
 
-    /// Tabulates `track` for `car`, taking the racing line and limit profile from `cache` (computing them when
-    /// missing: a few seconds the first time for a circuit).
-    public init(track: Track, car: CarSpec, cache: RacingLineCache = .shared) {
+    /// Tabulates the plan's circuit for its car.
+    public init(plan: ExpertPlan) {
+        let track = plan.track, car = plan.model.spec
         self.track = track
+        self.plan = plan
         carName = car.name
         halfWidth = car.chassis.overallWidthM / 2
         maxSteer = car.steering.maxAngleRad
-        let line = cache.line(track: track, parameters: RacingLine.Parameters(vehicleWidth: car.chassis.overallWidthM))
+        wheelbase = car.chassis.wheelbaseM
+        let line = plan.line
         lineMargin = line.parameters.margin
-        let profile = cache.profile(track: track, car: car)
         let n = track.count
         cx = track.x
         cy = track.y
@@ -45,11 +51,21 @@ public final class ObservationEncoder: Sendable {
         widthLeft = track.widthLeft
         widthRight = track.widthRight
         lineOffset = Array(line.offset.prefix(n))
-        lineCurvature = Array(line.curvature.prefix(n))
-        limitSpeed = (0..<n).map { profile.speed(at: Double($0) * track.spacing) }
+        let (l, m) = (car.chassis.wheelbaseM, car.steering.maxAngleRad)
+        lineSteer = line.curvature.prefix(n).map { atan(l * $0) / m }
+        planSpeed = Array(plan.speed.prefix(n))
+        planAcceleration = Array(plan.acceleration.prefix(n))
         let mass = car.chassis.massKg
         descriptor = (Float(car.powertrain.powerW / mass / 1000), Float(car.tyre.lateral.D),
                       Float(0.5 * 1.225 * car.aero.downforceAreaM2 / mass / 0.01), Float(mass / 1000))
+    }
+
+    /// An encoder on a plan for `car` on `track` with `fuelMass` kg on board (nil: the fuel a default race
+    /// starts with, `RaceConfig().startingFuelMass`). Builds the plan (about 0.2 s in a release build; the racing
+    /// line comes from `cache`).
+    public convenience init(track: Track, car: CarSpec, fuelMass: Double? = nil, cache: RacingLineCache = .shared) {
+        let fuel = fuelMass ?? RaceConfig().startingFuelMass(car: car, track: track, cache: cache)
+        self.init(plan: ExpertPlan(track: track, car: car, fuelMass: fuel, cache: cache))
     }
 
     /// Linear interpolation of a per-sample table at arc length `s` (wrapped).
@@ -89,6 +105,8 @@ public final class ObservationEncoder: Sendable {
         put(v.lateralSpeed, 5)
         put(v.yawRate, 1)
         put(v.steeringAngle / maxSteer, 1)
+        put(v.longitudinalAcceleration, 10)
+        put(v.lateralAcceleration, 10)
         put(Double(observation.previousAction.steering), 1)
         put(Double(observation.previousAction.pedal), 1)
         // Pose on the track.
@@ -115,8 +133,9 @@ public final class ObservationEncoder: Sendable {
             let qy = at(cy, sd) + target * at(ny, sd) - py
             put(fx * qy - fy * qx, 10)
         }
-        for d in ObservationSpec.lineDistances { put(at(limitSpeed, s + d), 50) }
-        for d in ObservationSpec.lineCurvatureDistances { put(at(lineCurvature, s + d), 0.01) }
+        for d in ObservationSpec.lineDistances { put(at(planSpeed, s + d), 50) }
+        put(at(planAcceleration, s + 5), 10)
+        for d in ObservationSpec.lineSteerDistances { put(at(lineSteer, s + d), 1) }
         // The car.
         out[k] = descriptor.0; out[k + 1] = descriptor.1; out[k + 2] = descriptor.2; out[k + 3] = descriptor.3
         k += 4

@@ -11,10 +11,10 @@ public enum ObservationSpec {
     /// Distances ahead (m, along the centreline) at which the course's curvature and width are sampled.
     public static let courseDistances: [Double] = [10, 25, 50, 80, 120, 170, 250]
     /// Distances ahead (m, along the centreline) at which the racing line is given in the car's frame, with its
-    /// limit speed.
+    /// planned speed.
     public static let lineDistances: [Double] = [0, 5, 10, 20, 35, 55, 80, 110, 150, 200, 250]
-    /// Distances ahead (m) at which the racing line's curvature is given.
-    public static let lineCurvatureDistances: [Double] = [0, 10, 25]
+    /// Distances ahead (m) at which the steering the racing line's curvature needs is given.
+    public static let lineSteerDistances: [Double] = [0, 10, 25]
     /// Opponents given (nearest first by absolute gap); absent ones are padded as far ahead and level.
     public static let opponentCount = 4
     /// Range within which opponents are given (m); the padding's gap.
@@ -39,6 +39,9 @@ public enum ObservationSpec {
             Feature(name: "lateralSpeed", unit: "m/s", scale: 5, meaning: "sideways speed in the car's frame, + = left"),
             Feature(name: "yawRate", unit: "rad/s", scale: 1, meaning: "yaw rate, + = turning left"),
             Feature(name: "steering", unit: "1", scale: 1, meaning: "road-wheel angle over the car's maximum"),
+            Feature(name: "longitudinalAcceleration", unit: "m/s^2", scale: 10,
+                    meaning: "acceleration felt along the car, + = speeding up"),
+            Feature(name: "lateralAcceleration", unit: "m/s^2", scale: 10, meaning: "acceleration felt across the car, + = left"),
             Feature(name: "previousSteering", unit: "1", scale: 1, meaning: "steering of the held action, -1...1"),
             Feature(name: "previousPedal", unit: "1", scale: 1, meaning: "pedal of the held action, -1...1"),
             Feature(name: "lateralOverHalfWidth", unit: "1", scale: 1,
@@ -59,12 +62,14 @@ public enum ObservationSpec {
                              meaning: "racing line plus offset command \(Int(d)) m ahead: sideways in the car's frame, + = left"))
         }
         for d in lineDistances {
-            f.append(Feature(name: "limitSpeed@\(Int(d))", unit: "m/s", scale: 50,
-                             meaning: "limit speed of the racing line \(Int(d)) m ahead (LapLimit's profile)"))
+            f.append(Feature(name: "planSpeed@\(Int(d))", unit: "m/s", scale: 50,
+                             meaning: "speed plan on the racing line \(Int(d)) m ahead: the quasi-steady limit at the plan's grip share"))
         }
-        for d in lineCurvatureDistances {
-            f.append(Feature(name: "lineCurvature@\(Int(d))", unit: "1/m", scale: 0.01,
-                             meaning: "racing-line curvature \(Int(d)) m ahead, + = left"))
+        f.append(Feature(name: "planAcceleration@5", unit: "m/s^2", scale: 10,
+                         meaning: "the speed plan's longitudinal acceleration 5 m ahead"))
+        for d in lineSteerDistances {
+            f.append(Feature(name: "lineSteer@\(Int(d))", unit: "1", scale: 1,
+                             meaning: "road-wheel angle (over the maximum) the racing line's curvature \(Int(d)) m ahead needs: atan(wheelbase x curvature)"))
         }
         f += [
             Feature(name: "powerToMass", unit: "W/kg", scale: 1000, meaning: "engine power over mass with no fuel"),

@@ -96,7 +96,7 @@ extension PolicyTrainer {
         let width = ObservationSpec.count
         guard count >= 0, count < 1 << 40, data.count == 8 + 4 * count * (width + 2) else {
             throw LoadError(file: dataFile, value: "\(data.count) bytes",
-                            expected: "8 + 4 x \(count) x \(width + 2) bytes for \(count) samples")
+                            expected: "expected 8 + 4 x \(count) x \(width + 2) bytes for \(count) samples")
         }
         var x = [Float](repeating: 0, count: count * width), y = [Float](repeating: 0, count: count * 2)
         x.withUnsafeMutableBytes { $0.copyBytes(from: data[8..<(8 + 4 * count * width)]) }

@@ -85,6 +85,9 @@ public final class PolicyTrainer {
     let training: [Context]
     let validation: [Context]
 
+    /// The race every episode and validation run is set in: 3 laps, so the cars carry a 3-lap race's fuel.
+    static let raceConfig = RaceConfig(laps: 3, maxDuration: 1e9)
+
     /// Samples in the data set.
     public var sampleCount: Int { targets.count / 2 }
 
@@ -102,9 +105,12 @@ public final class PolicyTrainer {
             let slow = ExpertSettings.with(gripScale: settings.slowOpponentGrip)
             DispatchQueue.concurrentPerform(iterations: pairs.count) { i in
                 let (t, c) = pairs[i]
-                box.set(i, Context(track: t, car: c, plan: ExpertPlan(track: t, car: c),
-                                   slowPlan: ExpertPlan(track: t, car: c, settings: slow),
-                                   encoder: ObservationEncoder(track: t, car: c)))
+                // Episodes and validation races start with a 3-lap race's fuel; the plans are made for it.
+                let fuel = Self.raceConfig.startingFuelMass(car: c, track: t)
+                let plan = ExpertPlan(track: t, car: c, fuelMass: fuel)
+                box.set(i, Context(track: t, car: c, plan: plan,
+                                   slowPlan: ExpertPlan(track: t, car: c, settings: slow, fuelMass: fuel),
+                                   encoder: ObservationEncoder(plan: plan)))
             }
             return box.values
         }
@@ -220,6 +226,7 @@ public final class PolicyTrainer {
         let rate = settings.learningRate * pow(settings.learningRateDecay, Double(k))
         let trainer = MLPTrainer(parameters: parameters, adam: AdamSettings(learningRate: Float(rate)))
         trainer.outputWeights = [Float(settings.steeringWeight), 1]
+        trainer.threads = min(threads, 2)
         var order = Array(0..<n)
         var batchInputs = [Float](repeating: 0, count: batch * width)
         var batchTargets = [Float](repeating: 0, count: batch * 2)
@@ -260,8 +267,8 @@ public final class PolicyTrainer {
         return (firstLoss, lastLoss)
     }
 
-    /// Two laps of `parameters` alone on every validation circuit with every car (lap 2 compared).
-    public func validate(_ parameters: MLPParameters, laps: Int = 2) -> [PolicyEvaluation] {
+    /// Three laps of `parameters` alone on every validation circuit with every car (laps 2 and 3 compared).
+    public func validate(_ parameters: MLPParameters, laps: Int = 3) -> [PolicyEvaluation] {
         let contexts = validation
         guard !contexts.isEmpty else { return [] }
         let box = ResultBox<PolicyEvaluation>(count: contexts.count)
@@ -294,7 +301,7 @@ public final class PolicyTrainer {
         let context = contexts[min(Int(random.uniform() * Double(contexts.count)), contexts.count - 1)]
         let track = context.track, plan = context.plan
         let learnerPolicy = learner.map { try! NetworkPolicy(parameters: $0, encoder: context.encoder) }
-        let delay = random.uniform() * settings.maximumDelay
+        let delay = random.uniform() < 0.5 ? 0 : random.uniform() * settings.maximumDelay
         let standing = random.uniform() < settings.standingStartShare
         let speedFraction = standing ? 0 : settings.startSpeedRange.lowerBound
             + random.uniform() * (settings.startSpeedRange.upperBound - settings.startSpeedRange.lowerBound)
@@ -342,7 +349,7 @@ public final class PolicyTrainer {
                                          start: placement(s0 + gap, lateralSpread: 2 * settings.startLateralSpread)))
             }
         }
-        let config = RaceConfig(laps: 1000, maxDuration: 1e9)
+        let config = raceConfig
         guard let race = try? Race(track: track, entries: entries, config: config) else { return EpisodeData() }
         let steps = Int(settings.episodeDuration * config.physicsRate)
         var crashed = false
@@ -351,14 +358,15 @@ public final class PolicyTrainer {
             guard step % 12 == 11 else { continue }
             var anyRecording = false
             for (i, d) in drivers.enumerated() where d.recording {
+                // A car well off the track, turned away from the line, or stalled is out of what the policy is
+                // for: stop recording it (the expert's labels there would only blur the fit).
                 let f = race.frenet[i], st = race.states[i]
                 let sample = track.sample(at: f.s)
                 let view = race.view(for: i)
-                let intoWall = f.lateral > sample.widthLeft + track.runoffWidth - 1.5
-                    || f.lateral < -(sample.widthRight + track.runoffWidth - 1.5)
-                let spun = abs(view.headingError) > 1.2
+                let offTrack = f.lateral - margin > sample.widthLeft + 0.5 || f.lateral + margin < -sample.widthRight - 0.5
+                let spun = abs(view.headingError - plan.at(plan.lineAngle, f.s)) > 0.6
                 let stalled = race.time > 4 && st.vx < 2
-                if intoWall || spun || stalled {
+                if offTrack || spun || stalled {
                     d.recording = false
                     crashed = true
                 } else {

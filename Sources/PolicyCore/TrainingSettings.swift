@@ -51,8 +51,11 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     public var headingNoise: Double = 0.01
     /// Standard deviations of the exploration noise added to the applied steering and pedal (DART-style, so
     /// the data covers recoveries).
-    public var steeringNoise: Double = 0.02
-    public var pedalNoise: Double = 0.08
+    public var steeringNoise: Double = 0.005
+    public var pedalNoise: Double = 0.03
+    /// Whether the held action's features are replaced by a random action (uniform in -1...1) in the recorded
+    /// samples, so that the network does not learn to copy its last action.
+    public var randomisesHeldAction = true
     /// Largest commanded offset from the racing line (m); a new command every 2 to 6 s, zero half the time.
     public var maximumOffsetCommand: Double = 2.5
     /// Start: standard deviation of the lateral distance from the racing line (m) and of the heading error
@@ -60,7 +63,7 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     public var startLateralSpread: Double = 1.0
     public var startHeadingSpread: Double = 0.05
     public var startSpeedRange: ClosedRange<Double> = 0.5...1.0
-    public var standingStartShare: Double = 0.1
+    public var standingStartShare: Double = 0.2
     /// Share of episodes with opponents on track; 1 to `maximumOpponents` of them, half driven by a slower
     /// expert (grip share `slowOpponentGrip`).
     public var opponentShare: Double = 0.5

@@ -23,6 +23,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Laps to drive (2...50); the first (standing start) is not compared.") var laps = 3
     @Flag(help: "Print the runs as JSON.") var json = false
     @Flag(help: "Print the table as Markdown.") var markdown = false
+    @Option(name: .customLong("trace"), help: .hidden) var traceFile: String?
 
     func validate() throws {
         guard (2...50).contains(laps) else { throw ValidationError("--laps: \(laps): expected an integer in 2...50") }
@@ -56,9 +57,16 @@ struct EvalCommand: ParsableCommand {
         for (t, c) in pairs {
             let network: NetworkPolicy
             do {
-                network = try NetworkPolicy(parameters: parameters, encoder: ObservationEncoder(track: t, car: c), file: file)
+                let fuel = RaceConfig(laps: laps).startingFuelMass(car: c, track: t)
+                network = try NetworkPolicy(parameters: parameters, encoder: ObservationEncoder(track: t, car: c, fuelMass: fuel),
+                                            file: file)
             } catch {
                 throw UserError("--policy: \(error)")
+            }
+            if let traceFile {
+                let trace = PolicyTrace(policy: network, expert: ExpertDriver(plan: network.encoder.plan))
+                _ = PolicyEvaluation.run(policy: trace, track: t, car: c, laps: laps)
+                try trace.text.write(toFile: traceFile, atomically: true, encoding: .utf8)
             }
             let run = PolicyEvaluation.run(policy: network, track: t, car: c, laps: laps)
             runs.append(run)
@@ -101,5 +109,30 @@ struct EvalCommand: ParsableCommand {
                          runs.count, finished.count, finished.last ?? .nan, ExpertCommand.median(finished),
                          heldOut.isEmpty ? "" : " (* = validation circuit, never trained on)"))
         }
+    }
+}
+
+/// A policy that records, every 0.1 s, what it did beside what the expert would have done (`rival eval --trace`).
+final class PolicyTrace: Policy {
+    let policy: any Policy
+    let expert: ExpertDriver
+    private(set) var text = "time,s,speed,lateral,headingError,steering,pedal,expertSteering,expertPedal\n"
+    private var count = 0
+
+    init(policy: any Policy, expert: ExpertDriver) {
+        self.policy = policy
+        self.expert = expert
+    }
+
+    func act(_ observation: Observation) -> Action {
+        let action = policy.act(observation)
+        let reference = expert.act(observation)
+        if count % 6 == 0 {
+            let v = observation.view
+            text += String(format: "%.2f,%.1f,%.2f,%.3f,%.4f,%.4f,%.4f,%.4f,%.4f\n", v.time, v.s, v.speed, v.lateral,
+                           v.headingError, action.steering, action.pedal, reference.steering, reference.pedal)
+        }
+        count += 1
+        return action
     }
 }

@@ -20,9 +20,9 @@ struct PolicyTests {
 
     static func index(_ name: String) -> Int { ObservationSpec.features.firstIndex { $0.name == name }! }
 
-    @Test("the spec: 66 uniquely named features, the course out to 250 m, 4 opponents, documented in docs/policy.md")
+    @Test("the spec: 69 uniquely named features, the course out to 250 m, 4 opponents, documented in docs/policy.md")
     func spec() throws {
-        #expect(ObservationSpec.count == 66)
+        #expect(ObservationSpec.count == 69)
         #expect(Set(ObservationSpec.features.map(\.name)).count == ObservationSpec.count)
         #expect(ObservationSpec.courseDistances.last == 250)
         #expect(ObservationSpec.lineDistances.last == 250)
@@ -37,22 +37,25 @@ struct PolicyTests {
     func encoding() throws {
         let track = try Shipped.track("Monza"), car = try Shipped.car("gt3")
         let encoder = ObservationEncoder(track: track, car: car)
-        let s = 1000.0
-        let line = RacingLineCache.shared.line(track: track, parameters: RacingLine.Parameters(vehicleWidth: car.chassis.overallWidthM))
-        let lineAngle = remainder(atan2(line.y[1001] - line.y[999], line.x[1001] - line.x[999]) - track.sample(at: s).heading, 2 * .pi)
+        // On the main straight, at a sample of the line.
+        let i = 300, s = Double(i) * track.spacing
+        let line = encoder.plan.line
+        let lineAngle = remainder(line.heading[i] - track.heading[i], 2 * .pi)
         let view = DriverView(speed: 50, s: s, lateral: line.offset(at: s), headingError: lineAngle)
         let f = Self.encode(encoder, Observation(view: view))
         #expect(abs(f[Self.index("lineLateral@0")]) < 1e-4)
-        #expect(abs(f[Self.index("lineLateral@5")]) < 0.01)        // within 0.1 m
+        #expect(abs(f[Self.index("lineLateral@5")]) < 0.005)        // within 5 cm
         #expect(abs(f[Self.index("speed")] - 1) < 1e-6)
-        #expect(abs(f[Self.index("limitSpeed@0")] * 50 - Float(RacingLineCache.shared.profile(track: track, car: car).speed(at: s))) < 0.01)
+        #expect(abs(f[Self.index("planSpeed@0")] * 50 - Float(encoder.plan.plannedSpeed(at: s))) < 0.01)
+        #expect(abs(f[Self.index("lineSteer@0")] - Float(atan(car.chassis.wheelbaseM * line.curvature(at: s)) / car.steering.maxAngleRad)) < 1e-4)
         // Opponents absent: padded far ahead and level.
         #expect(f[Self.index("opponent0.gap")] == 1)
         #expect(f[Self.index("opponent3.speedDifference")] == 0)
-        // One metre of offset command to the left: the target is 1 m left of the car.
-        let shifted = Self.encode(encoder, Observation(view: view, offsetCommand: 1))
-        #expect(abs(shifted[Self.index("lineLateral@0")] - 0.1) < 1e-4)
-        #expect(abs(shifted[Self.index("offsetCommand")] - 0.2) < 1e-6)
+        // One metre of offset command towards the middle of the track: the target is 1 m that side of the car.
+        let side: Float = line.offset[i] > 0 ? -1 : 1
+        let shifted = Self.encode(encoder, Observation(view: view, offsetCommand: Double(side)))
+        #expect(abs(shifted[Self.index("lineLateral@0")] - 0.1 * side) < 5e-4)
+        #expect(abs(shifted[Self.index("offsetCommand")] - 0.2 * side) < 1e-6)
         // The car one metre left of the line sees the line on its right.
         var left = view
         left.lateral += 1
@@ -108,12 +111,18 @@ struct PolicyTests {
         let race = try Race(track: track, entries: ExpertGrid.entries(track: track, car: car, count: 9, config: config), config: config)
         for _ in 0..<600 { race.step() }
         let observations = (0..<9).map { Observation(view: race.view(for: $0), offsetCommand: Double($0) * 0.3 - 1) }
-        let policy = try NetworkPolicy(parameters: Self.network(hidden: [24, 16]), encoder: ObservationEncoder(track: track, car: car))
+        let encoder = ObservationEncoder(track: track, car: car)
+        var parameters = Self.network(hidden: [24, 16])
+        var features = [Float]()
+        for o in observations { features += Self.encode(encoder, o) }
+        parameters.setNormalisation(inputs: features, count: observations.count, minimumStd: 0.05)
+        let policy = try NetworkPolicy(parameters: parameters, encoder: encoder)
         let single = observations.map { policy.act($0) }
         var batched = [Action](repeating: Action(), count: 9)
         observations.withUnsafeBufferPointer { o in batched.withUnsafeMutableBufferPointer { policy.act(batch: o, into: $0) } }
         #expect(single == batched)
-        #expect(Set(single.map(\.steering)).count > 1)
+        #expect(Set(single.map { $0.steering }).count > 1)
+        #expect(single.contains { abs($0.steering) < 1 })
     }
 
     @Test("a network of the wrong shape or spec version is refused with the file and what was expected")
@@ -122,10 +131,10 @@ struct PolicyTests {
         var wrongInputs = MLPParameters(layerSizes: [10, 4, 2], activations: [.tanh, .identity])
         wrongInputs.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version
         #expect(throws: LoadError(file: "w.safetensors", location: "layers.0.weight", value: "10 inputs",
-                                  expected: "66 inputs (observation spec rival.observation/1)")) {
+                                  expected: "69 inputs (observation spec rival.observation/1)")) {
             try NetworkPolicy(parameters: wrongInputs, encoder: encoder, file: "w.safetensors")
         }
-        var wrongOutputs = MLPParameters(layerSizes: [66, 4, 3], activations: [.tanh, .identity])
+        var wrongOutputs = MLPParameters(layerSizes: [69, 4, 3], activations: [.tanh, .identity])
         wrongOutputs.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version
         #expect(throws: LoadError(file: "w.safetensors", location: "layers.1.weight", value: "3 outputs",
                                   expected: "2 outputs (steering, pedal)")) {

@@ -95,6 +95,10 @@ public struct DriverView: Sendable {
     public var yawRate: Double
     /// Current road-wheel steering angle (rad, positive = left).
     public var steeringAngle: Double
+    /// Longitudinal acceleration the driver feels (m/s^2, car frame, positive = speeding up).
+    public var longitudinalAcceleration: Double
+    /// Lateral acceleration the driver feels (m/s^2, car frame, positive = to the left).
+    public var lateralAcceleration: Double
     /// Arc length along the track's centreline (m, in [0, track length)).
     public var s: Double
     /// Offset from the centreline (m, positive = left).
@@ -107,7 +111,8 @@ public struct DriverView: Sendable {
     public var nearby: NearbyCars
 
     public init(time: Double = 0, carIndex: Int = 0, speed: Double = 0, lateralSpeed: Double = 0,
-                yawRate: Double = 0, steeringAngle: Double = 0, s: Double = 0, lateral: Double = 0,
+                yawRate: Double = 0, steeringAngle: Double = 0, longitudinalAcceleration: Double = 0,
+                lateralAcceleration: Double = 0, s: Double = 0, lateral: Double = 0,
                 headingError: Double = 0, lapsCompleted: Int = 0, nearby: NearbyCars = NearbyCars()) {
         self.time = time
         self.carIndex = carIndex
@@ -115,6 +120,8 @@ public struct DriverView: Sendable {
         self.lateralSpeed = lateralSpeed
         self.yawRate = yawRate
         self.steeringAngle = steeringAngle
+        self.longitudinalAcceleration = longitudinalAcceleration
+        self.lateralAcceleration = lateralAcceleration
         self.s = s
         self.lateral = lateral
         self.headingError = headingError

@@ -230,7 +230,8 @@ public final class Race {
         let f = frenet[i]
         let heading = samples[i].heading
         var v = DriverView(time: time, carIndex: i, speed: st.vx, lateralSpeed: st.vy, yawRate: st.yawRate,
-                           steeringAngle: st.steeringAngle, s: f.s, lateral: f.lateral,
+                           steeringAngle: st.steeringAngle, longitudinalAcceleration: st.longitudinalAcceleration,
+                           lateralAcceleration: st.lateralAcceleration, s: f.s, lateral: f.lateral,
                            headingError: Self.wrapAngle(st.yaw - heading), lapsCompleted: timing[i].lapsCompleted)
         let n = carCount
         guard n > 1 else { return v }
