@@ -37,24 +37,15 @@ public final class Race {
     @exclusivity(unchecked) public private(set) var chequeredAt = Double.nan
 
     private let drivers: [any Driver]
-    /// Each car's model, in memory the race owns, so that stepping borrows a model instead of copying its
-    /// specification every step (an array element or a class property is copied).
-    private let models: UnsafeMutableBufferPointer<VehicleModel>
-    private let decisionIntervals: [Double]
-    @exclusivity(unchecked) private var nextDecision: [Double]
-    @exclusivity(unchecked) private var previousProgress: [Double]
-    @exclusivity(unchecked) private var retired: [Bool]
-    @exclusivity(unchecked) private var offTrack: [Bool]
-    /// Race time each car last touched the barrier (one incident per episode, as for contacts).
-    @exclusivity(unchecked) private var lastBarrier: [Double]
+    /// Each car's private per-step data (its model included), in memory the race owns: stepping borrows a model
+    /// instead of copying it, and writing a car's fields costs no copy-on-write uniqueness check.
+    private let slots: UnsafeMutableBufferPointer<CarSlot>
     /// Last race time each ordered pair was in contact, n x n, to log one incident per contact episode.
     @exclusivity(unchecked) private var lastContact: [Double]
     /// Car indices sorted by arc length (ascending), kept sorted incrementally.
     @exclusivity(unchecked) private var sOrder: [Int]
     /// Each car's place in `sOrder`.
     @exclusivity(unchecked) private var orderPosition: [Int]
-    /// The centreline sample at each car's arc length, refreshed whenever `frenet` changes.
-    @exclusivity(unchecked) private var samples: [TrackSample]
     @exclusivity(unchecked) private var nextTelemetry = 0.0
     private let halfWidths: [Double]
     private let circleOffsets: [Double]
@@ -97,18 +88,8 @@ public final class Race {
         names = entries.map(\.name)
         cars = entries.map(\.car)
         drivers = entries.map(\.driver)
-        models = .allocate(capacity: entries.count)
-        for (i, e) in entries.enumerated() {
-            (models.baseAddress! + i).initialize(to: VehicleModel(
-                spec: e.car, tyreWearMultiplier: config.tyreWearMultiplier, fuelRateMultiplier: config.fuelRateMultiplier))
-        }
         let dt = config.timeStep
-        decisionIntervals = entries.map { max($0.driver.decisionInterval, dt) }
         let n = entries.count
-        nextDecision = Array(repeating: 0, count: n)
-        retired = Array(repeating: false, count: n)
-        offTrack = Array(repeating: false, count: n)
-        lastBarrier = Array(repeating: -.infinity, count: n)
         lastContact = Array(repeating: -.infinity, count: n * n)
         halfWidths = entries.map { $0.car.chassis.overallWidthM / 2 }
         circleOffsets = entries.map { max(0, ($0.car.chassis.overallLengthM - $0.car.chassis.overallWidthM) / 2) }
@@ -149,11 +130,18 @@ public final class Race {
         self.states = states
         self.frenet = frenet
         self.progress = progress
-        previousProgress = progress
         sOrder = Array(0..<n).sorted { frenet[$0].s < frenet[$1].s }
         orderPosition = Array(repeating: 0, count: n)
         for (p, car) in sOrder.enumerated() { orderPosition[car] = p }
-        samples = frenet.map { track.sample(at: $0.s) }
+        slots = .allocate(capacity: n)
+        for (i, e) in entries.enumerated() {
+            (slots.baseAddress! + i).initialize(to: CarSlot(
+                model: VehicleModel(spec: e.car, tyreWearMultiplier: config.tyreWearMultiplier,
+                                    fuelRateMultiplier: config.fuelRateMultiplier),
+                sample: track.sample(at: frenet[i].s), previousProgress: progress[i],
+                nextMark: timing[i].nextMark(trackLength: track.length),
+                nextDecision: 0, decisionInterval: max(e.driver.decisionInterval, dt), halfWidth: halfWidths[i]))
+        }
         incidents.reserveCapacity(4096)
         if config.telemetryRate > 0 {
             let expected = Int(config.telemetryRate * Double(config.laps) * 150 * Double(n))
@@ -162,8 +150,8 @@ public final class Race {
     }
 
     deinit {
-        models.deinitialize()
-        models.deallocate()
+        slots.deinitialize()
+        slots.deallocate()
     }
 
     /// The number of cars.
@@ -172,7 +160,7 @@ public final class Race {
     /// Whether every car has finished or retired, or the race ran out of time.
     public var isFinished: Bool {
         if time >= config.maxDuration { return true }
-        for i in 0..<carCount where !timing[i].finished && !retired[i] { return false }
+        for i in 0..<carCount where slots[i].running { return false }
         return true
     }
 
@@ -181,34 +169,29 @@ public final class Race {
     public func runningOrder() -> [Int] { result().entries.map(\.car) }
 
     /// Whether car `i` is still running (not finished, not retired).
-    public func isRunning(_ i: Int) -> Bool { !timing[i].finished && !retired[i] }
+    public func isRunning(_ i: Int) -> Bool {
+        precondition(i >= 0 && i < carCount, "car index \(i) out of range")
+        return slots[i].running
+    }
 
     /// Advances the race by one physics step.
     public func step() {
         let dt = config.timeStep
         let n = carCount
-        for i in 0..<n where isRunning(i) && time >= nextDecision[i] - 1e-9 {
+        for i in 0..<n where slots[i].running && time >= slots[i].nextDecision - 1e-9 {
             controls[i] = drivers[i].decide(view(for: i))
-            nextDecision[i] += decisionIntervals[i]
+            slots[i].nextDecision += slots[i].decisionInterval
         }
-        for i in 0..<n where isRunning(i) {
-            let surface = track.surface(lateral: frenet[i].lateral, sample: samples[i])
-            models[i].stepInPlace(&states[i], controls: controls[i], surface: surface, dt: dt)
-            let previousS = frenet[i].s
-            previousProgress[i] = progress[i]
-            frenet[i] = track.project(x: states[i].x, y: states[i].y, near: previousS)
-            progress[i] += track.shortestDelta(from: previousS, to: frenet[i].s)
-            samples[i] = track.sample(at: frenet[i].s)
-            resolveBarrier(i)
-            detectOffTrack(i)
+        for i in 0..<n where slots[i].running { move(i, dt: dt) }
+        if n > 1 {
+            sortByArcLength()
+            resolveContacts()
         }
-        sortByArcLength()
-        resolveContacts()
         let t0 = time
         time += dt
         stepCount += 1
-        for i in 0..<n where isRunning(i) { updateTiming(i, from: t0, dt: dt) }
-        retireStragglers()
+        for i in 0..<n where slots[i].running && progress[i] >= slots[i].nextMark { updateTiming(i, from: t0, dt: dt) }
+        if !chequeredAt.isNaN { retireStragglers() }
         if config.telemetryRate > 0, time >= nextTelemetry - 1e-9 {
             recordTelemetry()
             nextTelemetry += 1 / config.telemetryRate
@@ -222,13 +205,30 @@ public final class Race {
         return result()
     }
 
+    /// Car `i`'s physics step: dynamics on the surface under it, projection onto the track, progress, track limits.
+    @inline(__always)
+    private func move(_ i: Int, dt: Double) {
+        let car = slots.baseAddress! + i
+        let surface = track.surface(lateral: frenet[i].lateral, sample: car.pointee.sample)
+        var state = states[i]
+        car.pointee.model.stepInPlace(&state, controls: controls[i], surface: surface, dt: dt)
+        states[i] = state
+        let previousS = frenet[i].s
+        car.pointee.previousProgress = progress[i]
+        let f = track.projectNear(x: state.x, y: state.y, near: previousS)
+        frenet[i] = f
+        progress[i] += track.shortestDelta(from: previousS, to: f.s)
+        car.pointee.sample = track.sampleInLap(f.s)
+        checkTrackLimits(i, lateral: f.lateral)
+    }
+
     // MARK: - Perception
 
     /// What car `i`'s driver perceives now (exact: a persona layer adds human errors on top).
     public func view(for i: Int) -> DriverView {
         let st = states[i]
         let f = frenet[i]
-        let heading = samples[i].heading
+        let heading = slots[i].sample.heading
         var v = DriverView(time: time, carIndex: i, speed: st.vx, lateralSpeed: st.vy, yawRate: st.yawRate,
                            steeringAngle: st.steeringAngle, longitudinalAcceleration: st.longitudinalAcceleration,
                            lateralAcceleration: st.lateralAcceleration, s: f.s, lateral: f.lateral,
@@ -242,7 +242,7 @@ public final class Race {
             let j = sOrder[(p + k) % n]
             let gap = track.wrap(frenet[j].s - f.s)
             if gap > Self.viewRange { break }
-            if isRunning(j) {
+            if slots[j].running {
                 v.nearby.insert(NearbyCar(index: j, gap: gap, lateral: frenet[j].lateral,
                                           speedDifference: states[j].vx - st.vx))
             }
@@ -254,7 +254,7 @@ public final class Race {
             let j = sOrder[(p - k + n) % n]
             let gap = -track.wrap(f.s - frenet[j].s)
             if -gap > Self.viewRange { break }
-            if isRunning(j) {
+            if slots[j].running {
                 v.nearby.insert(NearbyCar(index: j, gap: gap, lateral: frenet[j].lateral,
                                           speedDifference: states[j].vx - st.vx))
             }
@@ -265,10 +265,33 @@ public final class Race {
 
     // MARK: - Track limits
 
+    /// The barrier and off-track checks in one pass over the car's sample: a car clear of both walls (nearly
+    /// always) only compares, and the off-track flag is written only when it changes.
+    @inline(__always)
+    private func checkTrackLimits(_ i: Int, lateral: Double) {
+        let car = slots.baseAddress! + i
+        let hw = car.pointee.halfWidth
+        let widthLeft = car.pointee.sample.widthLeft, widthRight = car.pointee.sample.widthRight
+        var lateral = lateral
+        if lateral + hw > widthLeft + track.runoffWidth || lateral - hw < -(widthRight + track.runoffWidth) {
+            resolveBarrier(i)
+            lateral = frenet[i].lateral
+        }
+        let off = lateral - hw > widthLeft || lateral + hw < -widthRight
+        guard off != car.pointee.offTrack else { return }
+        if off {
+            log(Incident(kind: .offTrack, time: time, car: i, otherCar: -1, s: frenet[i].s,
+                         lap: timing[i].lapsCompleted + 1, speed: states[i].vx))
+        }
+        car.pointee.offTrack = off
+    }
+
+    /// Puts a car that reaches the barrier (a side of it beyond the wall) back against it and bounces it off.
+    @inline(never)
     private func resolveBarrier(_ i: Int) {
         let f = frenet[i]
-        let sample = samples[i]
-        let hw = halfWidths[i]
+        let sample = slots[i].sample
+        let hw = slots[i].halfWidth
         let leftWall = sample.widthLeft + track.runoffWidth
         let rightWall = -(sample.widthRight + track.runoffWidth)
         var side = 0.0
@@ -297,23 +320,11 @@ public final class Race {
         st.yawRate *= 0.9
         states[i] = st
         frenet[i] = FrenetPoint(s: f.s, lateral: lateral)
-        if time - lastBarrier[i] > Self.contactEpisodeGap {
+        if time - slots[i].lastBarrier > Self.contactEpisodeGap {
             log(Incident(kind: .barrier, time: time, car: i, otherCar: -1, s: f.s,
                          lap: timing[i].lapsCompleted + 1, speed: impact))
         }
-        lastBarrier[i] = time
-    }
-
-    private func detectOffTrack(_ i: Int) {
-        let f = frenet[i]
-        let sample = samples[i]
-        let hw = halfWidths[i]
-        let off = f.lateral - hw > sample.widthLeft || f.lateral + hw < -sample.widthRight
-        if off && !offTrack[i] {
-            log(Incident(kind: .offTrack, time: time, car: i, otherCar: -1, s: f.s,
-                         lap: timing[i].lapsCompleted + 1, speed: states[i].vx))
-        }
-        offTrack[i] = off
+        slots[i].lastBarrier = time
     }
 
     // MARK: - Contacts
@@ -340,13 +351,13 @@ public final class Race {
         guard n > 1 else { return }
         for p in 0..<n {
             let a = sOrder[p]
-            guard isRunning(a) else { continue }
+            guard slots[a].running else { continue }
             var k = 1
             while k < n {
                 let b = sOrder[(p + k) % n]
                 let ds = track.wrap(frenet[b].s - frenet[a].s)
                 if ds > 12 { break }
-                if isRunning(b) { collide(a, b) }
+                if slots[b].running { collide(a, b) }
                 k += 1
             }
         }
@@ -401,7 +412,7 @@ public final class Race {
             let old = frenet[car].s
             frenet[car] = track.project(x: st.x, y: st.y, near: old)
             progress[car] += track.signedDistance(from: old, to: frenet[car].s)
-            samples[car] = track.sample(at: frenet[car].s)
+            slots[car].sample = track.sample(at: frenet[car].s)
         }
         let key = min(a, b) * carCount + max(a, b)
         if time - lastContact[key] > Self.contactEpisodeGap {
@@ -418,7 +429,7 @@ public final class Race {
         let length = track.length
         guard progress[i] >= timing[i].nextMark(trackLength: length) else { return }
         var t = timing[i]
-        let p0 = previousProgress[i], p1 = progress[i]
+        let p0 = slots[i].previousProgress, p1 = progress[i]
         while p1 >= t.nextMark(trackLength: length) {
             let mark = t.nextMark(trackLength: length)
             let fraction = p1 > p0 ? min(max((mark - p0) / (p1 - p0), 0), 1) : 1
@@ -443,6 +454,8 @@ public final class Race {
             }
         }
         timing[i] = t
+        slots[i].nextMark = t.nextMark(trackLength: length)
+        if t.finished { slots[i].running = false }
     }
 
     /// After the chequered flag, a car that has not crossed the line within two of the winner's average laps
@@ -452,7 +465,7 @@ public final class Race {
         let winnerAverage = chequeredAt / Double(max(config.laps, 1))
         let window = max(60, 2 * winnerAverage)
         guard time > chequeredAt + window else { return }
-        for i in 0..<carCount where isRunning(i) { retired[i] = true }
+        for i in 0..<carCount where slots[i].running { slots[i].running = false }
     }
 
     // MARK: - Logs
@@ -462,7 +475,7 @@ public final class Race {
     }
 
     private func recordTelemetry() {
-        for i in 0..<carCount where isRunning(i) {
+        for i in 0..<carCount where slots[i].running {
             let st = states[i]
             telemetry.append(TelemetrySample(
                 time: time, car: i, lap: timing[i].lapsCompleted + 1, s: frenet[i].s, x: st.x, y: st.y,
@@ -486,4 +499,28 @@ public final class Race {
         if x > .pi { x -= 2 * .pi } else if x <= -.pi { x += 2 * .pi }
         return x
     }
+}
+
+/// What the race keeps for each car besides its public per-car arrays, written only by the race.
+private struct CarSlot {
+    /// The car's dynamics.
+    var model: VehicleModel
+    /// The centreline sample at the car's arc length, refreshed whenever its `frenet` entry changes.
+    var sample: TrackSample
+    /// The car's progress before this step's move (m), for interpolating line crossings.
+    var previousProgress: Double
+    /// Progress at which the car next crosses a sector or finish line (m): its timing's `nextMark`.
+    var nextMark: Double
+    /// Race time of the driver's next decision (s).
+    var nextDecision: Double
+    /// Seconds between the driver's decisions (at least one physics step).
+    let decisionInterval: Double
+    /// Half the car's overall width (m).
+    let halfWidth: Double
+    /// Whether the car is wholly beyond a track limit.
+    var offTrack = false
+    /// Race time the car last touched the barrier (one incident per episode, as for contacts).
+    var lastBarrier = -Double.infinity
+    /// Not finished and not retired.
+    var running = true
 }

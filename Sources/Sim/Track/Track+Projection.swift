@@ -23,6 +23,21 @@ extension Track {
     public func project(x px: Double, y py: Double, near sGuess: Double, window: Double = 30) -> FrenetPoint {
         guard px.isFinite, py.isFinite, sGuess.isFinite else { return FrenetPoint(s: .nan, lateral: .nan) }
         if let fast = projectByWalking(px, py, from: sGuess) { return fast }
+        return projectInWindow(px, py, near: sGuess, window: window)
+    }
+
+    /// ``project(x:y:near:window:)`` with the default window, for the race's hot loop: the walk and its refinement
+    /// are inlined into the caller, which calls out only for the windowed search. The same result, bit for bit.
+    @inline(__always)
+    func projectNear(x px: Double, y py: Double, near sGuess: Double) -> FrenetPoint {
+        guard px.isFinite, py.isFinite, sGuess.isFinite else { return FrenetPoint(s: .nan, lateral: .nan) }
+        if let fast = projectByWalking(px, py, from: sGuess) { return fast }
+        return projectInWindow(px, py, near: sGuess, window: 30)
+    }
+
+    /// The windowed search of ``project(x:y:near:window:)`` (finite input).
+    @inline(never)
+    private func projectInWindow(_ px: Double, _ py: Double, near sGuess: Double, window: Double) -> FrenetPoint {
         let reach = window.isNaN ? length : min(max(window, spacing), length)
         let segments = min(2 * Int((reach / spacing).rounded(.up)), count)
         let start = (locate(sGuess).i - segments / 2 + count) % count
@@ -116,6 +131,7 @@ extension Track {
 
     /// Solves g(t) = (Q - P(t)) . T(t) = 0 on segment `segment` -> `next`, where P is linear in t and the heading
     /// of T is linear in t, as in `point(s:lateral:)`; g(0) = f0 >= 0 > g(1) = f1. Safeguarded Newton.
+    @inline(__always)
     private func refine(_ px: Double, _ py: Double, segment i: Int, next j: Int, f0: Double, f1: Double) -> FrenetPoint {
         let dx = x[j] - x[i], dy = y[j] - y[i], dh = headingStep(i, j)
         var lo = 0.0, hi = 1.0
@@ -145,6 +161,6 @@ extension Track {
             s = si * cd + ci * sd
         }
         let lateral = (py - (y[i] + t * dy)) * c - (px - (x[i] + t * dx)) * s
-        return FrenetPoint(s: wrap((Double(i) + t) * spacing), lateral: lateral)
+        return FrenetPoint(s: wrapInline((Double(i) + t) * spacing), lateral: lateral)
     }
 }

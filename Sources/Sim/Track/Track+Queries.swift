@@ -14,15 +14,24 @@ extension Track {
         return u < length ? u : 0
     }
 
+    /// ``wrap(_:)`` for the hot path, inlined: an `s` already in [0, `length`) is returned as it is (as `wrap`
+    /// would) without a call.
+    @inline(__always)
+    func wrapInline(_ s: Double) -> Double {
+        s >= 0 && s < length ? s : wrap(s)
+    }
+
     /// The segment containing arc length `s` (finite): sample index `i`, the next index (0 after the last) and
     /// the fraction `t` in [0, 1) along the segment.
+    @inline(__always)
     func locate(_ s: Double) -> (i: Int, next: Int, t: Double) {
-        let u = wrap(s) / spacing
+        let u = wrapInline(s) / spacing
         let i = min(Int(u), count - 1)
         return (i, i + 1 == count ? 0 : i + 1, u - Double(i))
     }
 
     /// Heading change from sample `i` to sample `next` (rad), across the lap seam too.
+    @inline(__always)
     func headingStep(_ i: Int, _ next: Int) -> Double {
         next == 0 ? heading[0] + turningAngle - heading[i] : heading[next] - heading[i]
     }
@@ -34,7 +43,21 @@ extension Track {
         guard s.isFinite else {
             return TrackSample(x: .nan, y: .nan, heading: .nan, curvature: .nan, widthLeft: .nan, widthRight: .nan)
         }
-        let (i, j, t) = locate(s)
+        return interpolate(locate(s))
+    }
+
+    /// ``sample(at:)`` for the race's hot loop, inlined there: an `s` in [0, `length`) (as projections return it)
+    /// takes the same arithmetic without a call; any other goes through `sample(at:)`.
+    @inline(__always)
+    func sampleInLap(_ s: Double) -> TrackSample {
+        guard s >= 0 && s < length else { return sample(at: s) }
+        return interpolate(locate(s))
+    }
+
+    /// The centreline a fraction `t` of the way along the segment from sample `i` to sample `j`.
+    @inline(__always)
+    private func interpolate(_ segment: (i: Int, next: Int, t: Double)) -> TrackSample {
+        let (i, j, t) = segment
         return TrackSample(
             x: x[i] + t * (x[j] - x[i]),
             y: y[i] + t * (y[j] - y[i]),

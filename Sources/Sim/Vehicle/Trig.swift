@@ -9,6 +9,9 @@ enum Trig {
     /// accuracy beyond about 1e6 rad.
     @inline(__always)
     static func sinCos(_ x: Double) -> (sin: Double, cos: Double) {
+        // Below pi/4 (0.785...) the quadrant is 0 and the reduction leaves x as it is: the same bits without it
+        // (the shipped cars' steering angles, up to 0.5 rad, and often a heading).
+        if abs(x) < 0.78 { return reducedSinCos(x) }
         let quadrant = (x * (2 / Double.pi) + 0x1.8p52) - 0x1.8p52  // round to nearest, no library call
         guard abs(quadrant) < 1e15 else { return (.nan, .nan) }  // NaN and infinities: no trap
         // pi/2 split in two doubles, so that the reduced angle keeps full precision.

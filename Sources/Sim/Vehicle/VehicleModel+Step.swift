@@ -35,10 +35,16 @@ extension VehicleModel {
         for _ in 0..<count { integrate(&state, controls: controls, surface: surface, dt: substep) }
     }
 
-    /// ``step(_:controls:surface:dt:)`` for a model the caller holds exclusively (the race's own storage): with
-    /// `self` already exclusive, the call borrows the model instead of copying it first.
+    /// ``step(_:controls:surface:dt:)`` for a model the caller holds exclusively (the race's own storage), inlined
+    /// there: a call to `step` would first copy the whole model (288 bytes) out of the caller's memory.
     @inline(__always)
     mutating func stepInPlace(_ state: inout CarState, controls: CarControls, surface: Surface, dt: Double) {
+        guard dt > 0, dt.isFinite else { return }
+        let controls = controls.clamped
+        if dt <= Self.maxSubstep {
+            integrate(&state, controls: controls, surface: surface, dt: dt)
+            return
+        }
         step(&state, controls: controls, surface: surface, dt: dt)
     }
 
