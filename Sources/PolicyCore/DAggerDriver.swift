@@ -61,14 +61,20 @@ final class DAggerDriver: Driver {
             // network that leans on it copies its own last output and lags behind the road (the "copycat" problem
             // of behaviour cloning with action history; measured here: a network trained with the true held
             // action stayed at 7 % throttle from a standing start because its last pedal was low).
+            // The road-wheel angle follows the held steering at the steering rate, so it carries the same copy:
+            // measured here, a network trained with it held its steering where the wheels were and drifted off a
+            // straight while the expert (and the prior) steered back. It is randomised the same way.
             var recorded = observation
             if settings.randomisesHeldAction {
                 recorded.previousAction = Action(steering: Float(2 * random.uniform() - 1), pedal: Float(2 * random.uniform() - 1))
+                recorded.view.steeringAngle = (2 * random.uniform() - 1) * encoder.maxSteer
             }
             scratch.withUnsafeMutableBufferPointer { encoder.encode(recorded, into: $0.baseAddress!) }
             inputs.append(contentsOf: scratch)
-            targets.append(label.steering)
-            targets.append(label.pedal)
+            // A residual network learns what the expert adds to the prior.
+            let prior = settings.residual ? encoder.prior(observation) : Action()
+            targets.append(label.steering - prior.steering)
+            targets.append(label.pedal - prior.pedal)
         }
         // The learner sees the world as it was `delayCount` decisions ago, with perception noise.
         ring[ringHead] = view

@@ -246,11 +246,8 @@ public final class MLPTrainer {
                 let activation = activations[k]
                 let w = theta + weightOffsets[k], b = theta + biasOffsets[k]
                 let h = a + unitOffsets[k], zOut = z + unitOffsets[k + 1], aOut = a + unitOffsets[k + 1]
-                for o in 0..<outWidth {
-                    let sum = b[o] + dot(w + o * inWidth, h, inWidth)
-                    zOut[o] = sum
-                    aOut[o] = activation.apply(sum)
-                }
+                for o in 0..<outWidth { zOut[o] = b[o] + dot(w + o * inWidth, h, inWidth) }
+                activate(activation, zOut, aOut, outWidth)
             }
             let last = unitOffsets[layerCount]
             for o in 0..<nOut {
@@ -332,6 +329,24 @@ private func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int)
 @inline(__always)
 private func dot(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
     dot(UnsafePointer(x), UnsafePointer(y), n)
+}
+
+/// `a[i] = activation(z[i])` over `n` values; tanh with ``fastTanh(_:)`` eight at a time, as inference does.
+@inline(__always)
+private func activate(_ activation: Activation, _ z: UnsafeMutablePointer<Float>, _ a: UnsafeMutablePointer<Float>, _ n: Int) {
+    guard activation == .tanh else {
+        for o in 0..<n { a[o] = activation.apply(z[o]) }
+        return
+    }
+    var o = 0
+    while o + 8 <= n {
+        storeU(fastTanhKernel(loadU(z + o)), a + o)
+        o += 8
+    }
+    while o < n {
+        a[o] = fastTanh(z[o])
+        o += 1
+    }
 }
 
 /// `y[i] += alpha x[i]` over `n` values.

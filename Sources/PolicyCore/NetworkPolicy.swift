@@ -1,7 +1,9 @@
 import Sim
 
 /// The learned driving policy: an ``MLP`` over the ``ObservationSpec`` features of one car model on one
-/// circuit (the ``ObservationEncoder``), with two outputs, steering and pedal.
+/// circuit (the ``ObservationEncoder``), with two outputs, steering and pedal. When the weights file's metadata
+/// names an action prior (`action_prior`: ``ActionPrior/version``), the network is residual: its outputs are
+/// added to the encoder's ``ObservationEncoder/prior(_:)`` before clamping.
 ///
 /// Stateless between calls (the previous action comes in the observation), so one instance can drive a whole
 /// grid of the same car from one thread; it is not thread-safe (the network's scratch buffers). `act` and the
@@ -11,6 +13,8 @@ public final class NetworkPolicy: Policy {
     public let network: MLP
     /// The feature encoder for this circuit and car.
     public let encoder: ObservationEncoder
+    /// Whether the network's outputs are added to the encoder's action prior.
+    public let isResidual: Bool
     /// Most observations one batched call evaluates at once; larger batches are split.
     public static let maximumBatch = 64
     /// Encoded features of up to ``maximumBatch`` observations, and their outputs.
@@ -32,6 +36,13 @@ public final class NetworkPolicy: Policy {
         guard parameters.outputCount == 2 else {
             throw LoadError(file: file, location: MLPTensorName.weight(parameters.layerCount - 1),
                             value: "\(parameters.outputCount) outputs", expected: "2 outputs (steering, pedal)")
+        }
+        switch parameters.metadata[ActionPrior.metadataKey] {
+        case nil: isResidual = false
+        case ActionPrior.version?: isResidual = true
+        case let other?:
+            throw LoadError(file: file, location: "__metadata__.\(ActionPrior.metadataKey)", value: other,
+                            expected: "\(ActionPrior.version) or absent")
         }
         network = MLP(parameters)
         self.encoder = encoder
@@ -64,7 +75,7 @@ public final class NetworkPolicy: Policy {
         encoder.encode(observation, into: features)
         network.forward(UnsafeBufferPointer(start: features, count: ObservationSpec.count),
                         into: UnsafeMutableBufferPointer(start: outputs, count: 2))
-        return Action(steering: min(max(outputs[0], -1), 1), pedal: min(max(outputs[1], -1), 1))
+        return combine(outputs[0], outputs[1], observation)
     }
 
     public func act(batch observations: UnsafeBufferPointer<Observation>, into actions: UnsafeMutableBufferPointer<Action>) {
@@ -77,10 +88,29 @@ public final class NetworkPolicy: Policy {
             network.forward(batch: UnsafeBufferPointer(start: features, count: count * n), count: count,
                             into: UnsafeMutableBufferPointer(start: outputs, count: count * 2))
             for i in 0..<count {
-                actions[start + i] = Action(steering: min(max(outputs[2 * i], -1), 1),
-                                            pedal: min(max(outputs[2 * i + 1], -1), 1))
+                actions[start + i] = combine(outputs[2 * i], outputs[2 * i + 1], observations[start + i])
             }
             start += count
         }
     }
+
+    /// The network's outputs (plus the prior when residual), clamped to -1...1; NaN counts as 0.
+    @inline(__always)
+    private func combine(_ steering: Float, _ pedal: Float, _ observation: Observation) -> Action {
+        var s = steering, p = pedal
+        if isResidual {
+            let prior = encoder.prior(observation)
+            s += prior.steering
+            p += prior.pedal
+        }
+        return Action(steering: s.isNaN ? 0 : min(max(s, -1), 1), pedal: p.isNaN ? 0 : min(max(p, -1), 1))
+    }
+}
+
+/// The action prior a residual network's outputs are added to (``ObservationEncoder/prior(_:)``).
+public enum ActionPrior {
+    /// The prior's version, named in a weights file's metadata under ``metadataKey``.
+    public static let version = "rival.prior/1"
+    /// The metadata key.
+    public static let metadataKey = "action_prior"
 }

@@ -68,6 +68,32 @@ public final class ObservationEncoder: Sendable {
         self.init(plan: ExpertPlan(track: track, car: car, fuelMass: fuel, cache: cache))
     }
 
+    /// The action prior of version 1 (``ActionPrior/version``): a plain pure-pursuit steering towards the target
+    /// line (the racing line plus the offset command) at a look-ahead of half a second (8...40 m), and a pedal
+    /// proportional to the speed plan's lead over the car's speed (0.25 per m/s, the plan read 0.3 s ahead).
+    /// A residual network adds its output to it; the prior alone drives slowly and stably, the network supplies
+    /// the rest of the expert's skill (residual policy learning: Silver et al. 2018, Johannink et al. 2019).
+    public func prior(_ observation: Observation) -> Action {
+        let v = observation.view
+        let s = v.s.isFinite ? v.s : 0
+        let lateral = v.lateral.isFinite ? v.lateral : 0
+        let speed = v.speed.isFinite ? max(v.speed, 0) : 0
+        let heading = v.headingError.isFinite ? v.headingError : 0
+        let lookAhead = min(max(0.5 * speed, 8), 40)
+        // The target point in the car's frame (the track's tangent turned by the heading error).
+        let tnx = at(nx, s), tny = at(ny, s)
+        let ce = cos(heading), se = sin(heading)
+        let fx = tny * ce + tnx * se, fy = tny * se - tnx * ce
+        let target = targetLateral(s: s + lookAhead, offsetCommand: observation.offsetCommand)
+        let qx = at(cx, s + lookAhead) + target * at(nx, s + lookAhead) - (at(cx, s) + lateral * tnx)
+        let qy = at(cy, s + lookAhead) + target * at(ny, s + lookAhead) - (at(cy, s) + lateral * tny)
+        let y = fx * qy - fy * qx
+        let d2 = max(qx * qx + qy * qy, 1)
+        let steering = atan(2 * wheelbase * y / d2) / maxSteer
+        let pedal = 0.25 * (at(planSpeed, s + 0.3 * speed) - speed)
+        return Action(steering: Float(min(max(steering, -1), 1)), pedal: Float(min(max(pedal, -1), 1)))
+    }
+
     /// Linear interpolation of a per-sample table at arc length `s` (wrapped).
     @inline(__always)
     func at(_ a: [Double], _ s: Double) -> Double {

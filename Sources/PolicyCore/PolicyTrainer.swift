@@ -121,6 +121,7 @@ public final class PolicyTrainer {
                               activations: Array(repeating: .tanh, count: settings.hiddenLayers.count) + [.identity],
                               seed: settings.seed)
         p.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version
+        if settings.residual { p.metadata[ActionPrior.metadataKey] = ActionPrior.version }
         parameters = p
         bestParameters = p
     }
@@ -192,7 +193,7 @@ public final class PolicyTrainer {
         }
         if k == 0 {
             parameters.setNormalisation(inputs: inputs, count: sampleCount)
-            // Steering and pedal stay in -1...1.
+            // Outputs (or residuals) in -1...1 (-2...2).
             parameters.outputScale = [1, 1]
             parameters.outputOffset = [0, 0]
         }

@@ -35,6 +35,9 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     public var learningRateDecay: Double = 0.8
     /// Most samples kept (the oldest are dropped beyond it).
     public var maximumSamples: Int = 1_500_000
+    /// Whether the network is residual: it learns the expert's action minus the encoder's action prior
+    /// (``ObservationEncoder/prior(_:)``) and its outputs are added to the prior when it drives.
+    public var residual = true
     /// Weight of the steering error in the loss relative to the pedal's (steering needs finer precision).
     public var steeringWeight: Double = 8
 
@@ -53,8 +56,9 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     /// the data covers recoveries).
     public var steeringNoise: Double = 0.005
     public var pedalNoise: Double = 0.03
-    /// Whether the held action's features are replaced by a random action (uniform in -1...1) in the recorded
-    /// samples, so that the network does not learn to copy its last action.
+    /// Whether the held action's features and the road-wheel angle (which follows the held steering) are
+    /// replaced by random values (uniform over their ranges) in the recorded samples, so that the network does not
+    /// learn to copy its last action.
     public var randomisesHeldAction = true
     /// Largest commanded offset from the racing line (m); a new command every 2 to 6 s, zero half the time.
     public var maximumOffsetCommand: Double = 2.5

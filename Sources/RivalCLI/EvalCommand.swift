@@ -116,7 +116,8 @@ struct EvalCommand: ParsableCommand {
 final class PolicyTrace: Policy {
     let policy: any Policy
     let expert: ExpertDriver
-    private(set) var text = "time,s,speed,lateral,headingError,steering,pedal,expertSteering,expertPedal\n"
+    private(set) var text = "time,s,speed,lateral,headingError,steering,pedal,expertSteering,expertPedal,priorSteering,priorPedal,lineLateral0,lineLateral10,planSpeed0\n"
+    private var features = [Float](repeating: 0, count: ObservationSpec.count)
     private var count = 0
 
     init(policy: any Policy, expert: ExpertDriver) {
@@ -127,10 +128,15 @@ final class PolicyTrace: Policy {
     func act(_ observation: Observation) -> Action {
         let action = policy.act(observation)
         let reference = expert.act(observation)
-        if count % 6 == 0 {
+        if count % 6 == 0, let network = policy as? NetworkPolicy {
             let v = observation.view
-            text += String(format: "%.2f,%.1f,%.2f,%.3f,%.4f,%.4f,%.4f,%.4f,%.4f\n", v.time, v.s, v.speed, v.lateral,
-                           v.headingError, action.steering, action.pedal, reference.steering, reference.pedal)
+            let prior = network.encoder.prior(observation)
+            features.withUnsafeMutableBufferPointer { network.encoder.encode(observation, into: $0.baseAddress!) }
+            let index = { (name: String) in ObservationSpec.features.firstIndex { $0.name == name }! }
+            text += String(format: "%.2f,%.1f,%.2f,%.3f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.3f,%.3f,%.2f\n", v.time, v.s,
+                           v.speed, v.lateral, v.headingError, action.steering, action.pedal, reference.steering,
+                           reference.pedal, prior.steering, prior.pedal, 10 * features[index("lineLateral@0")],
+                           10 * features[index("lineLateral@10")], 50 * features[index("planSpeed@0")])
         }
         count += 1
         return action
