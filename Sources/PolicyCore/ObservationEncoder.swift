@@ -69,10 +69,11 @@ public final class ObservationEncoder: Sendable {
     }
 
     /// The action prior of version 1 (``ActionPrior/version``): a plain pure-pursuit steering towards the target
-    /// line (the racing line plus the offset command) at a look-ahead of half a second (8...40 m), and a pedal
-    /// proportional to the speed plan's lead over the car's speed (0.25 per m/s, the plan read 0.3 s ahead).
-    /// A residual network adds its output to it; the prior alone drives slowly and stably, the network supplies
-    /// the rest of the expert's skill (residual policy learning: Silver et al. 2018, Johannink et al. 2019).
+    /// line (the racing line plus the offset command) at a look-ahead of half a second (8...40 m), and no pedal.
+    /// A residual network adds its output to it (residual policy learning: Silver et al. 2018, Johannink et al.
+    /// 2019): the prior gives the steering its basic feedback to the line, the network the rest of the expert's
+    /// skill. (A pedal prior proportional to the speed plan's lead was tried and dropped: it braked late and
+    /// abruptly, and the network spent its capacity cancelling it.)
     public func prior(_ observation: Observation) -> Action {
         let v = observation.view
         let s = v.s.isFinite ? v.s : 0
@@ -90,8 +91,7 @@ public final class ObservationEncoder: Sendable {
         let y = fx * qy - fy * qx
         let d2 = max(qx * qx + qy * qy, 1)
         let steering = atan(2 * wheelbase * y / d2) / maxSteer
-        let pedal = 0.25 * (at(planSpeed, s + 0.3 * speed) - speed)
-        return Action(steering: Float(min(max(steering, -1), 1)), pedal: Float(min(max(pedal, -1), 1)))
+        return Action(steering: Float(min(max(steering, -1), 1)), pedal: 0)
     }
 
     /// Linear interpolation of a per-sample table at arc length `s` (wrapped).

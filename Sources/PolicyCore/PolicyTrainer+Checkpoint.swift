@@ -69,11 +69,12 @@ extension PolicyTrainer {
     }
 
     /// Restores the networks, the iteration count, the reports and the data set from `directory`; the trainer
-    /// must have been built with the checkpoint's settings.
+    /// must have been built with the checkpoint's settings, except that the number of iterations may differ (a
+    /// run can be resumed to go on for longer).
     public func restore(from directory: String) throws(LoadError) {
         let state = try Self.readState(directory)
         let stateFile = (directory as NSString).appendingPathComponent(CheckpointFile.state)
-        guard state.settings == settings else {
+        guard state.settings.sameRun(as: settings) else {
             throw LoadError(file: stateFile, location: "settings", expected: "the settings of the run being resumed")
         }
         func network(_ name: String) throws(LoadError) -> MLPParameters {

@@ -18,15 +18,15 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     /// DAgger iterations at least (the first collects with the expert alone).
     public var iterations: Int = 8
     /// Further iterations allowed while the validation score keeps improving.
-    public var extraIterations: Int = 4
+    public var extraIterations: Int = 2
     /// Episodes collected per iteration.
-    public var episodesPerIteration: Int = 96
+    public var episodesPerIteration: Int = 128
     /// Length of one episode (s of race time).
     public var episodeDuration: Double = 20
     /// Share of decisions the expert takes in iteration k: `expertShareDecay^k` (iteration 0: all).
     public var expertShareDecay: Double = 0.5
     /// Passes over the aggregated data after each iteration.
-    public var epochsPerIteration: Int = 4
+    public var epochsPerIteration: Int = 20
     /// Minibatch size.
     public var batchSize: Int = 256
     /// Adam step size at the first iteration; it falls by `learningRateDecay` each iteration.
@@ -84,6 +84,15 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     ]
     /// The 5 shipped circuits held out by default.
     public static let defaultValidationTracks = ["BrandsHatch", "Budapest", "Montreal", "Spa", "YasMarina"]
+
+    /// Whether `other` describes the same run, differing at most in how many iterations it goes on for
+    /// (``iterations``, ``extraIterations``): what a resumed run may change.
+    public func sameRun(as other: TrainingSettings) -> Bool {
+        var a = self, b = other
+        a.iterations = 0; a.extraIterations = 0
+        b.iterations = 0; b.extraIterations = 0
+        return a == b
+    }
 
     /// The first problem with the settings as `field: value: expected`, or nil.
     public func validate() -> String? {

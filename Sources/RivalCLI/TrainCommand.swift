@@ -78,9 +78,9 @@ struct TrainCommand: ParsableCommand {
         settings.cars = carList.map(\.name)
         if resume {
             let saved = try Self.checked { () throws(LoadError) in try PolicyTrainer.checkpointSettings(in: checkpoints) }
-            guard saved == settings else {
+            guard saved.sameRun(as: settings) else {
                 throw UserError("--resume: \(checkpoints): the checkpoint was made with other settings; "
-                    + "give the same flags as the run being resumed")
+                    + "give the same flags as the run being resumed (only --iterations and --extra-iterations may differ)")
             }
         }
         let display = ProgressDisplay(enabled: !quiet)

@@ -226,7 +226,8 @@ import PolicyCore
     }
 
     @Test func learnsSine() {
-        // Measured: final loss 1.3e-4 after 1000 full-batch steps (under 1 s in a debug build).
+        // Full-batch Adam at 0.01 is spiky (the loss jumps to ~2e-3 now and then before settling back), so the last
+        // 200 of the 1000 steps take a tenth of the rate. Measured: final loss about 1e-4.
         var p = MLPParameters(layerSizes: [1, 16, 16, 1], activations: [.tanh, .tanh, .identity], seed: 2)
         let count = 64
         let x = (0..<count).map { Float(-Double.pi + 2 * Double.pi * Double($0) / Double(count - 1)) }
@@ -234,7 +235,10 @@ import PolicyCore
         p.setNormalisation(inputs: x, count: count)
         let trainer = MLPTrainer(parameters: p, adam: AdamSettings(learningRate: 0.01))
         let initial = trainer.loss(inputs: x, targets: y, count: count)
-        for _ in 0..<1000 { trainer.step(inputs: x, targets: y, count: count) }
+        for i in 0..<1000 {
+            if i == 800 { trainer.adam.learningRate = 0.001 }
+            trainer.step(inputs: x, targets: y, count: count)
+        }
         let final = trainer.loss(inputs: x, targets: y, count: count)
         #expect(initial > 0.1)
         #expect(final < 1e-3, "loss \(initial) -> \(final) after 1000 Adam steps")

@@ -36,7 +36,9 @@ struct PolicyTrainerTests {
         #expect(first.samples == trainer.sampleCount)
         #expect(trainer.inputs.count == trainer.sampleCount * ObservationSpec.count)
         #expect(trainer.inputs.allSatisfy { $0.isFinite })
-        #expect(trainer.targets.allSatisfy { abs($0) <= 1 })
+        // Residual targets: the expert's action (-1...1) minus the prior's (-1...1).
+        #expect(trainer.targets.allSatisfy { abs($0) <= 2 })
+        #expect(trainer.parameters.metadata[ActionPrior.metadataKey] == ActionPrior.version)
         // Learning: the last epoch's loss is well below the first's.
         #expect(first.loss < 0.8 * first.firstEpochLoss, "loss \(first.firstEpochLoss) -> \(first.loss)")
         let second = trainer.runIteration()
@@ -87,6 +89,13 @@ struct PolicyTrainerTests {
                                   expected: "the settings of the run being resumed")) {
             try stranger.restore(from: directory)
         }
+        // Only the schedule may differ: a run can be resumed to go on for longer.
+        var longer = Self.settings()
+        longer.iterations = 5
+        let extended = try PolicyTrainer(settings: longer, trainingTracks: [Shipped.track("Monza")], validationTracks: [],
+                                         cars: [Shipped.car("gt3")])
+        try extended.restore(from: directory)
+        #expect(extended.iteration == 1)
         let dataset = directory + "/dataset.bin"
         let bytes = try Data(contentsOf: URL(fileURLWithPath: dataset))
         try bytes.prefix(bytes.count - 3).write(to: URL(fileURLWithPath: dataset))

@@ -19,6 +19,16 @@ import Testing
         (["race", "--telemetry", "/no/such/folder/t.csv"], "--telemetry: /no/such/folder/t.csv: folder /no/such/folder does not exist"),
         (["race", "--seed", "-1"], "--seed"),
         (["limit", "--track", "Monza", "--car", "tractor"], "--car: tractor"),
+        (["eval", "--laps", "1"], "--laps: 1: expected an integer in 2...50"),
+        (["eval", "--policy", "/no/such/policy.safetensors", "--track", "Monza", "--car", "gt3"],
+         "--policy: /no/such/policy.safetensors"),
+        (["eval", "--track", "Atlantis"], "--track: Atlantis"),
+        (["train", "--hidden", "64,0"], "--hidden: 64,0: expected comma-separated widths in 1...1024, for example 64,64"),
+        (["train", "--iterations", "0"], "--iterations: 0: expected 1...1000"),
+        (["train", "--episode-seconds", "0.5"], "--episode-seconds: 0.5: expected 1...3600"),
+        (["train", "--out", "/no/such/folder/p.safetensors"], "--out: /no/such/folder/p.safetensors: folder /no/such/folder does not exist"),
+        (["train", "--tracks", "Monza,Atlantis"], "--tracks: Atlantis"),
+        (["train", "--resume", "--checkpoints", "/no/such/checkpoint"], "/no/such/checkpoint/trainer.json: missing or unreadable"),
     ])
     func badFlagsExitWithTwo(arguments: [String], message: String) throws {
         let out = try CLI.run(arguments)
@@ -48,9 +58,55 @@ import Testing
         #expect(out.stderr.contains("line 8"))
     }
 
+    @Test func truncatedPolicyFileIsRefusedWithItsName() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rival-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("short.safetensors")
+        try Data([200, 0, 0, 0, 0, 0, 0, 0] + Array("{\"a\":".utf8)).write(to: file)
+        let out = try CLI.run(["eval", "--policy", file.path, "--track", "Monza", "--car", "gt3"])
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("--policy: \(file.path)"), "stderr was \(out.stderr)")
+    }
+
+    @Test func specPrintsEveryFeature() throws {
+        let out = try CLI.run(["spec"])
+        #expect(out.status == 0)
+        #expect(out.stdout.contains("rival.observation/1: 69 features"))
+        #expect(out.stdout.contains("| 68 | `opponent3.speedDifference` | m/s | 10 |"))
+    }
+
     @Test func helpExitsWithZero() throws {
         let out = try CLI.run(["--help"])
         #expect(out.status == 0)
         #expect(out.stdout.contains("race"))
+    }
+}
+
+/// `rival eval` with the shipped policy: the JSON shape the issue names, and the limit it compares with.
+@Suite struct EvalCommandTests {
+    @Test func jsonRunsCarryLapsLimitAndIncidents() throws {
+        let out = try CLI.run(["eval", "--track", "Monza", "--car", "gt3", "--laps", "2", "--json"])
+        #expect(out.status == 0, "stderr: \(out.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
+        let runs = try #require(object["runs"] as? [[String: Any]])
+        #expect(runs.count == 1)
+        let run = runs[0]
+        #expect(run["track"] as? String == "Monza")
+        #expect(run["car"] as? String == "GT3")
+        #expect(run["lapTimes"] is [Double])
+        #expect(run["offTracks"] is Int)
+        #expect(run["contacts"] is Int)
+        let limit = try CLI.run(["limit", "--track", "Monza", "--car", "gt3", "--json"])
+        let limitObject = try #require(try JSONSerialization.jsonObject(with: Data(limit.stdout.utf8)) as? [String: Any])
+        let lapTime = try #require(limitObject["lapTime"] as? Double)
+        #expect(abs((run["limitLapTime"] as? Double ?? 0) - lapTime) < 1e-9)
+        // A ratio is given exactly when two laps were completed: the slowest compared lap over the limit.
+        let laps = run["lapTimes"] as? [Double] ?? []
+        if laps.count == 2 {
+            #expect(abs((run["ratio"] as? Double ?? 0) - laps[1] / lapTime) < 1e-9)
+        } else {
+            #expect(run["ratio"] is NSNull)
+        }
     }
 }
