@@ -30,17 +30,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let file = policy ?? ShippedData.defaultPolicy() else {
-            throw UserError("--policy: policies/default.safetensors not found (run from the repository root, or name a file)")
-        }
-        let contents: SafetensorsFile
-        let parameters: MLPParameters
-        do {
-            contents = try SafetensorsFile(path: file)
-            parameters = try MLPParameters(safetensors: contents, file: file, expectedSpecVersion: ObservationSpec.version)
-        } catch {
-            throw UserError("--policy: \(error)")
-        }
+        let (file, contents, parameters) = try ShippedData.policy(policy)
         let tracks = try track.map { try ShippedData.tracks($0, flag: "--track") } ?? ShippedData.allTracks()
         let cars = try car.map { try ShippedData.cars($0, flag: "--car") } ?? ShippedData.allCars()
         let pairs = tracks.flatMap { t in cars.map { (t, $0) } }

@@ -3,7 +3,8 @@ import Foundation
 import PolicyCore
 import Sim
 
-/// `rival race`: a race of expert drivers; with no flags, 10 cars for 3 laps of Monza in GT3 cars.
+/// `rival race`: a race of expert drivers (or of the learned policy, `--driver policy`); with no flags, 10 cars for
+/// 3 laps of Monza in GT3 cars.
 struct RaceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "race", abstract: "Run a race and print the classification.")
@@ -21,6 +22,11 @@ struct RaceCommand: ParsableCommand {
         "Starting fuel: 'race' (the race distance's fuel plus one lap, at most a full tank), 'full', or kilograms "
             + "(0 up to the car's tank).", valueName: "race|full|kg"))
     var fuel = "race"
+    @Option(help: ArgumentHelp("Who drives: the model-based expert, or the learned policy (--policy).",
+                               valueName: "expert|policy"))
+    var driver = "expert"
+    @Option(help: "Weights file of the learned policy (safetensors); default policies/default.safetensors.")
+    var policy: String?
     @Option(help: "Write per-car telemetry (10 Hz) to this CSV file.") var telemetry: String?
     @Flag(help: "Print the result as JSON instead of a table.") var json = false
     @Flag(name: .customLong("lap-table"), help: "Also print every driver's lap times.") var lapTable = false
@@ -35,6 +41,9 @@ struct RaceCommand: ParsableCommand {
             throw ValidationError("--fuel-rate: \(fuelRate): expected a multiplier in 0...100")
         }
         _ = try startingFuel()
+        guard ["expert", "policy"].contains(driver) else {
+            throw ValidationError("--driver: \(driver): expected expert or policy")
+        }
         if let path = telemetry { try OutputPath.check(path, flag: "--telemetry") }
     }
 
@@ -61,7 +70,21 @@ struct RaceCommand: ParsableCommand {
         }
         let config = RaceConfig(laps: laps, seed: seed, tyreWearMultiplier: tyreWear, fuelRateMultiplier: fuelRate,
                                 startingFuel: startingFuel, telemetryRate: telemetry == nil ? 0 : 10)
-        let entries = ExpertGrid.entries(track: track, car: car, count: cars, config: config)
+        var entries: [RaceEntry]
+        if driver == "policy" {
+            let (file, _, parameters) = try ShippedData.policy(policy)
+            let fuel = config.startingFuelMass(car: car, track: track)
+            let network: NetworkPolicy
+            do {
+                network = try NetworkPolicy(parameters: parameters,
+                                            encoder: ObservationEncoder(track: track, car: car, fuelMass: fuel), file: file)
+            } catch {
+                throw UserError("--policy: \(error)")
+            }
+            entries = (0..<cars).map { RaceEntry(name: "Policy \($0 + 1)", car: car, driver: PolicyDriver(policy: network)) }
+        } else {
+            entries = ExpertGrid.entries(track: track, car: car, count: cars, config: config)
+        }
         let race: Race
         do {
             race = try Race(track: track, entries: entries, config: config)

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyCore
 import Sim
 
 /// The shipped circuits and cars, and lists of them named on the command line.
@@ -61,5 +62,19 @@ enum ShippedData {
     static func defaultPolicy() -> String? {
         DataDirectories.candidates("policies").map { ($0 as NSString).appendingPathComponent("default.safetensors") }
             .first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// The weights file named by `--policy` (or the shipped one), read and checked against the observation spec.
+    static func policy(_ path: String?) throws -> (file: String, contents: SafetensorsFile, parameters: MLPParameters) {
+        guard let file = path ?? defaultPolicy() else {
+            throw UserError("--policy: policies/default.safetensors not found (run from the repository root, or name a file)")
+        }
+        do {
+            let contents = try SafetensorsFile(path: file)
+            let parameters = try MLPParameters(safetensors: contents, file: file, expectedSpecVersion: ObservationSpec.version)
+            return (file, contents, parameters)
+        } catch {
+            throw UserError("--policy: \(error)")
+        }
     }
 }
