@@ -98,7 +98,7 @@ struct TrainCommand: ParsableCommand {
             display.note("rival train: resumed at iteration \(trainer.iteration) with \(trainer.sampleCount) samples")
         }
         let started = Date()
-        let command = CommandLine.arguments.dropFirst().joined(separator: " ")
+        let command = (["rival"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         try trainer.run(progress: { p in
             display.update(Self.progressLine(p))
         }, checkpoint: { t in
@@ -106,9 +106,11 @@ struct TrainCommand: ParsableCommand {
             try Self.checked { () throws(LoadError) in try t.save(to: checkpoints) }
         })
         var best = trainer.bestParameters
+        let wall = trainer.history.reduce(0) { $0 + $1.seconds }
         best.metadata[MLPMetadataKey.provenance] = String(
-            format: "rival train %@ (seed %llu); DAgger from the expert, %d iterations, best %d, %d samples, %.0f s wall",
-            command, seed, trainer.iteration, trainer.bestIteration, trainer.sampleCount, Date().timeIntervalSince(started))
+            format: "%@ (seed %llu); DAgger from the expert, %d iterations, best %d, %d samples, %.0f s wall over all "
+                + "iterations (%.0f s in this invocation)", command, seed, trainer.iteration, trainer.bestIteration,
+            trainer.sampleCount, wall, Date().timeIntervalSince(started))
         best.metadata["training_tracks"] = settings.trainingTracks.joined(separator: ",")
         best.metadata["validation_tracks"] = settings.validationTracks.joined(separator: ",")
         try Self.checked { () throws(LoadError) in try best.safetensors.write(to: out) }
