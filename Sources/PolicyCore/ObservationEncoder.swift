@@ -94,24 +94,47 @@ public final class ObservationEncoder: Sendable {
         return Action(steering: Float(min(max(steering, -1), 1)), pedal: 0)
     }
 
-    /// Linear interpolation of a per-sample table at arc length `s` (wrapped).
+    /// Where arc length `s` (wrapped) falls between the tables' samples: sample `i`, the next one `j` and the
+    /// fraction `t` between them.
+    struct Spot {
+        var i: Int
+        var j: Int
+        var t: Double
+    }
+
+    /// The spot of arc length `s` (wrapped; NaN counts as 0).
     @inline(__always)
-    func at(_ a: [Double], _ s: Double) -> Double {
+    func locate(_ s: Double) -> Spot {
         var u = track.wrap(s) / track.spacing
         if !(u >= 0) { u = 0 }
         let i = min(Int(u), track.count - 1)
-        let j = i + 1 == track.count ? 0 : i + 1
-        let t = u - Double(i)
-        return a[i] + t * (a[j] - a[i])
+        return Spot(i: i, j: i + 1 == track.count ? 0 : i + 1, t: u - Double(i))
+    }
+
+    /// Linear interpolation of a per-sample table at a spot.
+    @inline(__always)
+    func at(_ a: [Double], _ p: Spot) -> Double {
+        a[p.i] + p.t * (a[p.j] - a[p.i])
+    }
+
+    /// Linear interpolation of a per-sample table at arc length `s` (wrapped).
+    @inline(__always)
+    func at(_ a: [Double], _ s: Double) -> Double {
+        at(a, locate(s))
     }
 
     /// The lateral offset (m) the driver aims at around arc length `s`: the racing line plus `offsetCommand`,
     /// kept within the track limits less the line's margin.
     @inline(__always)
     public func targetLateral(s: Double, offsetCommand: Double) -> Double {
+        targetLateral(locate(s), offsetCommand: offsetCommand)
+    }
+
+    @inline(__always)
+    func targetLateral(_ p: Spot, offsetCommand: Double) -> Double {
         let command = offsetCommand.isFinite ? offsetCommand : 0
-        let lateral = at(lineOffset, s) + command
-        return min(max(lateral, -at(widthRight, s) + lineMargin), at(widthLeft, s) - lineMargin)
+        let lateral = at(lineOffset, p) + command
+        return min(max(lateral, -at(widthRight, p) + lineMargin), at(widthLeft, p) - lineMargin)
     }
 
     /// Writes the ``ObservationSpec/count`` features of `observation` to `out`. Non-finite inputs give finite
@@ -135,33 +158,40 @@ public final class ObservationEncoder: Sendable {
         put(v.lateralAcceleration, 10)
         put(Double(observation.previousAction.steering), 1)
         put(Double(observation.previousAction.pedal), 1)
-        // Pose on the track.
-        let wl = at(widthLeft, s), wr = at(widthRight, s)
+        // Pose on the track. Each distance ahead is located once and every table read at that spot.
+        let here = locate(s)
+        let wl = at(widthLeft, here), wr = at(widthRight, here)
         let half = max(0.5 * (wl + wr), 0.5)
         put((lateral - 0.5 * (wl - wr)) / half, 1)
         put(v.headingError, 1)
         put(wl - lateral, 10)
         put(wr + lateral, 10)
         // The course ahead.
-        for d in ObservationSpec.courseDistances { put(at(curvature, s + d), 0.01) }
-        for d in ObservationSpec.courseDistances { put(at(widthLeft, s + d) + at(widthRight, s + d), 10) }
+        var course = InlineArray<7, Spot>(repeating: here)
+        for (n, d) in ObservationSpec.courseDistances.enumerated() { course[n] = locate(s + d) }
+        for n in 0..<7 { put(at(curvature, course[n]), 0.01) }
+        for n in 0..<7 { put(at(widthLeft, course[n]) + at(widthRight, course[n]), 10) }
         // The racing line (plus the offset command) ahead, in the car's frame. The car's forward axis is the
         // track's tangent turned by the heading error.
-        let px = at(cx, s) + lateral * at(nx, s), py = at(cy, s) + lateral * at(ny, s)
-        let tnx = at(nx, s), tny = at(ny, s)
+        let px = at(cx, here) + lateral * at(nx, here), py = at(cy, here) + lateral * at(ny, here)
+        let tnx = at(nx, here), tny = at(ny, here)
         let tangentX = tny, tangentY = -tnx
         let ce = cos(v.headingError.isFinite ? v.headingError : 0), se = sin(v.headingError.isFinite ? v.headingError : 0)
         let fx = tangentX * ce - tangentY * se, fy = tangentX * se + tangentY * ce
-        for d in ObservationSpec.lineDistances {
-            let sd = s + d
-            let target = targetLateral(s: sd, offsetCommand: observation.offsetCommand)
-            let qx = at(cx, sd) + target * at(nx, sd) - px
-            let qy = at(cy, sd) + target * at(ny, sd) - py
+        var ahead = InlineArray<11, Spot>(repeating: here)
+        for (n, d) in ObservationSpec.lineDistances.enumerated() { ahead[n] = locate(s + d) }
+        for n in 0..<11 {
+            let p = ahead[n]
+            let target = targetLateral(p, offsetCommand: observation.offsetCommand)
+            let qx = at(cx, p) + target * at(nx, p) - px
+            let qy = at(cy, p) + target * at(ny, p) - py
             put(fx * qy - fy * qx, 10)
         }
-        for d in ObservationSpec.lineDistances { put(at(planSpeed, s + d), 50) }
-        put(at(planAcceleration, s + 5), 10)
-        for d in ObservationSpec.lineSteerDistances { put(at(lineSteer, s + d), 1) }
+        for n in 0..<11 { put(at(planSpeed, ahead[n]), 50) }
+        put(at(planAcceleration, ahead[1]), 10)          // 5 m ahead
+        put(at(lineSteer, ahead[0]), 1)                  // 0 m
+        put(at(lineSteer, ahead[2]), 1)                  // 10 m
+        put(at(lineSteer, s + 25), 1)
         // The car.
         out[k] = descriptor.0; out[k + 1] = descriptor.1; out[k + 2] = descriptor.2; out[k + 3] = descriptor.3
         k += 4

@@ -168,7 +168,6 @@ public final class PolicyTrainer {
         let learner: MLPParameters? = k == 0 ? nil : parameters
         let episodes = settings.episodesPerIteration
         let box = ResultBox<EpisodeData>(count: episodes)
-        let done = Counter()
         let contexts = training, settings = settings
         let chunk = max(1, (episodes + threads - 1) / threads)
         progress("collecting", 0)
@@ -176,7 +175,6 @@ public final class PolicyTrainer {
             for e in (worker * chunk)..<min(episodes, (worker + 1) * chunk) {
                 box.set(e, Self.episode(index: e, iteration: k, share: share, learner: learner,
                                         contexts: contexts, settings: settings))
-                done.increment()
             }
         }
         var newSamples = 0, crashed = 0
@@ -406,20 +404,4 @@ final class ResultBox<T>: @unchecked Sendable {
         lock.unlock()
     }
     var values: [T] { storage.compactMap { $0 } }
-}
-
-/// A thread-safe counter.
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func increment() {
-        lock.lock()
-        value += 1
-        lock.unlock()
-    }
-    var count: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return value
-    }
 }

@@ -24,6 +24,11 @@ struct PolicyTests {
     func spec() throws {
         #expect(ObservationSpec.count == 69)
         #expect(Set(ObservationSpec.features.map(\.name)).count == ObservationSpec.count)
+        // The encoder reads these layouts at fixed positions.
+        #expect(ObservationSpec.courseDistances.count == 7)
+        #expect(ObservationSpec.lineDistances.count == 11 && ObservationSpec.lineDistances[1] == 5
+                && ObservationSpec.lineDistances[2] == 10)
+        #expect(ObservationSpec.lineSteerDistances == [0, 10, 25])
         #expect(ObservationSpec.courseDistances.last == 250)
         #expect(ObservationSpec.lineDistances.last == 250)
         #expect(ObservationSpec.features.filter { $0.name.hasPrefix("opponent") }.count == 3 * 4)

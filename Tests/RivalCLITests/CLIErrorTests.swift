@@ -19,6 +19,8 @@ import Testing
         (["race", "--telemetry", "/no/such/folder/t.csv"], "--telemetry: /no/such/folder/t.csv: folder /no/such/folder does not exist"),
         (["race", "--seed", "-1"], "--seed"),
         (["limit", "--track", "Monza", "--car", "tractor"], "--car: tractor"),
+        (["race", "--driver", "robot"], "--driver: robot: expected expert or policy"),
+        (["race", "--driver", "policy", "--policy", "/no/such/p.safetensors"], "--policy: /no/such/p.safetensors"),
         (["eval", "--laps", "1"], "--laps: 1: expected an integer in 2...50"),
         (["eval", "--policy", "/no/such/policy.safetensors", "--track", "Monza", "--car", "gt3"],
          "--policy: /no/such/policy.safetensors"),
