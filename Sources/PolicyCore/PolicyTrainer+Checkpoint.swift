@@ -8,9 +8,13 @@ import Sim
 extension PolicyTrainer {
     /// File names inside a checkpoint directory.
     public enum CheckpointFile {
+        /// The network after the last finished iteration.
         public static let latest = "latest.safetensors"
+        /// The network of the best-scoring iteration so far.
         public static let best = "best.safetensors"
+        /// Settings, iterations done, best iteration and every iteration's report (JSON).
         public static let state = "trainer.json"
+        /// The aggregated data set (binary, see the extension's documentation).
         public static let dataset = "dataset.bin"
     }
 
