@@ -27,6 +27,7 @@ struct EvalCommand: ParsableCommand {
 
     func validate() throws {
         guard (2...50).contains(laps) else { throw ValidationError("--laps: \(laps): expected an integer in 2...50") }
+        if let path = traceFile { try OutputPath.check(path, flag: "--trace") }
     }
 
     func run() throws {
@@ -53,12 +54,12 @@ struct EvalCommand: ParsableCommand {
             } catch {
                 throw UserError("--policy: \(error)")
             }
-            if let traceFile {
-                let trace = PolicyTrace(policy: network, expert: ExpertDriver(plan: network.encoder.plan))
-                _ = PolicyEvaluation.run(policy: trace, track: t, car: c, laps: laps)
+            // The trace passes the network's actions through unchanged, so a traced run is the run.
+            let trace = traceFile.map { _ in PolicyTrace(policy: network, expert: ExpertDriver(plan: network.encoder.plan)) }
+            let run = PolicyEvaluation.run(policy: trace ?? network, track: t, car: c, laps: laps)
+            if let traceFile, let trace {
                 try trace.text.write(toFile: traceFile, atomically: true, encoding: .utf8)
             }
-            let run = PolicyEvaluation.run(policy: network, track: t, car: c, laps: laps)
             runs.append(run)
             guard !json else { continue }
             let compared = run.lapTimes.dropFirst()

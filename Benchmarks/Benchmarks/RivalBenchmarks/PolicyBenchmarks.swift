@@ -22,14 +22,9 @@ private func shippedParameters() -> MLPParameters {
 
 /// Observations of a 20-car expert race at Monza after 20 s, as the drivers see them.
 private func gridObservations() -> (ObservationEncoder, [Observation]) {
-    let track = shippedTrack("Monza")
-    let car = shippedCar("gt3")
-    let config = RaceConfig(laps: 1000, maxDuration: 1e9)
-    let race = try! Race(track: track, entries: ExpertGrid.entries(track: track, car: car, count: 20, config: config),
-                         config: config)
-    for _ in 0..<2400 { race.step() }
+    let race = expertRace()
     let observations = (0..<20).map { Observation(view: race.view(for: $0), offsetCommand: 0.5) }
-    return (ObservationEncoder(track: track, car: car), observations)
+    return (ObservationEncoder(track: race.track, car: race.cars[0]), observations)
 }
 
 func policyBenchmarks() {

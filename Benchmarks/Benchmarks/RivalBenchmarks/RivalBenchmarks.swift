@@ -18,6 +18,17 @@ func shippedCar(_ name: String) -> CarSpec {
     try! CarSpec.resolve(name, searchDirectories: [repoRoot.appendingPathComponent("cars").path])
 }
 
+/// 20 GT3 experts at Monza, 20 s (2,400 steps) into a long race: the grid has spread out.
+func expertRace() -> Race {
+    let track = shippedTrack("Monza")
+    let car = shippedCar("gt3")
+    let config = RaceConfig(laps: 1000, maxDuration: 1e9)
+    let race = try! Race(track: track, entries: ExpertGrid.entries(track: track, car: car, count: 20, config: config),
+                         config: config)
+    for _ in 0..<2400 { race.step() }
+    return race
+}
+
 /// A near-free driver for the "no driver" figure: decides at 10 Hz with a few multiplications (centreline
 /// preview steering, throttle up to 15 m/s), so its cost spreads over 12 physics steps and the car stays on the
 /// track, where the race engine spends its time.
@@ -85,12 +96,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("sim.raceStep (20 cars, expert drivers at 60 Hz)", configuration: .init(scalingFactor: .kilo)) { benchmark in
-        let track = shippedTrack("Monza")
-        let car = shippedCar("gt3")
-        let config = RaceConfig(laps: 1000, maxDuration: 1e9)
-        let race = try! Race(track: track, entries: ExpertGrid.entries(track: track, car: car, count: 20, config: config),
-                             config: config)
-        for _ in 0..<2400 { race.step() }
+        let race = expertRace()
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations { race.step() }
         blackHole(race.time)
