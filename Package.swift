@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Sim", targets: ["Sim"]),
         .library(name: "GSL", targets: ["GSL"]),
         .library(name: "PolicyCore", targets: ["PolicyCore"]),
+        .library(name: "DriverPersona", targets: ["DriverPersona"]),
         .executable(name: "rival", targets: ["RivalCLI"]),
     ],
     dependencies: [
@@ -22,11 +23,13 @@ let package = Package(
         .target(name: "GSL", dependencies: ["CGSL"]),
         .target(name: "Sim", dependencies: ["GSL"]),
         .target(name: "PolicyCore", dependencies: ["Sim", "GSL"]),
+        .target(name: "DriverPersona", dependencies: ["PolicyCore", "Sim", "GSL"]),
         .executableTarget(
             name: "RivalCLI",
             dependencies: [
                 "Sim",
                 "PolicyCore",
+                "DriverPersona",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -34,6 +37,7 @@ let package = Package(
         .testTarget(name: "SimTests", dependencies: ["Sim"]),
         .testTarget(name: "RivalCLITests", dependencies: ["RivalCLI"]),
         .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore", "Sim"]),
+        .testTarget(name: "DriverPersonaTests", dependencies: ["DriverPersona", "PolicyCore", "Sim", "GSL"]),
     ],
     swiftLanguageModes: [.v6]
 )
