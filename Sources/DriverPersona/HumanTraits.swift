@@ -5,6 +5,10 @@
 public struct HumanTraits: Sendable, Equatable {
     /// Perception-to-action delay (s, 0...1): the policy decides on the world as it was this long ago.
     public var reactionTime: Double = 0
+    /// Share of its own (fresh) reaction time that the driver has learned into its braking points (0...1): 1
+    /// brakes as if it had no delay; 0 brakes a full reaction time late. Fatigue and lapses add delay that is
+    /// never anticipated.
+    public var anticipation: Double = 1
     /// Weber fraction of distance perception (0...0.5): the standard deviation of log(perceived / true distance)
     /// to the next braking point.
     public var distanceWeber: Double = 0
@@ -52,6 +56,7 @@ public struct HumanTraits: Sendable, Equatable {
         get {
             switch trait {
             case .reactionTime: reactionTime
+            case .anticipation: anticipation
             case .distanceWeber: distanceWeber
             case .speedWeber: speedWeber
             case .perceptionTimeConstant: perceptionTimeConstant
@@ -74,6 +79,7 @@ public struct HumanTraits: Sendable, Equatable {
         set {
             switch trait {
             case .reactionTime: reactionTime = newValue
+            case .anticipation: anticipation = newValue
             case .distanceWeber: distanceWeber = newValue
             case .speedWeber: speedWeber = newValue
             case .perceptionTimeConstant: perceptionTimeConstant = newValue
@@ -105,7 +111,7 @@ public struct HumanTraits: Sendable, Equatable {
 
 /// The name of one trait as written in persona files (`"reactionTime"`), with its unit, range and meaning.
 public enum TraitName: String, CaseIterable, Sendable, Codable {
-    case reactionTime, distanceWeber, speedWeber, perceptionTimeConstant
+    case reactionTime, anticipation, distanceWeber, speedWeber, perceptionTimeConstant
     case brakingPointBias, brakingPointSpread, lapFormSpread, lapFormCorrelation, commitmentSpread
     case motorNoise, motorRemnant, aggression
     case fatigueOnset, fatigueTimeConstant, fatigueGain
@@ -119,7 +125,7 @@ public enum TraitName: String, CaseIterable, Sendable, Codable {
         case .fatigueOnset, .fatigueTimeConstant: "min"
         case .lapseRate: "per min"
         case .distanceWeber, .speedWeber, .commitmentSpread, .motorNoise, .motorRemnant: "fraction"
-        case .lapFormCorrelation, .aggression, .fatigueGain, .fatigueLapseGain: "1"
+        case .anticipation, .lapFormCorrelation, .aggression, .fatigueGain, .fatigueLapseGain: "1"
         }
     }
 
@@ -127,6 +133,7 @@ public enum TraitName: String, CaseIterable, Sendable, Codable {
     public var range: ClosedRange<Double> {
         switch self {
         case .reactionTime: 0...1
+        case .anticipation: 0...1
         case .distanceWeber: 0...0.5
         case .speedWeber: 0...0.3
         case .perceptionTimeConstant: 0.5...120
@@ -150,6 +157,7 @@ public enum TraitName: String, CaseIterable, Sendable, Codable {
     public var summary: String {
         switch self {
         case .reactionTime: "perception-to-action delay: the policy decides on the world as it was this long ago"
+        case .anticipation: "share of the fresh reaction time learned into braking points (1 = brakes as if undelayed)"
         case .distanceWeber: "Weber fraction of distance perception (sd of the log error on the distance to the next braking point)"
         case .speedWeber: "Weber fraction of speed perception (sd of the log error on the perceived speed)"
         case .perceptionTimeConstant: "correlation time of perception errors (Ornstein-Uhlenbeck)"

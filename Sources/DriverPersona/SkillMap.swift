@@ -29,15 +29,16 @@ public enum SkillMap {
         let u = 1 - (skill.isNaN ? 0 : min(max(skill, 0), 1))
         switch trait {
         case .reactionTime: return 0.25 * pow(u, 0.3)
-        case .distanceWeber: return 0.12 * pow(u, 0.5)
-        case .speedWeber: return 0.05 * pow(u, 0.5)
+        case .anticipation: return 1
+        case .distanceWeber: return 0.06 * pow(u, 0.7)
+        case .speedWeber: return 0.015 * pow(u, 0.5)
         case .perceptionTimeConstant: return 10
         case .brakingPointBias: return 30 * pow(u, 1.5)
         case .brakingPointSpread: return 15 * pow(u, 1.2)
-        case .lapFormSpread: return 8 * pow(u, 1.2)
+        case .lapFormSpread: return 15 * pow(u, 1.2)
         case .lapFormCorrelation: return u > 0 ? 0.3 : 0
-        case .commitmentSpread: return 0.04 * u
-        case .motorNoise: return 0.10 * pow(u, 0.7)
+        case .commitmentSpread: return 0.06 * u
+        case .motorNoise: return 0.04 * pow(u, 0.7)
         case .motorRemnant: return 0.01 * u
         case .aggression: return 0.5
         case .fatigueOnset: return 20 + 60 * (1 - u)
@@ -56,7 +57,7 @@ public enum SkillMap {
         let centre = centre(trait, skill: skill)
         let range = trait.range
         switch trait {
-        case .perceptionTimeConstant, .lapFormCorrelation, .lapseDuration:
+        case .perceptionTimeConstant, .lapFormCorrelation, .lapseDuration, .anticipation:
             return .constant(centre)
         case .aggression:
             return .truncatedNormal(mean: centre, sd: 0.15, lower: range.lowerBound, upper: range.upperBound)

@@ -30,6 +30,11 @@ public final class ExpertDriver: Driver {
     /// Lateral offset (m, positive = left) commanded on top of the racing line; racecraft steers through it.
     /// The target stays inside the track limits less the line's margin.
     public var offsetCommand: Double = 0
+    /// Where the speed plan is read relative to the car (m, positive = further on: brakes early); see
+    /// ``Observation/speedPlanShift``. 0 for the expert itself.
+    public var speedPlanShift: Double = 0
+    /// Factor on the planned speeds as the driver judges them (see ``Observation/speedPlanScale``); 1 for the expert.
+    public var speedPlanScale: Double = 1
 
     /// Speed and time at the last decision, and the longitudinal acceleration since (the load transfer).
     private var lastSpeed = 0.0
@@ -110,10 +115,11 @@ public final class ExpertDriver: Driver {
 
         // Speed: the plan read ahead (for fresh tyres: corner speeds scale with the square root of the grip,
         // accelerations with it), its acceleration as feed-forward, capped behind traffic.
-        let lead = s + v * settings.speedLead
-        let planned = p.at(p.speed, lead) * tyreGrip.squareRoot()
+        let lead = s + v * settings.speedLead + (speedPlanShift.isFinite ? speedPlanShift : 0)
+        let judged = speedPlanScale.isFinite && speedPlanScale > 0 ? speedPlanScale : 1
+        let planned = p.at(p.speed, lead) * tyreGrip.squareRoot() * judged
         let vTarget = min(planned, speedCap)
-        let aFF = speedCap < planned ? 0 : p.at(p.acceleration, lead) * tyreGrip
+        let aFF = speedCap < planned ? 0 : p.at(p.acceleration, lead) * tyreGrip * judged * judged
         let frontLateral = frontCapacity * m.lateralShape(frontSlip)
         let resist = m.halfRhoCdA * v * v + m.rollingCoefficient * (axles.frontLoad + axles.rearLoad)
             + abs(frontLateral * frontSlip) + abs(rearForce * rearSlip)

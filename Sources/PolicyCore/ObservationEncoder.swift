@@ -187,8 +187,16 @@ public final class ObservationEncoder: Sendable {
             let qy = at(cy, p) + target * at(ny, p) - py
             put(fx * qy - fy * qx, 10)
         }
-        for n in 0..<11 { put(at(planSpeed, ahead[n]), 50) }
-        put(at(planAcceleration, ahead[1]), 10)          // 5 m ahead
+        let shift = observation.speedPlanShift
+        let scale = observation.speedPlanScale.isFinite && observation.speedPlanScale > 0 ? observation.speedPlanScale : 1
+        if shift != 0 && shift.isFinite {
+            // The speed plan as the driver misplaces it (Observation.speedPlanShift); geometry stays.
+            for n in 0..<11 { put(scale * at(planSpeed, locate(s + shift + ObservationSpec.lineDistances[n])), 50) }
+            put(scale * scale * at(planAcceleration, locate(s + shift + ObservationSpec.lineDistances[1])), 10)
+        } else {
+            for n in 0..<11 { put(scale * at(planSpeed, ahead[n]), 50) }
+            put(scale * scale * at(planAcceleration, ahead[1]), 10)      // 5 m ahead
+        }
         put(at(lineSteer, ahead[0]), 1)                  // 0 m
         put(at(lineSteer, ahead[2]), 1)                  // 10 m
         put(at(lineSteer, s + 25), 1)

@@ -52,6 +52,8 @@ extension ExpertDriver: Policy {
     /// The expert keeps per-car state (its acceleration, tyre-wear and grip estimates): one instance per car.
     public func act(_ observation: Observation) -> Action {
         offsetCommand = observation.offsetCommand
+        speedPlanShift = observation.speedPlanShift
+        speedPlanScale = observation.speedPlanScale
         return Action(decide(observation.view))
     }
 }

@@ -24,7 +24,7 @@ import Testing
     /// An alien samples exactly no limits; a club driver's samples sit around the curve.
     @Test func samplingFollowsTheCurve() {
         let alien = Persona(name: "alien", skill: 1).sample(raceSeed: 3, index: 0)
-        for trait in TraitName.allCases where ![.aggression, .fatigueOnset, .fatigueTimeConstant, .perceptionTimeConstant,
+        for trait in TraitName.allCases where ![.anticipation, .aggression, .fatigueOnset, .fatigueTimeConstant, .perceptionTimeConstant,
                                                .lapFormCorrelation, .lapseDuration].contains(trait) {
             #expect(alien[trait] == 0, "\(trait): \(alien[trait])")
         }

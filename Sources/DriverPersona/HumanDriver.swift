@@ -1,0 +1,225 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GSL
+import PolicyCore
+import Sim
+
+/// What a ``HumanDriver`` did, for reports and tests.
+public struct HumanDriverStats: Sendable, Equatable {
+    /// Attention lapses started.
+    public var lapses = 0
+    /// Times a wheel went over the white line (running wide), counted when it happens.
+    public var runWide = 0
+    /// Corners approached (each one's braking point drawn).
+    public var corners = 0
+    /// Passes attempted and completed, defensive moves.
+    public var passAttempts = 0
+    public var passesCompleted = 0
+    public var defences = 0
+}
+
+/// A person driving: wraps any ``Policy`` (the learned network or the expert) and imposes one sampled person's
+/// ``HumanTraits``. Each limit is a mechanism on the way from the world to the policy and from the policy to the
+/// car; with ``HumanTraits/none`` the driver acts exactly as a ``PolicyDriver`` with the same policy.
+///
+/// On each decision (default 60 Hz):
+/// 1. Reaction delay: the view goes into a ``DelayLine``; the policy sees the view of `reactionTime` ago
+///    (interpolated), lengthened by fatigue. During an attention lapse the view freezes (the delay grows).
+/// 2. Perception: Weber-fraction errors on the distance to the next corner and on speed, each an
+///    ``OrnsteinUhlenbeck`` process with `perceptionTimeConstant`, so a misjudgement persists.
+/// 3. Braking points: the driver perceives the course ahead shifted by its bias (positive = brakes early) plus a
+///    per-lap form shift and a per-corner deviation; the shift fades in after each apex and out through the
+///    braking zone to the next apex, so it moves where braking starts without moving the corner.
+/// 4. Commitment: a per-corner speed misjudgement through the braking zone and the corner's exit.
+/// 5. Racecraft: ``Racecraft`` sets the offset command and the perceived gap ahead from `aggression`.
+/// 6. Motor noise: steering and pedal are executed as `u (1 + k e) + r n` with `e` an Ornstein-Uhlenbeck process
+///    (0.3 s) and `n` white, `k` growing with fatigue.
+/// 7. Fatigue: `F(t) = 1 - exp(-(t - onset) / timeConstant)` after the onset (time on task = race time); delay,
+///    perception and motor noise grow by `1 + fatigueGain F`, the lapse rate by `1 + fatigueLapseGain F`.
+///
+/// Every draw comes from the driver's own stream, so the same seed gives the same driver. `decide` does not
+/// allocate, lock or throw.
+public final class HumanDriver: Driver {
+    /// Who decides.
+    public let policy: any Policy
+    /// The person's limits.
+    public let traits: HumanTraits
+    /// The course as the driver knows it.
+    public let corners: CornerMap
+    /// Seconds between decisions.
+    public let decisionInterval: Double
+    /// What the driver did so far.
+    public var stats: HumanDriverStats {
+        var s = counters
+        s.passAttempts = racecraft.passAttempts
+        s.passesCompleted = racecraft.passesCompleted
+        s.defences = racecraft.defences
+        return s
+    }
+    /// The action the policy chose last (before motor noise).
+    public private(set) var lastAction = Action()
+
+    private let stream: GSLRandomStream
+    private let delayLine: DelayLine
+    private var racecraft: Racecraft
+    private var counters = HumanDriverStats()
+    private var distanceError: OrnsteinUhlenbeck
+    private var speedError: OrnsteinUhlenbeck
+    private var steeringNoise = OrnsteinUhlenbeck(timeConstant: 0.3)
+    private var pedalNoise = OrnsteinUhlenbeck(timeConstant: 0.3)
+    private var corner = -1
+    private var cornerDeviation = 0.0
+    private var commitment = 0.0
+    private var exitCommitment = 0.0
+    private var lapForm = 0.0
+    private var lap = -1
+    private var lapseEnd = -Double.infinity
+    private var lapseStart = 0.0
+    private var frozen = DriverView()
+    private var wide = false
+    private let carWidth: Double
+    private let carLength: Double
+
+    /// Stream salt of the on-track draws (separate from the trait draws of ``Persona/traitSalt``).
+    public static let drivingSalt: UInt64 = 0x6472_6976_696E_67  // "driving"
+    /// The longest delay (reaction time grown by fatigue) a driver can have (s).
+    public static let maximumDelay = 2.0
+
+    /// A driver with `traits` deciding with `policy` every `decisionInterval` s on the course of `corners`, drawing
+    /// from stream (`raceSeed`, `index`).
+    public init(policy: any Policy, traits: HumanTraits, corners: CornerMap, raceSeed: UInt64, index: Int,
+                decisionInterval: Double = 1.0 / 60) {
+        self.policy = policy
+        self.traits = traits.clamped
+        self.corners = corners
+        self.decisionInterval = decisionInterval
+        stream = GSLRandomStream(raceSeed: raceSeed, index: index, salt: Self.drivingSalt)
+        delayLine = DelayLine(interval: decisionInterval, maximumDelay: Self.maximumDelay,
+                              lapLength: corners.length)
+        racecraft = Racecraft(aggression: self.traits.aggression)
+        distanceError = OrnsteinUhlenbeck(timeConstant: self.traits.perceptionTimeConstant)
+        speedError = OrnsteinUhlenbeck(timeConstant: self.traits.perceptionTimeConstant)
+        let chassis = corners.plan.model.spec.chassis
+        carWidth = chassis.overallWidthM
+        carLength = chassis.overallLengthM
+        // Start the persistent errors from their stationary distribution.
+        distanceError = OrnsteinUhlenbeck(timeConstant: self.traits.perceptionTimeConstant, value: stream.gaussian(sd: 1))
+        speedError = OrnsteinUhlenbeck(timeConstant: self.traits.perceptionTimeConstant, value: stream.gaussian(sd: 1))
+    }
+
+    /// Fatigue at race time `t` (s): 0 before the onset, rising towards 1.
+    @inline(__always)
+    public func fatigue(at t: Double) -> Double {
+        let minutes = t / 60 - traits.fatigueOnset
+        return minutes <= 0 ? 0 : 1 - exp(-minutes / traits.fatigueTimeConstant)
+    }
+
+    public func decide(_ view: DriverView) -> CarControls {
+        let t = traits
+        let dt = decisionInterval
+        delayLine.push(view)
+        let f = fatigue(at: view.time)
+        let grow = 1 + t.fatigueGain * f
+
+        // Running wide: a wheel over the white line, counted on the way out.
+        let here = corners.plan.track.sample(at: view.s)
+        let overLine = view.lateral + carWidth / 2 > here.widthLeft || view.lateral - carWidth / 2 < -here.widthRight
+        if overLine && !wide { counters.runWide += 1 }
+        wide = overLine
+
+        // 1. Delay, and lapses that freeze the view.
+        if t.lapseRate > 0 && view.time >= lapseEnd {
+            let rate = t.lapseRate * (1 + t.fatigueLapseGain * f) / 60
+            if stream.uniform() < rate * dt {
+                let duration = min(max(stream.lognormal(mu: log(max(t.lapseDuration, 1e-3)), sigma: 0.4), 0.2), 3)
+                lapseEnd = view.time + duration
+                lapseStart = view.time
+                frozen = delayLine.view(delayedBy: min(t.reactionTime * grow, Self.maximumDelay))
+                counters.lapses += 1
+            }
+        }
+        let delay = view.time < lapseEnd ? t.reactionTime * grow + (view.time - lapseStart)
+            : min(t.reactionTime * grow, Self.maximumDelay)
+        let seen = view.time < lapseEnd ? frozen : delayLine.view(delayedBy: delay)
+        // Own motion is perceived now (feel, and an internal model that predicts over the delay: a limit
+        // controller acting on a pose even 30 ms old loses the car). What the driver reacts to is late: the
+        // braking and acceleration references (the speed plan is read where the car was one delay ago) and the
+        // other cars (as they were).
+        var p = view
+        p.nearby = seen.nearby
+        var planShift = -max(view.speed, 0) * (delay - t.anticipation * t.reactionTime)
+
+        // 2-4. Perception of the course ahead and of speed.
+        let wd = t.distanceWeber > 0 ? distanceError.step(dt, stream) : 0
+        let wv = t.speedWeber > 0 ? speedError.step(dt, stream) : 0
+        var speedLog = t.speedWeber * grow * wv
+        var inBrakingZone = false
+        var nextCorner = 0, nextTurn = 1.0
+        if !corners.corners.isEmpty {
+            if p.lapsCompleted != lap {
+                if lap >= 0, t.lapFormSpread > 0 {
+                    let rho = t.lapFormCorrelation
+                    lapForm = rho * lapForm + (1 - rho * rho).squareRoot() * stream.gaussian(sd: t.lapFormSpread)
+                } else if lap < 0, t.lapFormSpread > 0 {
+                    lapForm = stream.gaussian(sd: t.lapFormSpread)
+                }
+                lap = p.lapsCompleted
+            }
+            let next = corners.nextCorner(after: p.s)
+            if next != corner {
+                corner = next
+                exitCommitment = commitment
+                cornerDeviation = t.brakingPointSpread > 0 ? stream.gaussian(sd: t.brakingPointSpread) : 0
+                commitment = t.commitmentSpread > 0 ? stream.gaussian(sd: t.commitmentSpread) : 0
+                counters.corners += 1
+            }
+            nextCorner = next
+            nextTurn = corners.turn[next]
+            let c = corners.corners[next]
+            let previous = corners.corners[next == 0 ? corners.corners.count - 1 : next - 1]
+            let bias = t.brakingPointBias + lapForm + cornerDeviation
+            let toApex = corners.distance(from: p.s, to: c.apex)
+            let sinceApex = corners.distance(from: previous.apex, to: p.s)
+            let zone = max(corners.distance(from: c.brake, to: c.apex) + bias, 5)
+            let straight = corners.distance(from: previous.apex, to: c.brake)
+            let rampIn = min(sinceApex / max(min(100, straight / 2), 5), 1)
+            let fadeOut = min(toApex / zone, 1)
+            inBrakingZone = toApex < zone
+            let perceivedError = min(toApex, 400) * (1 - exp(t.distanceWeber * grow * wd))
+            planShift = (planShift + bias + perceivedError) * rampIn * fadeOut
+            // Risk compensation: through a corner the driver keeps a margin of twice its uncertainty about the
+            // corner's speed (its speed judgement and its commitment spread), so that it rarely overshoots.
+            let margin = 2 * (t.speedWeber * t.speedWeber + t.commitmentSpread * t.commitmentSpread).squareRoot() * grow
+            speedLog += (commitment + margin) * (1 - fadeOut) + (exitCommitment + margin) * (1 - rampIn)
+        }
+        // Believing itself faster by exp(speedLog) is judging the planned speeds lower by as much.
+        let planScale = speedLog == 0 ? 1 : exp(-speedLog)
+
+        // 5. Racecraft.
+        if p.nearby.count > 0 || racecraft.offset != 0 {
+            racecraft.update(p, sample: corners.plan.track.sample(at: p.s), lineOffset: corners.plan.lineOffset(at: p.s),
+                             carWidth: carWidth, carLength: carLength, nextCorner: nextCorner, nextTurn: nextTurn,
+                             inBrakingZone: inBrakingZone, dt: dt)
+            p.nearby = racecraft.perceived(p.nearby)
+        }
+
+        let action = policy.act(Observation(view: p, offsetCommand: racecraft.offset, previousAction: lastAction,
+                                            speedPlanShift: planShift, speedPlanScale: planScale))
+        lastAction = action
+
+        // 6. Motor noise.
+        var executed = action
+        let k = t.motorNoise * grow
+        if k > 0 || t.motorRemnant > 0 {
+            let es = steeringNoise.step(dt, stream), ep = pedalNoise.step(dt, stream)
+            executed.steering = action.steering * Float(1 + k * es) + Float(stream.gaussian(sd: t.motorRemnant))
+            executed.pedal = action.pedal * Float(1 + k * ep) + Float(stream.gaussian(sd: t.motorRemnant))
+        }
+        return executed.controls
+    }
+}
