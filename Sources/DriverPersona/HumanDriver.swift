@@ -61,6 +61,8 @@ public final class HumanDriver: Driver {
         s.defences = racecraft.defences
         return s
     }
+    /// The lateral offset from the racing line that racecraft commands now (m, positive = left).
+    public var offsetCommand: Double { racecraft.offset }
     /// The action the policy chose last (before motor noise).
     public private(set) var lastAction = Action()
 
@@ -158,7 +160,7 @@ public final class HumanDriver: Driver {
         let wd = t.distanceWeber > 0 ? distanceError.step(dt, stream) : 0
         let wv = t.speedWeber > 0 ? speedError.step(dt, stream) : 0
         var speedLog = t.speedWeber * grow * wv
-        var inBrakingZone = false
+        var inBrakingZone = false, inCorner = false, toBraking = Double.infinity
         var nextCorner = 0, nextTurn = 1.0
         if !corners.corners.isEmpty {
             if p.lapsCompleted != lap {
@@ -190,6 +192,8 @@ public final class HumanDriver: Driver {
             let rampIn = min(sinceApex / max(min(100, straight / 2), 5), 1)
             let fadeOut = min(toApex / zone, 1)
             inBrakingZone = toApex < zone
+            inCorner = inBrakingZone || rampIn < 1
+            toBraking = toApex - zone
             let perceivedError = min(toApex, 400) * (1 - exp(t.distanceWeber * grow * wd))
             planShift = (planShift + bias + perceivedError) * rampIn * fadeOut
             // Risk compensation: through a corner the driver keeps a margin of twice its uncertainty about the
@@ -204,8 +208,8 @@ public final class HumanDriver: Driver {
         if p.nearby.count > 0 || racecraft.offset != 0 {
             racecraft.update(p, sample: corners.plan.track.sample(at: p.s), lineOffset: corners.plan.lineOffset(at: p.s),
                              carWidth: carWidth, carLength: carLength, nextCorner: nextCorner, nextTurn: nextTurn,
-                             inBrakingZone: inBrakingZone, dt: dt)
-            p.nearby = racecraft.perceived(p.nearby)
+                             inBrakingZone: inBrakingZone, inCorner: inCorner, toBraking: toBraking, dt: dt)
+            p.nearby = racecraft.perceived(p.nearby, carLength: carLength)
         }
 
         let action = policy.act(Observation(view: p, offsetCommand: racecraft.offset, previousAction: lastAction,

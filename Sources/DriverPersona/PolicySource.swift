@@ -14,20 +14,26 @@ public struct PolicySource: Sendable {
     private let network: MLPParameters?
     private let encoder: ObservationEncoder?
 
-    /// The expert driving `plan`.
-    public static func expert(_ plan: ExpertPlan) -> PolicySource {
-        PolicySource(plan: plan, corners: CornerMap(plan: plan), name: "expert", network: nil, encoder: nil)
+    /// The expert driving `plan` with `settings`.
+    public static func expert(_ plan: ExpertPlan, settings: ExpertSettings = ExpertSettings()) -> PolicySource {
+        PolicySource(plan: plan, corners: CornerMap(plan: plan), name: "expert", network: nil, encoder: nil,
+                     settings: settings)
     }
 
     /// A network (`parameters`, named `name`) reading observations encoded for `plan`.
     public static func network(_ parameters: MLPParameters, plan: ExpertPlan, name: String) throws(LoadError) -> PolicySource {
         let encoder = ObservationEncoder(plan: plan)
         _ = try NetworkPolicy(parameters: parameters, encoder: encoder, file: name)  // checks the shapes once
-        return PolicySource(plan: plan, corners: CornerMap(plan: plan), name: name, network: parameters, encoder: encoder)
+        return PolicySource(plan: plan, corners: CornerMap(plan: plan), name: name, network: parameters, encoder: encoder,
+                            settings: ExpertSettings())
     }
 
-    private init(plan: ExpertPlan, corners: CornerMap, name: String, network: MLPParameters?, encoder: ObservationEncoder?) {
+    private let settings: ExpertSettings
+
+    private init(plan: ExpertPlan, corners: CornerMap, name: String, network: MLPParameters?, encoder: ObservationEncoder?,
+                 settings: ExpertSettings) {
         self.encoder = encoder
+        self.settings = settings
         self.plan = plan
         self.corners = corners
         self.name = name
@@ -39,7 +45,7 @@ public struct PolicySource: Sendable {
         if let parameters = network, let encoder, let policy = try? NetworkPolicy(parameters: parameters, encoder: encoder) {
             return policy
         }
-        return ExpertDriver(plan: plan)
+        return ExpertDriver(plan: plan, settings: settings)
     }
 
     /// A human driver with `traits` on this policy, drawing from stream (`raceSeed`, `index`).

@@ -72,9 +72,14 @@ struct MechanismTests {
         var nearby = NearbyCars()
         nearby.insert(NearbyCar(index: 1, gap: 20, lateral: 0, speedDifference: 0))
         nearby.insert(NearbyCar(index: 2, gap: -10, lateral: 0, speedDifference: 0))
-        let seen = timid.perceived(nearby)
+        let seen = timid.perceived(nearby, carLength: 4.5)
         #expect(seen.nearestAhead()?.gap == 14)
         #expect(seen[0].gap == -10)
+        // A nose 2 m ahead alongside: the timid driver gives way, the bold one claims the corner.
+        var alongside = NearbyCars()
+        alongside.insert(NearbyCar(index: 1, gap: 2, lateral: 2, speedDifference: 0))
+        #expect(timid.perceived(alongside, carLength: 4.5)[0].gap == 1.4)
+        #expect(bold.perceived(alongside, carLength: 4.5)[0].gap == -0.6)
     }
 }
 
