@@ -3,6 +3,21 @@ import Testing
 
 /// `rival persona lint | sample | schema`: output, messages and exit status.
 @Suite struct PersonaCommandTests {
+    /// The trait names, in order, as `rival persona schema` lists them.
+    static func traitNames() throws -> [String] {
+        let schema = try CLI.run(["persona", "schema"]).stdout
+        // Keys of traits.properties keep their order in the text; read them from the lines that open a trait.
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(schema.utf8)) as? [String: Any])
+        let properties = try #require((object["properties"] as? [String: Any])?["traits"] as? [String: Any])
+        let traits = try #require(properties["properties"] as? [String: Any])
+        let order = schema.split(separator: "\n").compactMap { line -> String? in
+            let text = line.trimmingCharacters(in: .whitespaces)
+            guard text.hasPrefix("\""), text.hasSuffix("\": {") else { return nil }
+            return String(text.dropFirst().dropLast(4))
+        }
+        return order.filter { traits[$0] != nil }
+    }
+
     /// A temporary folder with the given files (name -> contents), removed by the caller's `defer`.
     static func folder(_ files: [String: String]) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rival-persona-\(UUID().uuidString)")
@@ -32,9 +47,8 @@ import Testing
         let out = try CLI.run(["persona", "lint", "bad.json", "good.json", "broken.json"], in: dir)
         #expect(out.status == 2)
         #expect(out.stdout == "good.json: ok\n")
-        let traits = "reactionTime, distanceWeber, speedWeber, perceptionTimeConstant, brakingPointBias, "
-            + "brakingPointSpread, lapFormSpread, lapFormCorrelation, commitmentSpread, motorNoise, motorRemnant, "
-            + "aggression, fatigueOnset, fatigueTimeConstant, fatigueGain, lapseRate, lapseDuration, fatigueLapseGain"
+        let traits = try Self.traitNames().joined(separator: ", ")
+        #expect(traits.hasPrefix("reactionTime, ") && traits.hasSuffix(", fatigueLapseGain"), "\(traits)")
         #expect(out.stderr.split(separator: "\n").map(String.init) == [
             "bad.json: skill: 1.5: expected a number in 0...1",
             "bad.json: traits.lapseRat: unknown trait (did you mean lapseRate?); expected one of \(traits)",
@@ -76,7 +90,10 @@ import Testing
         #expect(lines[4].hasPrefix("reactionTime (s)              0.2031 "))
         #expect(lines.contains("perceptionTimeConstant (s)        10      10      10      10"))
         #expect(lines.contains("lapFormCorrelation               0.3     0.3     0.3     0.3"))
-        #expect(lines.count == 4 + 18 + 1)
+        let traits = try Self.traitNames()
+        #expect(traits.count >= 18)
+        #expect(lines.count == 4 + traits.count + 1)
+        #expect(lines[4..<(4 + traits.count)].map { String($0.prefix { $0 != " " }) } == traits)
         #expect(lines.allSatisfy { $0.count <= 120 })
         let reaction = lines[4].split(separator: " ").dropFirst(3).compactMap { Double($0) }
         #expect(reaction.count == 3)
@@ -111,7 +128,7 @@ import Testing
         #expect(object["skill"] as? Double == 0.5)
         #expect(object["seed"] as? Int == 1)
         let mean = try #require(object["mean"] as? [String: Double])
-        #expect(mean.count == 18)
+        #expect(mean.keys.sorted() == (try Self.traitNames()).sorted())
         #expect(mean["reactionTime"] == 0.3)
         #expect(mean["brakingPointBias"] == 15)
         let drivers = try #require(object["drivers"] as? [[String: Any]])
