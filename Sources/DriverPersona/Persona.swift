@@ -12,6 +12,8 @@ public struct Persona: Sendable, Equatable {
     public var overrides: [TraitName: Distribution]
     /// Free text for people (the calibration tool records its target and fit here).
     public var comment: String?
+    /// What kind of driver this is, for designers choosing a persona (`"a regular at club track days..."`).
+    public var description: String? = nil
 
     public init(name: String, skill: Double, overrides: [TraitName: Distribution] = [:], comment: String? = nil) {
         self.name = name

@@ -26,14 +26,15 @@ import Darwin
 /// required. Decoding throws `DecodingError.dataCorrupted` for an unknown family (the message lists the
 /// valid ones), an unknown or missing parameter, and a value that `validate()` rejects; the error's coding
 /// path points at the distribution or at its parameter object, and its `debugDescription` says what is
-/// wrong, for example `sd: -1 is below 0`. Encoding writes the same form (a lognormal as `mu`/`sigma`,
+/// wrong, for example `sd: -1 is below 0` (an invalid parameter's error also carries it, with its value, as the
+/// `underlyingError`, a `ParameterIssue`). Encoding writes the same form (a lognormal as `mu`/`sigma`,
 /// an infinite truncation bound left out).
 extension Distribution: Codable {
     /// Decodes the JSON form above; throws `DecodingError` with a message that names the problem.
     public init(from decoder: any Decoder) throws {
         if let single = try? decoder.singleValueContainer(), let value = try? single.decode(Double.self) {
             self = .constant(value)
-            if let issue = firstIssue() { throw Self.corrupted(decoder.codingPath, issue.message) }
+            if let issue = firstIssue() { throw Self.corrupted(decoder.codingPath, issue) }
             return
         }
         guard let object = try? decoder.container(keyedBy: DistributionKey.self) else {
@@ -79,7 +80,7 @@ extension Distribution: Codable {
                 self = .lognormal(mu: mu, sigma: sigma)
             case (nil, let median?):
                 if let issue = ParameterIssue.positive("median", median) {
-                    throw Self.corrupted(parameters.codingPath, issue.message)
+                    throw Self.corrupted(parameters.codingPath, issue)
                 }
                 self = .lognormal(mu: log(median), sigma: sigma)
             case (nil, nil):
@@ -98,7 +99,7 @@ extension Distribution: Codable {
         case .weibull:
             self = .weibull(scale: try reader.required("scale"), shape: try reader.required("shape"))
         }
-        if let issue = firstIssue() { throw Self.corrupted(parameters.codingPath, issue.message) }
+        if let issue = firstIssue() { throw Self.corrupted(parameters.codingPath, issue) }
     }
 
     /// Encodes the JSON form above (a constant as a bare number). With `JSONEncoder`'s default strategy a
@@ -146,6 +147,11 @@ extension Distribution: Codable {
     private static func corrupted(_ path: [any CodingKey], _ message: String) -> DecodingError {
         .dataCorrupted(DecodingError.Context(codingPath: path, debugDescription: message))
     }
+
+    /// An invalid parameter: the message as its description, the issue itself as the underlying error.
+    private static func corrupted(_ path: [any CodingKey], _ issue: ParameterIssue) -> DecodingError {
+        .dataCorrupted(DecodingError.Context(codingPath: path, debugDescription: issue.message, underlyingError: issue))
+    }
 }
 
 /// A JSON object key chosen at run time.
@@ -157,12 +163,13 @@ struct DistributionKey: CodingKey {
     init?(intValue: Int) { nil }
 }
 
-/// The families that have a JSON object form, with the parameters each accepts.
-enum DistributionFamily: String, CaseIterable {
+/// The families that have a JSON object form, with the parameters each accepts (for decoding, messages and the
+/// persona file schema).
+package enum DistributionFamily: String, CaseIterable, Sendable {
     case normal, truncatedNormal, lognormal, gamma, beta, uniform, exponential, weibull
 
     /// Parameter names accepted, in documentation order.
-    var parameters: [String] {
+    package var parameters: [String] {
         switch self {
         case .normal: return ["mean", "sd"]
         case .truncatedNormal: return ["mean", "sd", "lower", "upper"]
@@ -175,8 +182,27 @@ enum DistributionFamily: String, CaseIterable {
         }
     }
 
+    /// The parameters that must always be given (lognormal also needs one of `mu`, `median`).
+    package var required: [String] {
+        switch self {
+        case .truncatedNormal: return ["mean", "sd"]
+        case .lognormal: return ["sigma"]
+        default: return parameters
+        }
+    }
+
+    /// The smallest value `parameter` may take and whether that value itself is excluded (`sd` >= 0: `(0, false)`;
+    /// a gamma `shape` > 0: `(0, true)`); nil when only finiteness (and for bounds, their order) is checked.
+    package func lowerLimit(of parameter: String) -> (value: Double, exclusive: Bool)? {
+        switch (self, parameter) {
+        case (.normal, "sd"), (.truncatedNormal, "sd"), (.lognormal, "sigma"): return (0, false)
+        case (.lognormal, "median"), (.gamma, _), (.beta, _), (.exponential, _), (.weibull, _): return (0, true)
+        default: return nil
+        }
+    }
+
     /// What the family takes, for messages: "normal takes mean, sd".
-    var takes: String {
+    package var takes: String {
         switch self {
         case .truncatedNormal: return "truncatedNormal takes mean, sd and optional lower, upper"
         case .lognormal: return "lognormal takes sigma and one of mu, median"
@@ -184,7 +210,8 @@ enum DistributionFamily: String, CaseIterable {
         }
     }
 
-    var example: String {
+    /// A valid parameter object, as JSON text: `{"mean": 0.2, "sd": 0.03}`.
+    package var example: String {
         switch self {
         case .normal: return "{\"mean\": 0.2, \"sd\": 0.03}"
         case .truncatedNormal: return "{\"mean\": 0.2, \"sd\": 0.05, \"lower\": 0.1, \"upper\": 0.4}"

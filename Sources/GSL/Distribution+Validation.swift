@@ -18,10 +18,10 @@ extension Distribution {
                 return issue
             }
             if lower.isNaN || lower == .infinity {
-                return ParameterIssue("lower", "\(format(lower)) is not a number below +infinity")
+                return ParameterIssue("lower", lower, "is not a number below +infinity")
             }
             if upper.isNaN || upper == -.infinity {
-                return ParameterIssue("upper", "\(format(upper)) is not a number above -infinity")
+                return ParameterIssue("upper", upper, "is not a number above -infinity")
             }
             return ParameterIssue.ordered(lower: lower, upper: upper)
         case .lognormal(let mu, let sigma):
@@ -41,35 +41,42 @@ extension Distribution {
     }
 }
 
-/// One invalid parameter: its name (as in JSON) and what is wrong with its value.
-struct ParameterIssue: Equatable {
-    let parameter: String
-    let problem: String
+/// One invalid parameter: its name (as in JSON), its value and what is wrong with it. Decoding attaches it as
+/// the `underlyingError` of the `DecodingError` it throws, so that a loader can name the parameter's own JSON
+/// path and value.
+package struct ParameterIssue: Error, Equatable, Sendable {
+    /// The parameter's name as written in JSON (`"sd"`); `"value"` for a constant.
+    package let parameter: String
+    /// The offending value.
+    package let value: Double
+    /// What is wrong, after the value: `"is below 0"`.
+    package let problem: String
 
-    init(_ parameter: String, _ problem: String) {
+    init(_ parameter: String, _ value: Double, _ problem: String) {
         self.parameter = parameter
+        self.value = value
         self.problem = problem
     }
 
-    /// `"parameter: problem"`.
-    var message: String { "\(parameter): \(problem)" }
+    /// `"parameter: value problem"`, for example `"sd: -1 is below 0"`.
+    package var message: String { "\(parameter): \(format(value)) \(problem)" }
 
     static func finite(_ name: String, _ value: Double) -> ParameterIssue? {
-        value.isFinite ? nil : ParameterIssue(name, "\(format(value)) is not a finite number")
+        value.isFinite ? nil : ParameterIssue(name, value, "is not a finite number")
     }
 
     static func nonNegative(_ name: String, _ value: Double) -> ParameterIssue? {
         if let issue = finite(name, value) { return issue }
-        return value >= 0 ? nil : ParameterIssue(name, "\(format(value)) is below 0")
+        return value >= 0 ? nil : ParameterIssue(name, value, "is below 0")
     }
 
     static func positive(_ name: String, _ value: Double) -> ParameterIssue? {
         if let issue = finite(name, value) { return issue }
-        return value > 0 ? nil : ParameterIssue(name, "\(format(value)) is not above 0")
+        return value > 0 ? nil : ParameterIssue(name, value, "is not above 0")
     }
 
     static func ordered(lower: Double, upper: Double) -> ParameterIssue? {
-        upper >= lower ? nil : ParameterIssue("upper", "\(format(upper)) is below lower (\(format(lower)))")
+        upper >= lower ? nil : ParameterIssue("upper", upper, "is below lower (\(format(lower)))")
     }
 }
 

@@ -123,7 +123,7 @@ public struct SafetensorsFile: Sendable, Equatable {
         var json = "{"
         var parts: [String] = []
         if !metadata.isEmpty {
-            let items = metadata.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonString($0.value))" }
+            let items = metadata.sorted { $0.key < $1.key }.map { "\(JSONFile.quote($0.key)):\(JSONFile.quote($0.value))" }
             parts.append("\"__metadata__\":{\(items.joined(separator: ","))}")
         }
         var offset = 0
@@ -132,7 +132,7 @@ public struct SafetensorsFile: Sendable, Equatable {
             let tensor = tensors[name]!
             let end = offset + 4 * tensor.values.count
             let shape = tensor.shape.map(String.init).joined(separator: ",")
-            parts.append("\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
+            parts.append("\(JSONFile.quote(name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
             offset = end
         }
         json += parts.joined(separator: ",") + "}"
@@ -223,23 +223,6 @@ public struct SafetensorsFile: Sendable, Equatable {
             }
         }
     }
-}
-
-/// `text` as a JSON string literal.
-private func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
 }
 
 /// Tensor names of a policy network in a safetensors file (PyTorch's `nn.Linear` convention, row-major):

@@ -12,27 +12,7 @@ extension CarSpec {
     /// - Throws: ``LoadError`` naming the file, the location (line and column, or JSON path such as
     ///   `tyre.lateral.D`), the offending value and what was expected.
     public static func load(path: String) throws(LoadError) -> CarSpec {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LoadError(file: path, expected: "cannot read the file (missing or not readable)")
-        }
-        let bytes = [UInt8](data)
-        if bytes.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
-            throw LoadError(file: path, expected: "the file is empty; expected a \(currentFormat) JSON object")
-        }
-        if let failure = JSONSyntaxCheck.firstError(in: bytes) {
-            throw LoadError(
-                file: path, location: "line \(failure.line), column \(failure.column)", value: failure.found,
-                expected: failure.expected)
-        }
-        let tree: Any
-        do {
-            tree = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-        } catch {
-            throw LoadError(file: path, expected: "not valid JSON: \(error.localizedDescription)")
-        }
-        guard let object = tree as? [String: Any] else {
-            throw LoadError(file: path, value: jsonText(tree), expected: "expected a JSON object at the top level")
-        }
+        let (data, object) = try JSONFile.readObject(path: path, format: currentFormat)
         try rejectUnknownKeys(in: object, known: keyTemplate(), path: "", file: path)
 
         let spec: CarSpec
@@ -55,29 +35,14 @@ extension CarSpec {
     /// - Throws: ``LoadError`` when nothing matches (listing the cars available in `searchDirectories`), or any
     ///   error of ``load(path:)``.
     public static func resolve(_ nameOrPath: String, searchDirectories: [String]) throws(LoadError) -> CarSpec {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: nameOrPath, isDirectory: &isDirectory), !isDirectory.boolValue {
-            return try load(path: nameOrPath)
-        }
-        for directory in searchDirectories {
-            let candidate = (directory as NSString).appendingPathComponent(nameOrPath + ".json")
-            if FileManager.default.fileExists(atPath: candidate) { return try load(path: candidate) }
-        }
-        var available: [String] = []
-        for directory in searchDirectories {
-            for name in shippedNames(in: directory) where !available.contains(name) { available.append(name) }
-        }
-        let searched = searchDirectories.isEmpty ? "no directories" : searchDirectories.joined(separator: ", ")
-        let choices =
-            available.isEmpty
-            ? "no car files (*.json) found in \(searched)" : "available: \(available.joined(separator: ", "))"
-        throw LoadError(file: nameOrPath, expected: "no such car file or car name; \(choices)")
+        let file = try JSONFile.resolve(
+            nameOrPath, searchDirectories: searchDirectories, kind: "car", available: shippedNames(in:))
+        return try load(path: file)
     }
 
     /// The car names (file names without `.json`) in `directory`, sorted; empty when the directory is missing.
     public static func shippedNames(in directory: String) -> [String] {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return files.filter { $0.hasSuffix(".json") && $0 != ".json" }.map { String($0.dropLast(5)) }.sorted()
+        JSONFile.names(in: directory)
     }
 }
 
@@ -132,31 +97,18 @@ extension CarSpec {
     static func loadError(for error: DecodingError, tree: [String: Any], file: String) -> LoadError {
         switch error {
         case .keyNotFound(let key, let context):
-            let path = jsonPath(context.codingPath + [key])
+            let path = JSONFile.path(context.codingPath + [key])
             return LoadError(file: file, location: path, value: "missing", expected: expectation(at: path))
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            let path = jsonPath(context.codingPath)
-            let found = value(at: context.codingPath, in: tree).map(jsonText) ?? "null"
+            let path = JSONFile.path(context.codingPath)
+            let found = JSONFile.value(at: context.codingPath, in: tree).map(JSONFile.text) ?? "null"
             return LoadError(file: file, location: path, value: found, expected: expectation(at: path))
         case .dataCorrupted(let context):
             return LoadError(
-                file: file, location: jsonPath(context.codingPath), expected: context.debugDescription)
+                file: file, location: JSONFile.path(context.codingPath), expected: context.debugDescription)
         @unknown default:
             return LoadError(file: file, expected: "cannot decode: \(error)")
         }
-    }
-
-    /// `chassis.massKg`, `sources[2]`.
-    static func jsonPath(_ codingPath: [any CodingKey]) -> String {
-        var path = ""
-        for key in codingPath {
-            if let index = key.intValue {
-                path += "[\(index)]"
-            } else {
-                path += path.isEmpty ? key.stringValue : ".\(key.stringValue)"
-            }
-        }
-        return path
     }
 
     /// What belongs at `path`: a number with its range, a string, an array of strings or an object.
@@ -170,35 +122,6 @@ extension CarSpec {
         case is [Any]: return "expected an array of strings"
         case is String: return "expected a string"
         default: return "expected a value"
-        }
-    }
-
-    /// The value at a coding path in a parsed JSON tree.
-    static func value(at codingPath: [any CodingKey], in tree: Any) -> Any? {
-        var node: Any? = tree
-        for key in codingPath {
-            if let index = key.intValue {
-                guard let array = node as? [Any], array.indices.contains(index) else { return nil }
-                node = array[index]
-            } else {
-                node = (node as? [String: Any])?[key.stringValue]
-            }
-        }
-        return node
-    }
-
-    /// A parsed JSON value as a user wrote it: `"heavy"`, `true`, `12.5`, `{...}`.
-    static func jsonText(_ value: Any) -> String {
-        switch value {
-        case is NSNull: return "null"
-        case let string as String: return quoted(string)
-        case let number as NSNumber:
-            // JSONSerialization gives booleans as NSNumber with the Objective-C type code of a `char`.
-            if String(cString: number.objCType) == "c" { return number.boolValue ? "true" : "false" }
-            return text(number.doubleValue)
-        case is [Any]: return "[...]"
-        case is [String: Any]: return "{...}"
-        default: return "\(value)"
         }
     }
 }

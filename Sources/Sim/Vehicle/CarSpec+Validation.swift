@@ -105,12 +105,7 @@ extension CarSpec {
     }
 
     /// A number as a user would write it: `1300`, `-0.2`, `nan`.
-    static func text(_ value: Double) -> String {
-        if value.isNaN { return "nan" }
-        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return "\(value)"
-    }
+    static func text(_ value: Double) -> String { JSONFile.text(value) }
 
     /// A string in JSON quotes.
     static func quoted(_ text: String) -> String { "\"\(text)\"" }

@@ -3,13 +3,17 @@
 /// Foundation's JSON readers on Linux say only "not valid JSON" (or a character offset) and accept trailing commas;
 /// this check runs first so that a user learns the line, the column and what was expected. It also rejects
 /// duplicate keys in one object and numbers too large for a `Double`. Syntax only: it builds no values.
-struct JSONSyntaxCheck {
+package struct JSONSyntaxCheck {
     /// The first syntax error: 1-based line and column (in characters), what was found and what was expected.
-    struct Failure: Equatable {
-        var line: Int
-        var column: Int
-        var found: String
-        var expected: String
+    package struct Failure: Equatable, Sendable {
+        /// 1-based line.
+        package var line: Int
+        /// 1-based column, in characters.
+        package var column: Int
+        /// What was found there: `'x'`, `end of file`, a duplicate key.
+        package var found: String
+        /// What was expected, in words.
+        package var expected: String
     }
 
     private let bytes: [UInt8]
@@ -19,7 +23,7 @@ struct JSONSyntaxCheck {
     private static let maxDepth = 256
 
     /// Checks `bytes`; returns `nil` when they are one valid JSON value surrounded only by whitespace.
-    static func firstError(in bytes: [UInt8]) -> Failure? {
+    package static func firstError(in bytes: [UInt8]) -> Failure? {
         var check = JSONSyntaxCheck(bytes: bytes)
         return check.run()
     }
