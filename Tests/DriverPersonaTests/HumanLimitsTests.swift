@@ -96,3 +96,71 @@ struct HumanLimitsTests {
         #expect(driver.fatigue(at: 600 * 60) > 0.999)
     }
 }
+
+@Suite("Racecraft in races")
+struct RacecraftRaceTests {
+    /// Five rookies start ahead of five pros; the same race (seeds, traits) is run with the pros' aggression at 0
+    /// and at 1. The bold pros attempt and complete more passes and are in more contacts.
+    @Test("more aggressive drivers attempt and complete more passes and have more contacts")
+    func aggressionMeansMorePassesAndContacts() throws {
+        let (source, car) = try Shipped.expert("Catalunya", "gt3", laps: 4)
+        func race(_ aggression: Double) throws -> (attempts: Int, passes: Int, contacts: Int) {
+            var attempts = 0, passes = 0, contacts = 0
+            for seed in [1, 2] as [UInt64] {
+                let rookies = Persona(name: "rookie", skill: 0.2, overrides: [.aggression: .constant(0.3)])
+                let pros = Persona(name: "pro", skill: 0.9, overrides: [.aggression: .constant(aggression)])
+                let grid = PersonaGrid(slots: [(rookies, 5), (pros, 5)], source: source, car: car, raceSeed: seed)
+                let result = try Race(track: source.plan.track, entries: grid.entries,
+                                      config: RaceConfig(laps: 4, seed: seed)).run()
+                for driver in grid.drivers.suffix(5) {
+                    attempts += driver.stats.passAttempts
+                    passes += driver.stats.passesCompleted
+                }
+                contacts += result.incidents.filter { $0.kind == .contact && ($0.car >= 5 || $0.otherCar >= 5) }.count
+            }
+            return (attempts, passes, contacts)
+        }
+        let timid = try race(0), bold = try race(1)
+        #expect(bold.attempts > timid.attempts + 3, "attempts \(timid.attempts) -> \(bold.attempts)")
+        #expect(bold.passes > timid.passes, "passes \(timid.passes) -> \(bold.passes)")
+        #expect(bold.contacts > timid.contacts, "contacts \(timid.contacts) -> \(bold.contacts)")
+    }
+}
+
+@Suite("Fatigue over a stint")
+struct FatigueStintTests {
+    /// A 40-minute stint at Catalunya (about 110 s a lap) with no tyre wear or fuel burn, so only the driver
+    /// changes. Three semi-pro people, each once fatigue-prone (onset 5 min, time constant 20 min, delay and noise
+    /// x2 and lapses x7 at full fatigue) and once not: laps of minutes 2-15 against minutes 25-40, pooled.
+    @Test("late laps are slower and more variable for a fatigue-prone driver, not for a fresh one")
+    func fatigueShowsLate() throws {
+        let (source, car) = try Shipped.expert("Catalunya", "gt3", laps: 3, tyreWear: 0)
+        let steady = RaceConfig(tyreWearMultiplier: 0, fuelRateMultiplier: 0)
+        func stint(prone: Bool) -> (early: [Double], late: [Double]) {
+            var early: [Double] = [], late: [Double] = []
+            for seed in [4, 5, 6] as [UInt64] {
+                var t = Persona(name: "semi-pro", skill: 0.7).sample(raceSeed: seed, index: 0)
+                t.fatigueOnset = 5; t.fatigueTimeConstant = 20
+                t.fatigueGain = prone ? 1 : 0
+                t.fatigueLapseGain = prone ? 6 : 0
+                t.lapseRate = 0.1
+                let run = SoloRun.drive(source, car: car, traits: t, laps: 23, seed: seed, config: steady)
+                var clock = 0.0
+                for (i, lap) in run.lapTimes.enumerated() {
+                    clock += lap
+                    if i > 0 && clock <= 900 { early.append(lap) }
+                    if clock > 1500 && clock <= 2400 { late.append(lap) }
+                }
+            }
+            return (early, late)
+        }
+        let p = stint(prone: true), f = stint(prone: false)
+        let pe = LapTimeStatistics(p.early), pl = LapTimeStatistics(p.late)
+        let fe = LapTimeStatistics(f.early), fl = LapTimeStatistics(f.late)
+        #expect(pe.count >= 15 && pl.count >= 12 && fe.count >= 15 && fl.count >= 12)
+        #expect(pl.mean > pe.mean + 0.5, "prone: \(pe.mean) -> \(pl.mean) s")
+        #expect(pl.spread > 1.3 * pe.spread, "prone spread: \(pe.spread) -> \(pl.spread) s")
+        #expect(abs(fl.mean - fe.mean) < 0.4, "fresh: \(fe.mean) -> \(fl.mean) s")
+        #expect(fl.spread < 1.3 * fe.spread, "fresh spread: \(fe.spread) -> \(fl.spread) s")
+    }
+}

@@ -17,10 +17,13 @@ enum Shipped {
     }
 
     /// The expert as the policy under a persona, for `car` on `track` with the fuel of a `laps`-lap race.
-    static func expert(_ trackName: String, _ carName: String, laps: Int = 3) throws -> (PolicySource, CarSpec) {
+    /// `tyreWear` is the race's wear multiplier, which the expert's wear estimate must know.
+    static func expert(_ trackName: String, _ carName: String, laps: Int = 3, tyreWear: Double = 1) throws -> (PolicySource, CarSpec) {
         let track = try track(trackName), car = try car(carName)
         let fuel = RaceConfig(laps: laps).startingFuelMass(car: car, track: track)
-        return (PolicySource.expert(ExpertPlan(track: track, car: car, fuelMass: fuel)), car)
+        var settings = ExpertSettings()
+        settings.tyreWearMultiplier = tyreWear
+        return (PolicySource.expert(ExpertPlan(track: track, car: car, settings: settings, fuelMass: fuel), settings: settings), car)
     }
 }
 
