@@ -1,10 +1,11 @@
 import ArgumentParser
+import DriverPersona
 import Foundation
 import PolicyCore
 import Sim
 
-/// `rival race`: a race of expert drivers (or of the learned policy, `--driver policy`); with no flags, 10 cars for
-/// 3 laps of Monza in GT3 cars.
+/// `rival race`: a race of human drivers (personas around a policy); with no flags, a mixed grid of the preset
+/// personas, 10 cars for 3 laps of Monza in GT3 cars. `--driver expert|policy` races the bare policies instead.
 struct RaceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "race", abstract: "Run a race and print the classification.")
@@ -22,9 +23,18 @@ struct RaceCommand: ParsableCommand {
         "Starting fuel: 'race' (the race distance's fuel plus one lap, at most a full tank), 'full', or kilograms "
             + "(0 up to the car's tank).", valueName: "race|full|kg"))
     var fuel = "race"
-    @Option(help: ArgumentHelp("Who drives: the model-based expert, or the learned policy (--policy).",
+    @Option(help: ArgumentHelp(
+        "Who drives: human drivers (personas, --grid) around the --base policy, or the bare expert or learned policy.",
+        valueName: "persona|expert|policy"))
+    var driver = "persona"
+    @Option(help: ArgumentHelp(
+        "The grid of personas: comma-separated FILE-or-name:COUNT in grid order (for example "
+            + "personas/club.json:6,pro:4); default: a seeded shuffle of the presets (see docs/persona.md).",
+        valueName: "grid"))
+    var grid: String?
+    @Option(help: ArgumentHelp("The policy under the personas: the model-based expert or the learned policy (--policy).",
                                valueName: "expert|policy"))
-    var driver = "expert"
+    var base = "expert"
     @Option(help: "Weights file of the learned policy (safetensors); default policies/default.safetensors.")
     var policy: String?
     @Option(help: "Write per-car telemetry (10 Hz) to this CSV file.") var telemetry: String?
@@ -41,8 +51,15 @@ struct RaceCommand: ParsableCommand {
             throw ValidationError("--fuel-rate: \(fuelRate): expected a multiplier in 0...100")
         }
         _ = try startingFuel()
-        guard ["expert", "policy"].contains(driver) else {
-            throw ValidationError("--driver: \(driver): expected expert or policy")
+        guard ["persona", "expert", "policy"].contains(driver) else {
+            throw ValidationError("--driver: \(driver): expected persona, expert or policy")
+        }
+        guard ["expert", "policy"].contains(base) else {
+            throw ValidationError("--base: \(base): expected expert or policy")
+        }
+        if let spec = grid {
+            guard driver == "persona" else { throw ValidationError("--grid: \(spec): only with --driver persona") }
+            _ = try GridSpec.parse(spec)
         }
         if let path = telemetry { try OutputPath.check(path, flag: "--telemetry") }
     }
@@ -71,7 +88,18 @@ struct RaceCommand: ParsableCommand {
         let config = RaceConfig(laps: laps, seed: seed, tyreWearMultiplier: tyreWear, fuelRateMultiplier: fuelRate,
                                 startingFuel: startingFuel, telemetryRate: telemetry == nil ? 0 : 10)
         var entries: [RaceEntry]
-        if driver == "policy" {
+        var personas: PersonaGrid? = nil
+        if driver == "persona" {
+            let slots = try grid.map { try GridSpec.parse($0).map { ($0.persona, $0.count) } }
+                ?? GridSpec.defaultGrid(cars: cars)
+            let source = try PolicySourceOption.source(base: base, policy: policy, track: track, car: car, config: config)
+            let built = PersonaGrid(slots: slots, source: source, car: car, raceSeed: seed, shuffled: grid == nil)
+            guard (1...40).contains(built.entries.count) else {
+                throw UserError("--grid: \(grid ?? ""): \(built.entries.count) cars: expected 1...40")
+            }
+            personas = built
+            entries = built.entries
+        } else if driver == "policy" {
             let (file, _, parameters) = try ShippedData.policy(policy)
             let fuel = config.startingFuelMass(car: car, track: track)
             let network: NetworkPolicy
@@ -100,10 +128,14 @@ struct RaceCommand: ParsableCommand {
                 throw UserError("--telemetry: \(error)")
             }
         }
+        let people = personas.map { grid in
+            zip(grid.personas, grid.drivers).map { RaceReport.Person(persona: $0.0, runWide: $0.1.stats.runWide,
+                                                                      lapses: $0.1.stats.lapses) }
+        }
         if json {
-            print(try RaceReport(result: result, car: car.name, startFuel: startFuel).jsonString())
+            print(try RaceReport(result: result, car: car.name, startFuel: startFuel, people: people).jsonString())
         } else {
-            print(RaceReport.table(result, car: car.name, startFuel: startFuel))
+            print(RaceReport.table(result, car: car.name, startFuel: startFuel, people: people))
             if lapTable { print("\n" + RaceReport.lapTable(result)) }
         }
     }

@@ -1,3 +1,4 @@
+import DriverPersona
 import Foundation
 import Sim
 
@@ -21,6 +22,19 @@ struct RaceReport: Codable {
         var contacts: Int
         var offTracks: Int
         var barrierHits: Int
+        /// The persona that drove the car; null for a bare policy.
+        var persona: String?
+        /// Standard deviation of the flying laps about their trend (s); null with fewer than 3 flying laps.
+        var lapTimeSpread: Double?
+        /// Off-tracks, barrier hits and times running wide (a wheel over the line; human drivers only).
+        var mistakes: Int
+    }
+
+    /// What the classification adds for a human driver.
+    struct Person {
+        var persona: String
+        var runWide: Int
+        var lapses: Int
     }
 
     struct Event: Codable {
@@ -45,7 +59,7 @@ struct RaceReport: Codable {
     var classification: [Car]
     var incidents: [Event]
 
-    init(result: RaceResult, car: String, startFuel: Double) {
+    init(result: RaceResult, car: String, startFuel: Double, people: [Person]? = nil) {
         track = result.trackName
         self.car = car
         self.startFuel = startFuel
@@ -57,7 +71,8 @@ struct RaceReport: Codable {
             Car(position: e.position, car: e.car, name: e.name, finished: e.finished, laps: e.laps,
                 totalTime: e.totalTime, gap: e.gap.isNaN ? nil : e.gap, lapsBehind: e.lapsBehind,
                 bestLap: e.bestLap.isFinite ? e.bestLap : nil, lapTimes: e.lapTimes, sectorTimes: e.sectorTimes,
-                incidents: e.incidents, contacts: e.contacts, offTracks: e.offTracks, barrierHits: e.barrierHits)
+                incidents: e.incidents, contacts: e.contacts, offTracks: e.offTracks, barrierHits: e.barrierHits,
+                persona: people?[e.car].persona, lapTimeSpread: Self.spread(e), mistakes: Self.mistakes(e, people))
         }
         incidents = result.incidents.map { i in
             Event(kind: i.kind.description, time: i.time, car: i.car, otherCar: i.otherCar >= 0 ? i.otherCar : nil,
@@ -79,10 +94,21 @@ struct RaceReport: Codable {
         return minutes > 0 ? String(format: "%d:%06.3f", minutes, seconds) : String(format: "%.3f", seconds)
     }
 
-    static func table(_ r: RaceResult, car: String, startFuel: Double) -> String {
+    /// The flying laps' spread about their trend (s), nil with fewer than 3.
+    static func spread(_ e: RaceResult.Entry) -> Double? {
+        let flying = e.lapTimes.dropFirst()
+        return flying.count >= 3 ? LapTimeStatistics(flying).spread : nil
+    }
+
+    /// Off-tracks and barrier hits, plus running wide for a human driver.
+    static func mistakes(_ e: RaceResult.Entry, _ people: [Person]?) -> Int {
+        e.offTracks + e.barrierHits + (people?[e.car].runWide ?? 0)
+    }
+
+    static func table(_ r: RaceResult, car: String, startFuel: Double, people: [Person]? = nil) -> String {
         var lines = ["\(r.trackName), \(r.laps) laps, \(r.entries.count) x \(car), seed \(r.seed), "
             + String(format: "%.1f kg of fuel at the start", startFuel), ""]
-        lines.append("pos  driver            total        gap       best      incidents")
+        lines.append("pos  driver            persona        total        gap       best    spread  mistakes  contacts")
         for e in r.entries {
             let gap: String
             if e.position == 1 { gap = "" }
@@ -90,10 +116,13 @@ struct RaceReport: Codable {
             else if e.lapsBehind > 0 { gap = "+\(e.lapsBehind) lap" + (e.lapsBehind > 1 ? "s" : "") }
             else { gap = "+" + String(format: "%.3f", e.gap) }
             let total = e.finished ? clock(e.totalTime) : "\(e.laps) laps"
+            let spread = Self.spread(e).map { String(format: "%.3f", $0) } ?? "-"
             lines.append(String(format: "%3d  ", e.position)
                 + e.name.padding(toLength: 16, withPad: " ", startingAt: 0)
+                + "  " + (people?[e.car].persona ?? "-").padding(toLength: 10, withPad: " ", startingAt: 0)
                 + "  " + total.leftPad(10) + "  " + gap.leftPad(9) + "  " + clock(e.bestLap).leftPad(9)
-                + "  " + String(e.incidents).leftPad(9))
+                + "  " + spread.leftPad(7) + "  " + String(Self.mistakes(e, people)).leftPad(8)
+                + "  " + String(e.contacts).leftPad(8))
         }
         let contacts = r.incidents.filter { $0.kind == .contact }.count
         let offs = r.incidents.filter { $0.kind == .offTrack }.count
