@@ -56,6 +56,10 @@ public final class Race {
     static let contactEpisodeGap = 1.0
     /// Restitution of car-to-car and car-to-barrier impacts (0 = plastic, 1 = elastic).
     static let restitution = 0.2
+    /// Speed below which a car against the barrier counts as stuck (m/s), and how long it stays stuck before the
+    /// marshals put it back on the track (s).
+    static let stuckSpeed = 1.0
+    static let stuckRecoveryTime = 10.0
     /// Fraction of speed along the wall kept per second while scraping the barrier.
     static let barrierScrubPerSecond = 0.5
     /// Range (m) within which cars appear in a driver's view.
@@ -318,8 +322,28 @@ public final class Race {
         st.vx = nvx * c + nvy * s
         st.vy = -nvx * s + nvy * c
         st.yawRate *= 0.9
+        var placed = lateral
+        // A car pinned against the barrier at walking pace (nose into it: without a reverse gear it cannot get
+        // away) is put back by the marshals after a while, as games do: at the edge of the track on its side,
+        // pointing down the track, rolling slowly. The race goes on with the time it lost.
+        if (st.vx * st.vx + st.vy * st.vy).squareRoot() < Self.stuckSpeed {
+            if slots[i].stuckSince.isNaN { slots[i].stuckSince = time }
+            if time - slots[i].stuckSince >= Self.stuckRecoveryTime {
+                placed = side > 0 ? sample.widthLeft - hw : -(sample.widthRight - hw)
+                let q = track.point(s: f.s, lateral: placed)
+                st.x = q.x
+                st.y = q.y
+                st.yaw = sample.heading
+                st.vx = Self.stuckSpeed
+                st.vy = 0
+                st.yawRate = 0
+                slots[i].stuckSince = .nan
+            }
+        } else {
+            slots[i].stuckSince = .nan
+        }
         states[i] = st
-        frenet[i] = FrenetPoint(s: f.s, lateral: lateral)
+        frenet[i] = FrenetPoint(s: f.s, lateral: placed)
         if time - slots[i].lastBarrier > Self.contactEpisodeGap {
             log(Incident(kind: .barrier, time: time, car: i, otherCar: -1, s: f.s,
                          lap: timing[i].lapsCompleted + 1, speed: impact))
@@ -521,6 +545,8 @@ private struct CarSlot {
     var offTrack = false
     /// Race time the car last touched the barrier (one incident per episode, as for contacts).
     var lastBarrier = -Double.infinity
+    /// Race time since which the car has been against the barrier at walking pace (NaN when it is not).
+    var stuckSince = Double.nan
     /// Not finished and not retired.
     var running = true
 }
