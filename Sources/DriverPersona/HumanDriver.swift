@@ -33,9 +33,11 @@ public struct HumanDriverStats: Sendable, Equatable {
 /// 2. Perception: Weber-fraction errors on the distance to the next corner and on speed, each an
 ///    ``OrnsteinUhlenbeck`` process with `perceptionTimeConstant`, so a misjudgement persists.
 /// 3. Braking points: the driver perceives the course ahead shifted by its bias (positive = brakes early) plus a
-///    per-lap form shift and a per-corner deviation; the shift fades in after each apex and out through the
+///    per-lap form shift (AR(1) over laps) and a per-corner deviation, both right-skewed (exponential less its mean); the shift fades in after each apex and out through the
 ///    braking zone to the next apex, so it moves where braking starts without moving the corner.
 /// 4. Commitment: a per-corner speed misjudgement through the braking zone and the corner's exit.
+/// 4a. Risk compensation: braking points earlier and corner speeds lower by `riskMargin` times the driver's own
+///    spread of each, so that a variable driver is slower on average rather than off the road every lap.
 /// 5. Racecraft: ``Racecraft`` sets the offset command and the perceived gap ahead from `aggression`.
 /// 6. Motor noise: steering and pedal are executed as `u (1 + k e) + r n` with `e` an Ornstein-Uhlenbeck process
 ///    (0.3 s) and `n` white, `k` growing with fatigue.
@@ -86,6 +88,8 @@ public final class HumanDriver: Driver {
     private var wide = false
     private let carWidth: Double
     private let carLength: Double
+    /// Risk compensation on braking points: `riskMargin` times their spread (m, earlier).
+    private let brakingMargin: Double
 
     /// Stream salt of the on-track draws (separate from the trait draws of ``Persona/traitSalt``).
     public static let drivingSalt: UInt64 = 0x6472_6976_696E_67  // "driving"
@@ -104,6 +108,8 @@ public final class HumanDriver: Driver {
         delayLine = DelayLine(interval: decisionInterval, maximumDelay: Self.maximumDelay,
                               lapLength: corners.length)
         racecraft = Racecraft(aggression: self.traits.aggression)
+        let t = self.traits
+        brakingMargin = t.riskMargin * (t.brakingPointSpread * t.brakingPointSpread + t.lapFormSpread * t.lapFormSpread).squareRoot()
         distanceError = OrnsteinUhlenbeck(timeConstant: self.traits.perceptionTimeConstant)
         speedError = OrnsteinUhlenbeck(timeConstant: self.traits.perceptionTimeConstant)
         let chassis = corners.plan.model.spec.chassis
@@ -113,6 +119,12 @@ public final class HumanDriver: Driver {
         distanceError = OrnsteinUhlenbeck(timeConstant: self.traits.perceptionTimeConstant, value: stream.gaussian(sd: 1))
         speedError = OrnsteinUhlenbeck(timeConstant: self.traits.perceptionTimeConstant, value: stream.gaussian(sd: 1))
     }
+
+    /// A draw with mean 0 and standard deviation 1 with a long positive tail (an exponential less its mean): most
+    /// braking points a little late of the driver's average, a few well early, so a lap is now and then much slower
+    /// and never much faster (the right skew of real lap times).
+    @inline(__always)
+    private func skewed() -> Double { stream.exponential(mean: 1) - 1 }
 
     /// Fatigue at race time `t` (s): 0 before the onset, rising towards 1.
     @inline(__always)
@@ -166,9 +178,9 @@ public final class HumanDriver: Driver {
             if p.lapsCompleted != lap {
                 if lap >= 0, t.lapFormSpread > 0 {
                     let rho = t.lapFormCorrelation
-                    lapForm = rho * lapForm + (1 - rho * rho).squareRoot() * stream.gaussian(sd: t.lapFormSpread)
+                    lapForm = rho * lapForm + (1 - rho * rho).squareRoot() * t.lapFormSpread * skewed()
                 } else if lap < 0, t.lapFormSpread > 0 {
-                    lapForm = stream.gaussian(sd: t.lapFormSpread)
+                    lapForm = t.lapFormSpread * skewed()
                 }
                 lap = p.lapsCompleted
             }
@@ -176,7 +188,7 @@ public final class HumanDriver: Driver {
             if next != corner {
                 corner = next
                 exitCommitment = commitment
-                cornerDeviation = t.brakingPointSpread > 0 ? stream.gaussian(sd: t.brakingPointSpread) : 0
+                cornerDeviation = t.brakingPointSpread > 0 ? t.brakingPointSpread * skewed() : 0
                 commitment = t.commitmentSpread > 0 ? stream.gaussian(sd: t.commitmentSpread) : 0
                 counters.corners += 1
             }
@@ -184,7 +196,7 @@ public final class HumanDriver: Driver {
             nextTurn = corners.turn[next]
             let c = corners.corners[next]
             let previous = corners.corners[next == 0 ? corners.corners.count - 1 : next - 1]
-            let bias = t.brakingPointBias + lapForm + cornerDeviation
+            let bias = t.brakingPointBias + brakingMargin + lapForm + cornerDeviation
             let toApex = corners.distance(from: p.s, to: c.apex)
             let sinceApex = corners.distance(from: previous.apex, to: p.s)
             let zone = max(corners.distance(from: c.brake, to: c.apex) + bias, 5)
@@ -196,9 +208,9 @@ public final class HumanDriver: Driver {
             toBraking = toApex - zone
             let perceivedError = min(toApex, 400) * (1 - exp(t.distanceWeber * grow * wd))
             planShift = (planShift + bias + perceivedError) * rampIn * fadeOut
-            // Risk compensation: through a corner the driver keeps a margin of twice its uncertainty about the
-            // corner's speed (its speed judgement and its commitment spread), so that it rarely overshoots.
-            let margin = 2 * (t.speedWeber * t.speedWeber + t.commitmentSpread * t.commitmentSpread).squareRoot() * grow
+            // Risk compensation: through a corner the driver keeps a margin of `riskMargin` times its uncertainty
+            // about the corner's speed (its speed judgement and its commitment spread).
+            let margin = t.riskMargin * (t.speedWeber * t.speedWeber + t.commitmentSpread * t.commitmentSpread).squareRoot() * grow
             speedLog += (commitment + margin) * (1 - fadeOut) + (exitCommitment + margin) * (1 - rampIn)
         }
         // Believing itself faster by exp(speedLog) is judging the planned speeds lower by as much.

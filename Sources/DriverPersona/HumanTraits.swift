@@ -24,6 +24,11 @@ public struct HumanTraits: Sendable, Equatable {
     public var lapFormSpread: Double = 0
     /// Correlation of that shift from one lap to the next (0...0.95).
     public var lapFormCorrelation: Double = 0
+    /// Risk compensation (standard deviations, 0...4): the margin the driver keeps in hand against its own
+    /// variability: braking points earlier by `riskMargin` times the spread of its braking points
+    /// (`sqrt(brakingPointSpread^2 + lapFormSpread^2)`), corner speeds lower by `riskMargin` times the spread of its
+    /// speed judgement (`sqrt(speedWeber^2 + commitmentSpread^2)`). Lower takes more risk and makes more mistakes.
+    public var riskMargin: Double = 2
     /// Corner-to-corner standard deviation of commitment (0...0.2): the log of how much faster than the driver
     /// really is it believes itself through a corner; positive = under-commits (slower), negative = over-commits.
     public var commitmentSpread: Double = 0
@@ -64,6 +69,7 @@ public struct HumanTraits: Sendable, Equatable {
             case .brakingPointSpread: brakingPointSpread
             case .lapFormSpread: lapFormSpread
             case .lapFormCorrelation: lapFormCorrelation
+            case .riskMargin: riskMargin
             case .commitmentSpread: commitmentSpread
             case .motorNoise: motorNoise
             case .motorRemnant: motorRemnant
@@ -87,6 +93,7 @@ public struct HumanTraits: Sendable, Equatable {
             case .brakingPointSpread: brakingPointSpread = newValue
             case .lapFormSpread: lapFormSpread = newValue
             case .lapFormCorrelation: lapFormCorrelation = newValue
+            case .riskMargin: riskMargin = newValue
             case .commitmentSpread: commitmentSpread = newValue
             case .motorNoise: motorNoise = newValue
             case .motorRemnant: motorRemnant = newValue
@@ -112,7 +119,7 @@ public struct HumanTraits: Sendable, Equatable {
 /// The name of one trait as written in persona files (`"reactionTime"`), with its unit, range and meaning.
 public enum TraitName: String, CaseIterable, Sendable, Codable {
     case reactionTime, anticipation, distanceWeber, speedWeber, perceptionTimeConstant
-    case brakingPointBias, brakingPointSpread, lapFormSpread, lapFormCorrelation, commitmentSpread
+    case brakingPointBias, brakingPointSpread, lapFormSpread, lapFormCorrelation, riskMargin, commitmentSpread
     case motorNoise, motorRemnant, aggression
     case fatigueOnset, fatigueTimeConstant, fatigueGain
     case lapseRate, lapseDuration, fatigueLapseGain
@@ -125,6 +132,7 @@ public enum TraitName: String, CaseIterable, Sendable, Codable {
         case .fatigueOnset, .fatigueTimeConstant: "min"
         case .lapseRate: "per min"
         case .distanceWeber, .speedWeber, .commitmentSpread, .motorNoise, .motorRemnant: "fraction"
+        case .riskMargin: "sd"
         case .anticipation, .lapFormCorrelation, .aggression, .fatigueGain, .fatigueLapseGain: "1"
         }
     }
@@ -140,6 +148,7 @@ public enum TraitName: String, CaseIterable, Sendable, Codable {
         case .brakingPointBias: -50...100
         case .brakingPointSpread, .lapFormSpread: 0...50
         case .lapFormCorrelation: 0...0.95
+        case .riskMargin: 0...4
         case .commitmentSpread: 0...0.2
         case .motorNoise: 0...0.3
         case .motorRemnant: 0...0.05
@@ -165,6 +174,7 @@ public enum TraitName: String, CaseIterable, Sendable, Codable {
         case .brakingPointSpread: "corner-to-corner standard deviation of the braking point"
         case .lapFormSpread: "lap-to-lap standard deviation of a braking-point shift shared by the whole lap"
         case .lapFormCorrelation: "correlation of that shift from one lap to the next"
+        case .riskMargin: "risk compensation: margin kept against its own braking-point and speed-judgement spread, in standard deviations"
         case .commitmentSpread: "corner-to-corner standard deviation of commitment (log speed misjudgement in a corner)"
         case .motorNoise: "signal-dependent motor noise: steering and pedal executed as u (1 + k e)"
         case .motorRemnant: "additive motor noise on steering and pedal (fraction of full)"

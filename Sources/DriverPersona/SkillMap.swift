@@ -33,11 +33,12 @@ public enum SkillMap {
         case .distanceWeber: return 0.06 * pow(u, 0.7)
         case .speedWeber: return 0.015 * pow(u, 0.5)
         case .perceptionTimeConstant: return 10
-        case .brakingPointBias: return 30 * pow(u, 1.5)
-        case .brakingPointSpread: return 15 * pow(u, 1.2)
-        case .lapFormSpread: return 15 * pow(u, 1.2)
-        case .lapFormCorrelation: return u > 0 ? 0.3 : 0
-        case .commitmentSpread: return 0.06 * u
+        case .brakingPointBias: return 10 * pow(u, 1.5)
+        case .riskMargin: return 2.2 - 1.4 * u
+        case .brakingPointSpread: return 8 * u + 16 * u * u * u
+        case .lapFormSpread: return 5 * u + 14 * u * u * u
+        case .lapFormCorrelation: return u > 0 ? 0.5 : 0
+        case .commitmentSpread: return 0.03 * u + 0.05 * u * u * u
         case .motorNoise: return 0.04 * pow(u, 0.7)
         case .motorRemnant: return 0.01 * u
         case .aggression: return 0.5
@@ -57,7 +58,7 @@ public enum SkillMap {
         let centre = centre(trait, skill: skill)
         let range = trait.range
         switch trait {
-        case .perceptionTimeConstant, .lapFormCorrelation, .lapseDuration, .anticipation:
+        case .perceptionTimeConstant, .lapFormCorrelation, .lapseDuration, .anticipation, .riskMargin:
             return .constant(centre)
         case .aggression:
             return .truncatedNormal(mean: centre, sd: 0.15, lower: range.lowerBound, upper: range.upperBound)

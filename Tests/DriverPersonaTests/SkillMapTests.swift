@@ -17,14 +17,15 @@ import Testing
                 previous = value
             }
         }
-        // Fatigue starts earlier as skill falls.
+        // Fatigue starts earlier and the margin kept against one's own spread shrinks as skill falls.
+        #expect(SkillMap.centre(.riskMargin, skill: 0.1) < SkillMap.centre(.riskMargin, skill: 0.9))
         #expect(SkillMap.centre(.fatigueOnset, skill: 0.1) < SkillMap.centre(.fatigueOnset, skill: 0.9))
     }
 
     /// An alien samples exactly no limits; a club driver's samples sit around the curve.
     @Test func samplingFollowsTheCurve() {
         let alien = Persona(name: "alien", skill: 1).sample(raceSeed: 3, index: 0)
-        for trait in TraitName.allCases where ![.anticipation, .aggression, .fatigueOnset, .fatigueTimeConstant, .perceptionTimeConstant,
+        for trait in TraitName.allCases where ![.anticipation, .riskMargin, .aggression, .fatigueOnset, .fatigueTimeConstant, .perceptionTimeConstant,
                                                .lapFormCorrelation, .lapseDuration].contains(trait) {
             #expect(alien[trait] == 0, "\(trait): \(alien[trait])")
         }
