@@ -17,6 +17,7 @@ let package = Package(
                 .product(name: "Sim", package: "Rival"),
                 .product(name: "GSL", package: "Rival"),
                 .product(name: "PolicyCore", package: "Rival"),
+                .product(name: "DriverPersona", package: "Rival"),
             ],
             path: "Benchmarks/RivalBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -40,6 +40,16 @@ public final class DelayLine {
         if count < capacity { count += 1 }
     }
 
+    /// The other cars as they were `delay` seconds before the last push, from the nearer recorded view (clamped to
+    /// what is recorded). Cheaper than ``view(delayedBy:)`` when only the other cars are needed.
+    @inline(__always)
+    public func nearby(delayedBy delay: Double) -> NearbyCars {
+        precondition(count > 0, "DelayLine read before the first push")
+        let steps = min(max(delay, 0) / interval, Double(count - 1))
+        let k = Int(steps.rounded())
+        return buffer[(head - k + capacity) % capacity].nearby
+    }
+
     /// The view as it was `delay` seconds before the last push (clamped to what is recorded; the oldest view
     /// when the line holds less).
     public func view(delayedBy delay: Double) -> DriverView {

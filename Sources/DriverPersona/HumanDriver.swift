@@ -40,7 +40,7 @@ public struct HumanDriverStats: Sendable, Equatable {
 ///    spread of each, so that a variable driver is slower on average rather than off the road every lap.
 /// 5. Racecraft: ``Racecraft`` sets the offset command and the perceived gap ahead from `aggression`.
 /// 6. Motor noise: steering and pedal are executed as `u (1 + k e) + r n` with `e` an Ornstein-Uhlenbeck process
-///    (0.3 s) and `n` white, `k` growing with fatigue.
+///    (0.3 s) and `n` a faster one (0.1 s), `k` growing with fatigue.
 /// 7. Fatigue: `F(t) = 1 - exp(-(t - onset) / timeConstant)` after the onset (time on task = race time); delay,
 ///    perception and motor noise grow by `1 + fatigueGain F`, the lapse rate by `1 + fatigueLapseGain F`.
 ///
@@ -76,6 +76,14 @@ public final class HumanDriver: Driver {
     private var speedError: OrnsteinUhlenbeck
     private var steeringNoise = OrnsteinUhlenbeck(timeConstant: 0.3)
     private var pedalNoise = OrnsteinUhlenbeck(timeConstant: 0.3)
+    private var steeringRemnant = OrnsteinUhlenbeck(timeConstant: 0.1)
+    private var pedalRemnant = OrnsteinUhlenbeck(timeConstant: 0.1)
+    /// Decisions since the last slow tick; the slow processes (perception errors, motor noise, lapses,
+    /// racecraft) move on every ``slowTicks`` decisions.
+    private var tick = 0
+    private var wd = 0.0, wv = 0.0, es = 0.0, ep = 0.0, rs = 0.0, rp = 0.0
+    /// Fatigue, the growth it brings, and the distance misjudgement factor, as of the last slow tick.
+    private var f = 0.0, grow = 1.0, distanceFactor = 0.0
     private var corner = -1
     private var cornerDeviation = 0.0
     private var commitment = 0.0
@@ -84,13 +92,17 @@ public final class HumanDriver: Driver {
     private var lap = -1
     private var lapseEnd = -Double.infinity
     private var lapseStart = 0.0
-    private var frozen = DriverView()
+    private var frozen = NearbyCars()
     private var wide = false
     private let carWidth: Double
     private let carLength: Double
     /// Risk compensation on braking points: `riskMargin` times their spread (m, earlier).
     private let brakingMargin: Double
 
+    /// Decisions per update of the slow processes: perception errors (correlation time seconds), motor noise
+    /// (0.1-0.3 s), lapse onsets and racecraft move on at 20 Hz when deciding at 60 Hz, which is plenty for their
+    /// time scales and keeps the persona's cost per decision low.
+    public static let slowTicks = 3
     /// Stream salt of the on-track draws (separate from the trait draws of ``Persona/traitSalt``).
     public static let drivingSalt: UInt64 = 0x6472_6976_696E_67  // "driving"
     /// The longest delay (reaction time grown by fatigue) a driver can have (s).
@@ -137,8 +149,6 @@ public final class HumanDriver: Driver {
         let t = traits
         let dt = decisionInterval
         delayLine.push(view)
-        let f = fatigue(at: view.time)
-        let grow = 1 + t.fatigueGain * f
 
         // Running wide: a wheel over the white line, counted on the way out.
         let here = corners.plan.track.sample(at: view.s)
@@ -147,30 +157,48 @@ public final class HumanDriver: Driver {
         wide = overLine
 
         // 1. Delay, and lapses that freeze the view.
-        if t.lapseRate > 0 && view.time >= lapseEnd {
+        let slow = tick == 0
+        tick = tick + 1 == Self.slowTicks ? 0 : tick + 1
+        let slowDt = dt * Double(Self.slowTicks)
+        if slow {
+            f = fatigue(at: view.time)
+            grow = 1 + t.fatigueGain * f
+            if t.distanceWeber > 0 {
+                wd = distanceError.step(slowDt, stream)
+                distanceFactor = 1 - exp(t.distanceWeber * grow * wd)
+            }
+            if t.speedWeber > 0 { wv = speedError.step(slowDt, stream) }
+            if t.motorNoise > 0 {
+                es = steeringNoise.step(slowDt, stream)
+                ep = pedalNoise.step(slowDt, stream)
+            }
+            if t.motorRemnant > 0 {
+                rs = steeringRemnant.step(slowDt, stream)
+                rp = pedalRemnant.step(slowDt, stream)
+            }
+        }
+        if slow && t.lapseRate > 0 && view.time >= lapseEnd {
             let rate = t.lapseRate * (1 + t.fatigueLapseGain * f) / 60
-            if stream.uniform() < rate * dt {
+            if stream.uniform() < rate * slowDt {
                 let duration = min(max(stream.lognormal(mu: log(max(t.lapseDuration, 1e-3)), sigma: 0.4), 0.2), 3)
                 lapseEnd = view.time + duration
                 lapseStart = view.time
-                frozen = delayLine.view(delayedBy: min(t.reactionTime * grow, Self.maximumDelay))
+                frozen = delayLine.nearby(delayedBy: min(t.reactionTime * grow, Self.maximumDelay))
                 counters.lapses += 1
             }
         }
         let delay = view.time < lapseEnd ? t.reactionTime * grow + (view.time - lapseStart)
             : min(t.reactionTime * grow, Self.maximumDelay)
-        let seen = view.time < lapseEnd ? frozen : delayLine.view(delayedBy: delay)
+        let seen = view.time < lapseEnd ? frozen : delayLine.nearby(delayedBy: delay)
         // Own motion is perceived now (feel, and an internal model that predicts over the delay: a limit
         // controller acting on a pose even 30 ms old loses the car). What the driver reacts to is late: the
         // braking and acceleration references (the speed plan is read where the car was one delay ago) and the
         // other cars (as they were).
         var p = view
-        p.nearby = seen.nearby
+        p.nearby = seen
         var planShift = -max(view.speed, 0) * (delay - t.anticipation * t.reactionTime)
 
         // 2-4. Perception of the course ahead and of speed.
-        let wd = t.distanceWeber > 0 ? distanceError.step(dt, stream) : 0
-        let wv = t.speedWeber > 0 ? speedError.step(dt, stream) : 0
         var speedLog = t.speedWeber * grow * wv
         var inBrakingZone = false, inCorner = false, toBraking = Double.infinity
         var nextCorner = 0, nextTurn = 1.0
@@ -206,7 +234,7 @@ public final class HumanDriver: Driver {
             inBrakingZone = toApex < zone
             inCorner = inBrakingZone || rampIn < 1
             toBraking = toApex - zone
-            let perceivedError = min(toApex, 400) * (1 - exp(t.distanceWeber * grow * wd))
+            let perceivedError = min(toApex, 400) * distanceFactor
             planShift = (planShift + bias + perceivedError) * rampIn * fadeOut
             // Risk compensation: through a corner the driver keeps a margin of `riskMargin` times its uncertainty
             // about the corner's speed (its speed judgement and its commitment spread).
@@ -217,10 +245,12 @@ public final class HumanDriver: Driver {
         let planScale = speedLog == 0 ? 1 : exp(-speedLog)
 
         // 5. Racecraft.
-        if p.nearby.count > 0 || racecraft.offset != 0 {
+        if slow && (p.nearby.count > 0 || racecraft.offset != 0) {
             racecraft.update(p, sample: corners.plan.track.sample(at: p.s), lineOffset: corners.plan.lineOffset(at: p.s),
                              carWidth: carWidth, carLength: carLength, nextCorner: nextCorner, nextTurn: nextTurn,
-                             inBrakingZone: inBrakingZone, inCorner: inCorner, toBraking: toBraking, dt: dt)
+                             inBrakingZone: inBrakingZone, inCorner: inCorner, toBraking: toBraking, dt: slowDt)
+        }
+        if p.nearby.count > 0 {
             p.nearby = racecraft.perceived(p.nearby, carLength: carLength)
         }
 
@@ -232,9 +262,8 @@ public final class HumanDriver: Driver {
         var executed = action
         let k = t.motorNoise * grow
         if k > 0 || t.motorRemnant > 0 {
-            let es = steeringNoise.step(dt, stream), ep = pedalNoise.step(dt, stream)
-            executed.steering = action.steering * Float(1 + k * es) + Float(stream.gaussian(sd: t.motorRemnant))
-            executed.pedal = action.pedal * Float(1 + k * ep) + Float(stream.gaussian(sd: t.motorRemnant))
+            executed.steering = action.steering * Float(1 + k * es) + Float(t.motorRemnant * rs)
+            executed.pedal = action.pedal * Float(1 + k * ep) + Float(t.motorRemnant * rp)
         }
         return executed.controls
     }

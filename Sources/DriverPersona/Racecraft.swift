@@ -144,16 +144,11 @@ public struct Racecraft: Sendable {
     @inline(__always)
     public func perceived(_ nearby: NearbyCars, carLength: Double) -> NearbyCars {
         guard nearby.count > 0 else { return nearby }
-        var out = NearbyCars()
-        let claim = aggression * carLength
-        for i in 0..<nearby.count {
-            var car = nearby[i]
-            if car.gap > 0 && car.gap < claim {
-                car.gap = -0.6
-            } else if car.gap > 0 {
-                car.gap *= followScale
-            }
-            out.insert(car)
+        var out = nearby
+        let claim = aggression * carLength, scale = followScale
+        out.setGaps { car in
+            if car.gap > 0 && car.gap < claim { return -0.6 }
+            return car.gap > 0 ? car.gap * scale : car.gap
         }
         return out
     }

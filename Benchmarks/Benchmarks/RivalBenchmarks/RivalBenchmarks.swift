@@ -59,6 +59,7 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 1_000_000
     )
     policyBenchmarks()
+    personaBenchmarks()
 
     Benchmark("sim.vehicleStep (gt3, dynamics only)", configuration: .init(scalingFactor: .kilo)) { benchmark in
         let model = VehicleModel(spec: shippedCar("gt3"))

@@ -74,6 +74,24 @@ public struct NearbyCars: Sendable {
         storage[i] = car
     }
 
+    /// Replaces each car's gap with `newGap(car)` and restores the order by absolute gap (an insertion sort: cheap
+    /// when the order hardly changes). For drivers that perceive gaps differently from the truth.
+    @inline(__always)
+    public mutating func setGaps(_ newGap: (NearbyCar) -> Double) {
+        for i in 0..<count { storage[i].gap = newGap(storage[i]) }
+        var i = 1
+        while i < count {
+            let car = storage[i]
+            var j = i
+            while j > 0, abs(storage[j - 1].gap) > abs(car.gap) {
+                storage[j] = storage[j - 1]
+                j -= 1
+            }
+            storage[j] = car
+            i += 1
+        }
+    }
+
     /// The nearest car ahead within `maxGap` metres, if any.
     public func nearestAhead(within maxGap: Double = .infinity) -> NearbyCar? {
         for i in 0..<count where storage[i].gap > 0 && storage[i].gap <= maxGap { return storage[i] }
