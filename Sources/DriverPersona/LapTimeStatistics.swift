@@ -5,7 +5,8 @@ import GSL
 ///
 /// Spread, skewness and autocorrelation are taken on the residuals from a straight-line fit over lap number, so
 /// that a steady drift (tyre wear, fuel burn, fatigue) does not count as inconsistency, as in the real-data
-/// figures they are compared with. Non-finite laps are dropped.
+/// figures they are compared with. Non-finite laps are dropped. When the spread is below 0.01 % of the mean lap,
+/// skewness and autocorrelation are reported as 0 (the residuals are rounding noise).
 public struct LapTimeStatistics: Sendable, Equatable {
     /// Laps used.
     public var count: Int
@@ -52,13 +53,15 @@ public struct LapTimeStatistics: Sendable, Equatable {
         let r = SummaryStatistics(residuals)
         spread = r.standardDeviation
         coefficientOfVariation = spread / summary.mean
-        skewness = r.skewness.isFinite ? r.skewness : 0
+        // Below a spread of 0.01 % of the lap the shape of the residuals is rounding noise, not behaviour.
+        let meaningful = coefficientOfVariation >= 1e-4
+        skewness = meaningful && r.skewness.isFinite ? r.skewness : 0
         var lag = 0.0, variance = 0.0
         for i in 0..<residuals.count {
             variance += (residuals[i] - r.mean) * (residuals[i] - r.mean)
             if i > 0 { lag += (residuals[i] - r.mean) * (residuals[i - 1] - r.mean) }
         }
-        lagOneAutocorrelation = variance > 0 ? lag / variance : 0
+        lagOneAutocorrelation = meaningful && variance > 0 ? lag / variance : 0
         let bestLap = x.min() ?? 0
         let excess = x.map { $0 - bestLap }
         medianExcess = SummaryStatistics.quantiles(of: excess, at: [0.5])[0]
