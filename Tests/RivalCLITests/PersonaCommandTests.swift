@@ -89,7 +89,7 @@ import Testing
         #expect(lines[3] == "trait (unit)                    mean       0       1       2")
         #expect(lines[4].hasPrefix("reactionTime (s)              0.2031 "))
         #expect(lines.contains("perceptionTimeConstant (s)        10      10      10      10"))
-        #expect(lines.contains("lapFormCorrelation               0.3     0.3     0.3     0.3"))
+        #expect(lines.contains("lapFormCorrelation               0.5     0.5     0.5     0.5"))
         let traits = try Self.traitNames()
         #expect(traits.count >= 18)
         #expect(lines.count == 4 + traits.count + 1)
