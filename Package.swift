@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "GSL", targets: ["GSL"]),
         .library(name: "PolicyCore", targets: ["PolicyCore"]),
         .library(name: "DriverPersona", targets: ["DriverPersona"]),
+        .library(name: "Calibration", targets: ["Calibration"]),
         .executable(name: "rival", targets: ["RivalCLI"]),
     ],
     dependencies: [
@@ -24,12 +25,14 @@ let package = Package(
         .target(name: "Sim", dependencies: ["GSL"]),
         .target(name: "PolicyCore", dependencies: ["Sim", "GSL"]),
         .target(name: "DriverPersona", dependencies: ["PolicyCore", "Sim", "GSL"]),
+        .target(name: "Calibration", dependencies: ["DriverPersona", "PolicyCore", "Sim", "GSL"]),
         .executableTarget(
             name: "RivalCLI",
             dependencies: [
                 "Sim",
                 "PolicyCore",
                 "DriverPersona",
+                "Calibration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,6 +41,7 @@ let package = Package(
         .testTarget(name: "RivalCLITests", dependencies: ["RivalCLI"]),
         .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore", "Sim"]),
         .testTarget(name: "DriverPersonaTests", dependencies: ["DriverPersona", "PolicyCore", "Sim", "GSL"]),
+        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "DriverPersona", "PolicyCore", "Sim", "GSL"]),
     ],
     swiftLanguageModes: [.v6]
 )
