@@ -33,6 +33,7 @@ let package = Package(
                 "PolicyCore",
                 "DriverPersona",
                 "Calibration",
+                "GSL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

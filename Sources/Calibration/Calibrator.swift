@@ -36,7 +36,7 @@ public struct Calibrator: Sendable {
         /// Nelder-Mead starts: the base persona's values, then seeded points around them.
         public var starts = 2
         /// Nelder-Mead iterations per start.
-        public var iterationsPerStart = 40
+        public var iterationsPerStart = 24
         /// The seed of the drivers' streams and of the extra starts.
         public var seed: UInt64 = 1
         /// Worker threads for a candidate's drivers.
@@ -96,8 +96,11 @@ public struct Calibrator: Sendable {
         self.settings = settings
     }
 
-    /// Laps per driver, the standing-start lap included.
-    var lapsPerDriver: Int { max(2, Int((Double(settings.lapsPerEvaluation) / Double(max(settings.drivers, 1))).rounded(.up)) + 1) }
+    /// Laps per driver with `settings`, the standing-start lap included.
+    public static func lapsPerDriver(_ settings: Settings) -> Int {
+        max(2, Int((Double(settings.lapsPerEvaluation) / Double(max(settings.drivers, 1))).rounded(.up)) + 1)
+    }
+    var lapsPerDriver: Int { Self.lapsPerDriver(settings) }
 
     /// The flying laps (s) of `drivers` people of `persona`, each alone on track; driver d uses seed `seed + d`.
     public func simulate(_ persona: Persona) -> [Double] {
@@ -180,7 +183,7 @@ public struct Calibrator: Sendable {
         for s in 0..<max(settings.starts, 1) {
             let from = s == 0 ? origin : origin.map { $0 + stream.gaussian(sd: 1) }
             let minimiser = NelderMead(maxIterations: settings.iterationsPerStart, sizeTolerance: 1e-3)
-            _ = try minimiser.minimize(start: from, step: Array(repeating: 0.6, count: free.count), objective: objective)
+            _ = try minimiser.minimize(start: from, step: Array(repeating: 0.4, count: free.count), objective: objective)
         }
         let fitted = persona(best.values)
         let fittedLaps = inMode(simulate(fitted))

@@ -9,7 +9,7 @@ struct Rival: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rival",
         abstract: "Human-like AI rival drivers: races, circuits, cars.",
-        subcommands: [RaceCommand.self, CompareCommand.self, LimitCommand.self, ExpertCommand.self, TrainCommand.self, EvalCommand.self, SpecCommand.self, TracksCommand.self, CarsCommand.self, PersonaCommand.self],
+        subcommands: [RaceCommand.self, CompareCommand.self, CalibrateCommand.self, LimitCommand.self, ExpertCommand.self, TrainCommand.self, EvalCommand.self, SpecCommand.self, TracksCommand.self, CarsCommand.self, PersonaCommand.self],
         defaultSubcommand: RaceCommand.self
     )
 
