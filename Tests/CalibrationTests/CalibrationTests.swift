@@ -126,3 +126,25 @@ struct CalibrationRecoveryTests {
         #expect(throws: Calibrator.Unreachable.self) { try calibrator.fit(target) }
     }
 }
+
+@Suite("Calibration determinism")
+struct CalibrationDeterminismTests {
+    @Test("a candidate's laps are the same at any thread count")
+    func threadCountDoesNotMatter() throws {
+        let track = try Shipped.track("Norisring"), car = try Shipped.car("gt3")
+        let config = RaceConfig(laps: 3)
+        let plan = ExpertPlan(track: track, car: car, fuelMass: config.startingFuelMass(car: car, track: track))
+        var settings = Calibrator.Settings()
+        settings.lapsPerEvaluation = 6
+        settings.drivers = 3
+        func laps(threads: Int) -> [Double] {
+            settings.threads = threads
+            return Calibrator(source: .expert(plan), car: car, config: config, base: Persona(name: "club", skill: 0.5),
+                              free: [], mode: .absolute, settings: settings).simulate(Persona(name: "club", skill: 0.5))
+        }
+        let one = laps(threads: 1), three = laps(threads: 3)
+        #expect(one.count == 6 && one == three)
+        // Different people lap differently.
+        #expect(Set(one).count > 1)
+    }
+}
