@@ -138,6 +138,36 @@ public struct LapTarget: Sendable, Equatable {
                          source: String(format: "summary: mean %.3f s, sd %.3f s (normal)", mean, sd))
     }
 
+    /// A target given as percentiles of the lap time: `points` as (percent in 0 < p < 100, lap time in s), at
+    /// least 3, increasing in both. Turned into `count` quantiles by straight lines between the points, continued
+    /// past the outer ones with the slope of the nearest segment.
+    ///
+    /// - Throws: ``LoadError`` (file `--target-percentiles`) for fewer than 3 points, a percent outside 0 < p < 100,
+    ///   a time outside ``plausible``, or points that do not increase.
+    public static func percentiles(_ points: [(percent: Double, time: Double)], count: Int = 1000) throws(LoadError) -> LapTarget {
+        let flag = "--target-percentiles"
+        guard points.count >= 3 else {
+            throw LoadError(file: flag, value: "\(points.count) points", expected: "expected at least 3 percent:seconds points, such as 10:112.1,50:112.8,90:114.0")
+        }
+        for (p, t) in points {
+            guard p > 0 && p < 100 else { throw LoadError(file: flag, value: "\(p)", expected: "expected a percent above 0 and below 100") }
+            guard t.isFinite, plausible.contains(t) else { throw LoadError(file: flag, value: "\(t)", expected: "expected a lap time in 5...3600 s") }
+        }
+        for k in 1..<points.count where !(points[k].percent > points[k - 1].percent && points[k].time > points[k - 1].time) {
+            throw LoadError(file: flag, value: "\(points[k].percent):\(points[k].time)",
+                            expected: "expected percents and times that both increase from point to point")
+        }
+        let u = points.map { $0.percent / 100 }, t = points.map(\.time)
+        func quantile(_ x: Double) -> Double {
+            var k = 0
+            while k < u.count - 2 && x > u[k + 1] { k += 1 }
+            let slope = (t[k + 1] - t[k]) / (u[k + 1] - u[k])
+            return max(t[k] + slope * (x - u[k]), plausible.lowerBound)
+        }
+        let laps = (0..<count).map { quantile((Double($0) + 0.5) / Double(count)) }
+        return LapTarget(laps: laps, source: "percentiles " + points.map { "\(Int($0.percent)) %: \($0.time) s" }.joined(separator: ", "))
+    }
+
     private static func sortedDraws(_ d: Distribution, n: Int) -> [Double] {
         let stream = GSLRandomStream(seed: 20_261_202)
         return (0..<n).map { _ in d.sample(stream) }.sorted()

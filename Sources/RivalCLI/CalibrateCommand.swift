@@ -18,6 +18,10 @@ struct CalibrateCommand: ParsableCommand {
     @Option(name: .customLong("target-mean"), help: "Target mean lap (s), instead of --target.") var targetMean: Double?
     @Option(name: .customLong("target-sd"), help: "Target lap-time standard deviation (s), with --target-mean.") var targetSD: Double?
     @Option(name: .customLong("target-skewness"), help: "Target skewness (0...5), with --target-mean.") var targetSkewness: Double?
+    @Option(name: .customLong("target-percentiles"),
+            help: ArgumentHelp("Target percentiles of the lap time, instead of --target: percent:seconds,... (at least 3).",
+                               valueName: "10:112.1,50:112.8,90:114.0"))
+    var targetPercentiles: String?
     @OptionGroup var trackOption: TrackOption
     @OptionGroup var carOption: CarOption
     @Option(help: "The persona to start from (file or shipped name); its other traits stay as they are.") var persona = "club"
@@ -39,9 +43,14 @@ struct CalibrateCommand: ParsableCommand {
     @Flag(help: "No progress display.") var quiet = false
 
     func validate() throws {
-        if target == nil && targetMean == nil {
-            throw ValidationError("--target: expected a CSV of laps, or --target-mean and --target-sd")
+        let given = [target != nil, targetMean != nil || targetSD != nil, targetPercentiles != nil].filter { $0 }.count
+        if given == 0 {
+            throw ValidationError("--target: expected a CSV of laps, --target-mean and --target-sd, or --target-percentiles")
         }
+        if given > 1 && targetPercentiles != nil {
+            throw ValidationError("--target-percentiles: expected it alone, not with --target or --target-mean")
+        }
+        if let spec = targetPercentiles { _ = try Self.percentilePoints(spec) }
         if target != nil && (targetMean != nil || targetSD != nil) {
             throw ValidationError("--target-mean: expected either --target or --target-mean/--target-sd, not both")
         }
@@ -75,6 +84,7 @@ struct CalibrateCommand: ParsableCommand {
         let lapTarget: LapTarget
         do {
             if let path = target { lapTarget = try LapTarget.load(csv: path) }
+            else if let spec = targetPercentiles { lapTarget = try LapTarget.percentiles(try Self.percentilePoints(spec)) }
             else { lapTarget = try LapTarget.summary(mean: targetMean ?? 0, sd: targetSD ?? 0, skewness: targetSkewness) }
         } catch {
             throw UserError("\(error)")
@@ -140,6 +150,18 @@ struct CalibrateCommand: ParsableCommand {
             throw error
         } catch {
             throw UserError("--out: \(out): \(error.localizedDescription)")
+        }
+    }
+
+    /// `percent:seconds,...` as points; the seconds may be `m:ss.sss`.
+    static func percentilePoints(_ spec: String) throws -> [(percent: Double, time: Double)] {
+        try spec.split(separator: ",").map { item in
+            let parts = item.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let p = Double(parts[0].trimmingCharacters(in: .whitespaces)),
+                  let t = LapTarget.parseTime(parts[1]), t.isFinite else {
+                throw ValidationError("--target-percentiles: \(item): expected percent:seconds, such as 50:112.8")
+            }
+            return (p, t)
         }
     }
 

@@ -59,6 +59,21 @@ struct LapTargetTests {
                 "\(s.mean) \(s.standardDeviation) \(s.skewness)")
         #expect(throws: LoadError.self) { try LapTarget.summary(mean: 112, sd: -1) }
     }
+
+    @Test("a percentile target passes through its points")
+    func percentiles() throws {
+        let t = try LapTarget.percentiles([(10, 112.1), (50, 112.8), (90, 114.0)])
+        let s = SummaryStatistics(t.laps)
+        #expect(abs(s.quantile(0.1) - 112.1) < 0.01 && abs(s.quantile(0.5) - 112.8) < 0.01 && abs(s.quantile(0.9) - 114.0) < 0.01,
+                "\(s.quantile(0.1)) \(s.quantile(0.5)) \(s.quantile(0.9))")
+        #expect(s.skewness > 0)
+        do {
+            _ = try LapTarget.percentiles([(10, 112.1), (50, 111.8), (90, 114.0)])
+            Issue.record("decreasing times accepted")
+        } catch {
+            #expect(error.description == "--target-percentiles: 50.0:111.8: expected percents and times that both increase from point to point")
+        }
+    }
 }
 
 @Suite("Distances")

@@ -17,7 +17,9 @@ import Testing
         let words = try Self.temporary("words.csv", "driver,team\nann,red\n")
         let negative = try Self.temporary("negative.csv", "lap_time_s\n" + Array(repeating: "52.1", count: 10).joined(separator: "\n") + "\n-1\n")
         let cases: [([String], String)] = [
-            (["calibrate"], "--target: expected a CSV of laps, or --target-mean and --target-sd"),
+            (["calibrate"], "--target: expected a CSV of laps, --target-mean and --target-sd, or --target-percentiles"),
+            (["calibrate", "--target-percentiles", "10:112,50"], "--target-percentiles: 50: expected percent:seconds"),
+            (["calibrate", "--target-percentiles", "10:112,50:113"], "--target-percentiles: 2 points: expected at least 3"),
             (["calibrate", "--target", "/no/such/laps.csv"], "/no/such/laps.csv: cannot read the file"),
             (["calibrate", "--target", empty], "empty.csv: the file is empty"),
             (["calibrate", "--target", few], "few.csv: 5 laps: expected at least 10 laps in column lap_time_s"),
