@@ -15,7 +15,7 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var trackOption: TrackOption
     @OptionGroup var carOption: CarOption
     @Option(help: "Laps per driver (5...200).") var laps = 20
-    @Option(help: "Drivers (people) of the persona (1...100).") var drivers = 5
+    @Option(help: "Drivers (people) of the persona (1...100).") var drivers = 10
     @Option(help: "Race seed (a non-negative integer).") var seed: UInt64 = 1
     @Flag(help: "Print JSON instead of a table.") var json = false
 
