@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "DriverPersona", targets: ["DriverPersona"]),
         .library(name: "Calibration", targets: ["Calibration"]),
         .executable(name: "rival", targets: ["RivalCLI"]),
+        .library(name: "CRival", type: .dynamic, targets: ["CRival"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,6 +27,10 @@ let package = Package(
         .target(name: "PolicyCore", dependencies: ["Sim", "GSL"]),
         .target(name: "DriverPersona", dependencies: ["PolicyCore", "Sim", "GSL"]),
         .target(name: "Calibration", dependencies: ["DriverPersona", "PolicyCore", "Sim", "GSL"]),
+        // The hand-written C header (include/rival.h) as a module, so that CRival's `@c @implementation` functions
+        // are checked against it by the compiler.
+        .systemLibrary(name: "CRivalHeader", path: "include"),
+        .target(name: "CRival", dependencies: ["CRivalHeader", "DriverPersona", "PolicyCore", "Sim"]),
         .executableTarget(
             name: "RivalCLI",
             dependencies: [
@@ -42,6 +47,7 @@ let package = Package(
         .testTarget(name: "RivalCLITests", dependencies: ["RivalCLI"]),
         .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore", "Sim"]),
         .testTarget(name: "DriverPersonaTests", dependencies: ["DriverPersona", "PolicyCore", "Sim", "GSL"]),
+        .testTarget(name: "CRivalTests", dependencies: ["CRival", "CRivalHeader", "RivalCLI"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "DriverPersona", "PolicyCore", "Sim", "GSL"]),
     ],
     swiftLanguageModes: [.v6]
