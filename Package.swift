@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "RivalCLITests", dependencies: ["RivalCLI"]),
         .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore", "Sim"]),
         .testTarget(name: "DriverPersonaTests", dependencies: ["DriverPersona", "PolicyCore", "Sim", "GSL"]),
-        .testTarget(name: "CRivalTests", dependencies: ["CRival", "CRivalHeader", "RivalCLI"]),
+        .testTarget(name: "CRivalTests", dependencies: ["CRival", "CRivalHeader", "RivalCLI", "DriverPersona", "PolicyCore", "Sim"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "DriverPersona", "PolicyCore", "Sim", "GSL"]),
     ],
     swiftLanguageModes: [.v6]
