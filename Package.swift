@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Calibration", targets: ["Calibration"]),
         .executable(name: "rival", targets: ["RivalCLI"]),
         .library(name: "CRival", type: .dynamic, targets: ["CRival"]),
+        .executable(name: "rival-game-loop", targets: ["GameLoopExample"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,6 +32,9 @@ let package = Package(
         // are checked against it by the compiler.
         .systemLibrary(name: "CRivalHeader", path: "include"),
         .target(name: "CRival", dependencies: ["CRivalHeader", "DriverPersona", "PolicyCore", "Sim"]),
+        // Examples/GameLoop: a game's own car physics driven by Rival's drivers (run by CRivalTests).
+        .executableTarget(name: "GameLoopExample", dependencies: ["DriverPersona", "PolicyCore", "Sim"],
+                          path: "Examples/GameLoop"),
         .executableTarget(
             name: "RivalCLI",
             dependencies: [
