@@ -86,6 +86,16 @@ import Testing
         #expect(run.stdout.isEmpty)
     }
 
+    @Test func theHeaderIsPlainCAndCxx() throws {
+        let header = BuiltProducts.root.path + "/include/rival.h"
+        let cc = try #require(BuiltProducts.tool("cc", "gcc", "clang"), "no C compiler on the PATH")
+        let c = try BuiltProducts.run(cc, ["-fsyntax-only", "-std=c99", "-Wall", "-Wextra", "-pedantic", "-Werror", "-x", "c", header])
+        #expect(c.status == 0, "\(c.stderr)")
+        guard let cxx = BuiltProducts.tool("c++", "g++", "clang++") else { return }  // C++ where a compiler is installed
+        let plus = try BuiltProducts.run(cxx, ["-fsyntax-only", "-Wall", "-Wextra", "-pedantic", "-Werror", "-x", "c++", header])
+        #expect(plus.status == 0, "\(plus.stderr)")
+    }
+
     @Test func pythonExampleMatchesTheCLI() throws {
         guard let python = BuiltProducts.tool("python3") else { return }  // optional: only where Python is installed
         let root = BuiltProducts.root.path
