@@ -12,6 +12,9 @@ let package = Package(
         .library(name: "Calibration", targets: ["Calibration"]),
         .executable(name: "rival", targets: ["RivalCLI"]),
         .library(name: "CRival", type: .dynamic, targets: ["CRival"]),
+        // The same entry points linked statically into a Swift client (the benchmarks measure them without a second
+        // copy of the Swift modules that the dynamic library would bring).
+        .library(name: "CRivalStatic", type: .static, targets: ["CRival"]),
         .executable(name: "rival-game-loop", targets: ["GameLoopExample"]),
     ],
     dependencies: [

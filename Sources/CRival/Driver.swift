@@ -6,8 +6,6 @@ import Sim
 /// A human driver (a persona's person around the expert) that a game's own physics asks for controls.
 final class DriverHandle: Handle {
     let driver: HumanDriver
-    /// The reused view, so that a decision does not allocate.
-    var view = DriverView()
 
     init(_ driver: HumanDriver) {
         self.driver = driver
@@ -49,11 +47,14 @@ public func rival_driver_decision_interval(_ driver: OpaquePointer?, _ outInterv
 public func rival_driver_decide(_ driver: OpaquePointer?, _ view: UnsafePointer<rival_view>?,
                                 _ outControls: UnsafeMutablePointer<rival_controls>?) -> Int32 {
     call { () throws(CallError) in
-        let handle = try Handle.object(driver, as: DriverHandle.self, kind: .driver, "driver")
+        let handle = try Handle.unmanaged(driver, kind: .driver, "driver")
         let view = try required(view, "view")
         let out = try required(outControls, "out_controls")
-        try ViewReader.read(view, into: &handle.view)
-        let controls = handle.driver.decide(handle.view)
+        let perceived = try ViewReader.view(view)
+        // Borrows the driver for the call, without the retain and release a plain reference would cost.
+        let controls = handle._withUnsafeGuaranteedRef {
+            unsafeDowncast($0, to: DriverHandle.self).driver.decide(perceived)
+        }
         out.pointee = rival_controls(steering: controls.steering, throttle: controls.throttle, brake: controls.brake)
     }
 }
@@ -63,40 +64,42 @@ public func rival_driver_destroy(_ driver: OpaquePointer?) {
     Handle.release(driver, kind: .driver)
 }
 
-/// Checks a C view and copies it into a ``DriverView``.
+/// Checks a C view and copies it into a ``DriverView`` (on the stack: nothing is allocated).
 enum ViewReader {
-    /// Copies `view` into `target`; throws, naming the field, on a non-finite number, a negative index or lap
+    /// Where `nearby` starts in a `rival_view` (bytes).
+    private static let nearbyOffset = MemoryLayout<rival_view>.offset(of: \rival_view.nearby)!
+
+    /// The ``DriverView`` of `view`; throws, naming the field, on a non-finite number, a negative index or lap
     /// count, or a `nearby_count` outside 0...RIVAL_MAX_NEARBY.
-    static func read(_ view: UnsafePointer<rival_view>, into target: inout DriverView) throws(CallError) {
+    @inline(__always)
+    static func view(_ view: UnsafePointer<rival_view>) throws(CallError) -> DriverView {
         let v = view.pointee
-        target.time = try finite(v.time_s, "view.time_s")
         guard v.car_index >= 0 else { throw .range("view.car_index: \(v.car_index): expected >= 0") }
         guard v.laps_completed >= 0 else { throw .range("view.laps_completed: \(v.laps_completed): expected >= 0") }
-        target.carIndex = Int(v.car_index)
-        target.lapsCompleted = Int(v.laps_completed)
-        target.speed = try finite(v.speed_mps, "view.speed_mps")
-        target.lateralSpeed = try finite(v.lateral_speed_mps, "view.lateral_speed_mps")
-        target.yawRate = try finite(v.yaw_rate_radps, "view.yaw_rate_radps")
-        target.steeringAngle = try finite(v.steering_angle_rad, "view.steering_angle_rad")
-        target.longitudinalAcceleration = try finite(v.longitudinal_acceleration_mps2, "view.longitudinal_acceleration_mps2")
-        target.lateralAcceleration = try finite(v.lateral_acceleration_mps2, "view.lateral_acceleration_mps2")
-        target.s = try finite(v.s_m, "view.s_m")
-        target.lateral = try finite(v.lateral_m, "view.lateral_m")
-        target.headingError = try finite(v.heading_error_rad, "view.heading_error_rad")
         let count = Int(v.nearby_count)
         guard (0...Int(RIVAL_MAX_NEARBY)).contains(count) else {
             throw .range("view.nearby_count: \(count): expected 0...\(RIVAL_MAX_NEARBY)")
         }
-        target.nearby.removeAll()
-        let base = UnsafeRawPointer(view) + MemoryLayout<rival_view>.offset(of: \rival_view.nearby)!
-        let cars = base.assumingMemoryBound(to: rival_nearby_car.self)
+        var nearby = NearbyCars()
+        let cars = (UnsafeRawPointer(view) + nearbyOffset).assumingMemoryBound(to: rival_nearby_car.self)
         for i in 0..<count {
             let c = cars[i]
             guard c.index >= 0 else { throw .range("view.nearby[\(i)].index: \(c.index): expected >= 0") }
-            target.nearby.insert(NearbyCar(index: Int(c.index), gap: try finite(c.gap_m, "view.nearby[\(i)].gap_m"),
-                                           lateral: try finite(c.lateral_m, "view.nearby[\(i)].lateral_m"),
-                                           speedDifference: try finite(c.speed_difference_mps,
-                                                                       "view.nearby[\(i)].speed_difference_mps")))
+            nearby.insert(NearbyCar(index: Int(c.index), gap: try finite(c.gap_m, "view.nearby[\(i)].gap_m"),
+                                    lateral: try finite(c.lateral_m, "view.nearby[\(i)].lateral_m"),
+                                    speedDifference: try finite(c.speed_difference_mps,
+                                                                "view.nearby[\(i)].speed_difference_mps")))
         }
+        return DriverView(
+            time: try finite(v.time_s, "view.time_s"), carIndex: Int(v.car_index),
+            speed: try finite(v.speed_mps, "view.speed_mps"),
+            lateralSpeed: try finite(v.lateral_speed_mps, "view.lateral_speed_mps"),
+            yawRate: try finite(v.yaw_rate_radps, "view.yaw_rate_radps"),
+            steeringAngle: try finite(v.steering_angle_rad, "view.steering_angle_rad"),
+            longitudinalAcceleration: try finite(v.longitudinal_acceleration_mps2, "view.longitudinal_acceleration_mps2"),
+            lateralAcceleration: try finite(v.lateral_acceleration_mps2, "view.lateral_acceleration_mps2"),
+            s: try finite(v.s_m, "view.s_m"), lateral: try finite(v.lateral_m, "view.lateral_m"),
+            headingError: try finite(v.heading_error_rad, "view.heading_error_rad"),
+            lapsCompleted: Int(v.laps_completed), nearby: nearby)
     }
 }

@@ -29,6 +29,16 @@ class Handle {
         return unsafeDowncast(handle, to: type)
     }
 
+    /// Handle `pointer`, checked to be of `kind`, as an unmanaged reference (for the hot path, which borrows it).
+    @inline(__always)
+    static func unmanaged(_ pointer: OpaquePointer?, kind: Kind, _ argument: String) throws(CallError) -> Unmanaged<Handle> {
+        guard let pointer else { throw .null(argument) }
+        let unmanaged = Unmanaged<Handle>.fromOpaque(UnsafeRawPointer(pointer))
+        let actual = unmanaged._withUnsafeGuaranteedRef { $0.kind }
+        guard actual == kind else { throw .invalid("\(argument): a \(actual) handle, expected a \(kind) handle") }
+        return unmanaged
+    }
+
     /// Releases C's reference to handle `pointer` (nothing for NULL or a handle not of `kind`).
     static func release(_ pointer: OpaquePointer?, kind: Kind) {
         guard let pointer else { return }

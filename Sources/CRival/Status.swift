@@ -67,10 +67,11 @@ func string(_ text: UnsafePointer<CChar>?, _ argument: String) throws(CallError)
     String(cString: try required(text, argument))
 }
 
-/// `value` if it is finite, else an invalid-argument error naming `argument`.
+/// `value` if it is finite, else an invalid-argument error naming `argument` (only built on failure, so the hot
+/// path does not allocate).
 @inline(__always)
-func finite(_ value: Double, _ argument: String) throws(CallError) -> Double {
-    guard value.isFinite else { throw .invalid("\(argument): \(value): expected a finite number") }
+func finite(_ value: Double, _ argument: @autoclosure () -> String) throws(CallError) -> Double {
+    guard value.isFinite else { throw .invalid("\(argument()): \(value): expected a finite number") }
     return value
 }
 

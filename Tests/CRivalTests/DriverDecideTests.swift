@@ -30,27 +30,7 @@ import Testing
         deinit { rival_driver_destroy(handle) }
 
         func decide(_ v: DriverView) -> CarControls {
-            view.time_s = v.time
-            view.car_index = Int32(v.carIndex)
-            view.laps_completed = Int32(v.lapsCompleted)
-            view.speed_mps = v.speed
-            view.lateral_speed_mps = v.lateralSpeed
-            view.yaw_rate_radps = v.yawRate
-            view.steering_angle_rad = v.steeringAngle
-            view.longitudinal_acceleration_mps2 = v.longitudinalAcceleration
-            view.lateral_acceleration_mps2 = v.lateralAcceleration
-            view.s_m = v.s
-            view.lateral_m = v.lateral
-            view.heading_error_rad = v.headingError
-            view.nearby_count = Int32(v.nearby.count)
-            withUnsafeMutableBytes(of: &view.nearby) { raw in
-                let cars = raw.bindMemory(to: rival_nearby_car.self)
-                for i in 0..<v.nearby.count {
-                    let c = v.nearby[i]
-                    cars[i] = rival_nearby_car(index: Int32(c.index), gap_m: c.gap, lateral_m: c.lateral,
-                                               speed_difference_mps: c.speedDifference)
-                }
-            }
+            view = rival_view(v)
             if rival_driver_decide(handle, &view, &controls) != RIVAL_OK { failures += 1 }
             return CarControls(steering: controls.steering, throttle: controls.throttle, brake: controls.brake)
         }
