@@ -149,8 +149,8 @@ void rival_persona_destroy(rival_persona *persona);
 
 /* A human driver: a person drawn from persona for grid slot index (>= 0) of a race with seed race_seed, around
  * the model-based expert planned for track, car and fuel_kg of fuel (0...the car's tank). The same arguments
- * give the same person and the same decisions. Creating one plans the racing line (slow the first time per
- * track, car and fuel; cached after). */
+ * give the same person and the same decisions. Creating one plans the expert's speed; the racing line under it
+ * is computed the first time per track and cached for later drivers. */
 int32_t rival_driver_create(const rival_track *track, const rival_car *car, const rival_persona *persona,
                             uint64_t race_seed, int32_t index, double fuel_kg, rival_driver **out_driver);
 /* Seconds between two decisions; hold the controls in between. */
