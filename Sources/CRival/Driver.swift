@@ -13,6 +13,7 @@ final class DriverHandle: Handle {
     }
 }
 
+/// Creates the human driver of grid slot `index` in a race with `raceSeed`: a person drawn from `persona` around the expert planned for `track`, `car` and `fuelKg` (0...the tank).
 @c @implementation
 public func rival_driver_create(_ track: OpaquePointer?, _ car: OpaquePointer?, _ persona: OpaquePointer?,
                                 _ raceSeed: UInt64, _ index: Int32, _ fuelKg: Double,
@@ -35,6 +36,7 @@ public func rival_driver_create(_ track: OpaquePointer?, _ car: OpaquePointer?, 
     }
 }
 
+/// Seconds between two of the driver's decisions.
 @c @implementation
 public func rival_driver_decision_interval(_ driver: OpaquePointer?, _ outInterval: UnsafeMutablePointer<Double>?) -> Int32 {
     call { () throws(CallError) in
@@ -43,6 +45,7 @@ public func rival_driver_decision_interval(_ driver: OpaquePointer?, _ outInterv
     }
 }
 
+/// The controls to hold until the next decision, given the game's `view` of the car; checks every field; does not allocate.
 @c @implementation
 public func rival_driver_decide(_ driver: OpaquePointer?, _ view: UnsafePointer<rival_view>?,
                                 _ outControls: UnsafeMutablePointer<rival_controls>?) -> Int32 {
@@ -59,6 +62,7 @@ public func rival_driver_decide(_ driver: OpaquePointer?, _ view: UnsafePointer<
     }
 }
 
+/// Releases a driver (NULL: nothing).
 @c @implementation
 public func rival_driver_destroy(_ driver: OpaquePointer?) {
     Handle.release(driver, kind: .driver)

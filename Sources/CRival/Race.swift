@@ -66,6 +66,7 @@ enum GridText {
     }
 }
 
+/// Creates a race in Rival's simulator as `rival race --grid grid --seed seed --laps laps` builds it.
 @c @implementation
 public func rival_race_create(_ world: OpaquePointer?, _ track: OpaquePointer?, _ car: OpaquePointer?,
                               _ grid: UnsafePointer<CChar>?, _ seed: UInt64, _ laps: Int32,
@@ -101,6 +102,7 @@ public func rival_race_create(_ world: OpaquePointer?, _ track: OpaquePointer?, 
     }
 }
 
+/// The number of cars in the race.
 @c @implementation
 public func rival_race_car_count(_ race: OpaquePointer?, _ outCount: UnsafeMutablePointer<Int32>?) -> Int32 {
     call { () throws(CallError) in
@@ -109,6 +111,7 @@ public func rival_race_car_count(_ race: OpaquePointer?, _ outCount: UnsafeMutab
     }
 }
 
+/// Advances the race one physics step; `outFinished` (optional) is 1 once it is over.
 @c @implementation
 public func rival_race_step(_ race: OpaquePointer?, _ outFinished: UnsafeMutablePointer<Int32>?) -> Int32 {
     call { () throws(CallError) in
@@ -119,6 +122,7 @@ public func rival_race_step(_ race: OpaquePointer?, _ outFinished: UnsafeMutable
     }
 }
 
+/// Runs the race to its end.
 @c @implementation
 public func rival_race_run(_ race: OpaquePointer?) -> Int32 {
     call { () throws(CallError) in
@@ -128,6 +132,7 @@ public func rival_race_run(_ race: OpaquePointer?) -> Int32 {
     }
 }
 
+/// The number of classified cars of a finished race.
 @c @implementation
 public func rival_race_result_count(_ race: OpaquePointer?, _ outCount: UnsafeMutablePointer<Int32>?) -> Int32 {
     call { () throws(CallError) in
@@ -140,6 +145,7 @@ public func rival_race_result_count(_ race: OpaquePointer?, _ outCount: UnsafeMu
     }
 }
 
+/// The classification line at 1-based `position`.
 @c @implementation
 public func rival_race_result_entry(_ race: OpaquePointer?, _ position: Int32,
                                     _ outEntry: UnsafeMutablePointer<rival_result_entry>?) -> Int32 {
@@ -153,6 +159,7 @@ public func rival_race_result_entry(_ race: OpaquePointer?, _ position: Int32,
     }
 }
 
+/// The driver's name at `position` (a C string that lives as long as the race).
 @c @implementation
 public func rival_race_result_name(_ race: OpaquePointer?, _ position: Int32,
                                    _ outName: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
@@ -163,6 +170,7 @@ public func rival_race_result_name(_ race: OpaquePointer?, _ position: Int32,
     }
 }
 
+/// Lap `lap` (1-based) of the car at `position` (s).
 @c @implementation
 public func rival_race_result_lap_time(_ race: OpaquePointer?, _ position: Int32, _ lap: Int32,
                                        _ outLap: UnsafeMutablePointer<Double>?) -> Int32 {
@@ -177,6 +185,7 @@ public func rival_race_result_lap_time(_ race: OpaquePointer?, _ position: Int32
     }
 }
 
+/// Releases a race (NULL: nothing).
 @c @implementation
 public func rival_race_destroy(_ race: OpaquePointer?) {
     Handle.release(race, kind: .race)

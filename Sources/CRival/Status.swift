@@ -80,11 +80,13 @@ func cString(_ text: StaticString) -> UnsafePointer<CChar> {
     UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
 }
 
+/// The message of this thread's last failed call (`""` if none); valid until the next failure on this thread.
 @c @implementation
 public func rival_last_error() -> UnsafePointer<CChar>! {
     LastError.current ?? cString("")
 }
 
+/// The library's version as a C string with static storage.
 @c @implementation
 public func rival_version() -> UnsafePointer<CChar>! {
     cString("0.1.0")

@@ -3,6 +3,7 @@ import DriverPersona
 import Foundation
 import Sim
 
+/// Creates a world on the data folder `dataDir` (`tracks/`, `cars/`, `personas/`; NULL: the current directory).
 @c @implementation
 public func rival_world_create(_ dataDir: UnsafePointer<CChar>?, _ outWorld: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     call { () throws(CallError) in
@@ -17,11 +18,13 @@ public func rival_world_create(_ dataDir: UnsafePointer<CChar>?, _ outWorld: Uns
     }
 }
 
+/// Releases a world (NULL: nothing).
 @c @implementation
 public func rival_world_destroy(_ world: OpaquePointer?) {
     Handle.release(world, kind: .world)
 }
 
+/// Loads a circuit by shipped name or CSV path, found through `world`.
 @c @implementation
 public func rival_track_load(_ world: OpaquePointer?, _ nameOrPath: UnsafePointer<CChar>?,
                              _ outTrack: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
@@ -37,6 +40,7 @@ public func rival_track_load(_ world: OpaquePointer?, _ nameOrPath: UnsafePointe
     }
 }
 
+/// Builds a circuit from `count` (>= 10) centreline points with widths, a closed loop.
 @c @implementation
 public func rival_track_from_points(_ name: UnsafePointer<CChar>?, _ points: UnsafePointer<rival_track_point>?,
                                     _ count: Int32, _ outTrack: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
@@ -56,6 +60,7 @@ public func rival_track_from_points(_ name: UnsafePointer<CChar>?, _ points: Uns
     }
 }
 
+/// The centreline's length (m).
 @c @implementation
 public func rival_track_length(_ track: OpaquePointer?, _ outLength: UnsafeMutablePointer<Double>?) -> Int32 {
     call { () throws(CallError) in
@@ -64,6 +69,7 @@ public func rival_track_length(_ track: OpaquePointer?, _ outLength: UnsafeMutab
     }
 }
 
+/// Projects world position (`x`, `y`) onto the track near `sGuess` (NaN: the whole lap): s and lateral (m).
 @c @implementation
 public func rival_track_project(_ track: OpaquePointer?, _ x: Double, _ y: Double, _ sGuess: Double,
                                 _ outS: UnsafeMutablePointer<Double>?, _ outLateral: UnsafeMutablePointer<Double>?) -> Int32 {
@@ -78,6 +84,7 @@ public func rival_track_project(_ track: OpaquePointer?, _ x: Double, _ y: Doubl
     }
 }
 
+/// The centreline's heading at arc length `s` (rad).
 @c @implementation
 public func rival_track_heading(_ track: OpaquePointer?, _ s: Double, _ outHeading: UnsafeMutablePointer<Double>?) -> Int32 {
     call { () throws(CallError) in
@@ -87,11 +94,13 @@ public func rival_track_heading(_ track: OpaquePointer?, _ s: Double, _ outHeadi
     }
 }
 
+/// Releases a track (NULL: nothing).
 @c @implementation
 public func rival_track_destroy(_ track: OpaquePointer?) {
     Handle.release(track, kind: .track)
 }
 
+/// Loads a car by shipped name or JSON path, found through `world`.
 @c @implementation
 public func rival_car_load(_ world: OpaquePointer?, _ nameOrPath: UnsafePointer<CChar>?,
                            _ outCar: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
@@ -107,11 +116,13 @@ public func rival_car_load(_ world: OpaquePointer?, _ nameOrPath: UnsafePointer<
     }
 }
 
+/// Releases a car (NULL: nothing).
 @c @implementation
 public func rival_car_destroy(_ car: OpaquePointer?) {
     Handle.release(car, kind: .car)
 }
 
+/// Loads a persona by shipped name or JSON path, found through `world`.
 @c @implementation
 public func rival_persona_load(_ world: OpaquePointer?, _ nameOrPath: UnsafePointer<CChar>?,
                                _ outPersona: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
@@ -127,6 +138,7 @@ public func rival_persona_load(_ world: OpaquePointer?, _ nameOrPath: UnsafePoin
     }
 }
 
+/// Releases a persona (NULL: nothing).
 @c @implementation
 public func rival_persona_destroy(_ persona: OpaquePointer?) {
     Handle.release(persona, kind: .persona)
