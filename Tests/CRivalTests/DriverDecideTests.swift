@@ -109,4 +109,42 @@ import Testing
         #expect(rival_driver_decide(driver, &view, &controls) == RIVAL_OK)
         #expect((-1...1).contains(controls.steering) && (0...1).contains(controls.throttle) && (0...1).contains(controls.brake))
     }
+
+    @Test func twoThreadsShareTheTrackCarAndPersona() throws {
+        let f = try CallErrorTests.Fixture()
+        defer { f.free() }
+        // Two drivers made and driven at once on two threads from the same loaded data give the same decisions
+        // as each other (the same seed and slot), and the same as one made afterwards on this thread.
+        final class Shared: @unchecked Sendable {
+            let track: OpaquePointer?, car: OpaquePointer?, persona: OpaquePointer?
+            var first: [Double] = [], second: [Double] = []
+            init(_ f: CallErrorTests.Fixture) { (track, car, persona) = (f.track, f.car, f.persona) }
+        }
+        @Sendable func drive(_ shared: Shared) -> [Double] {
+            var handle: OpaquePointer?
+            guard rival_driver_create(shared.track, shared.car, shared.persona, 5, 2, 20, &handle) == RIVAL_OK else { return [] }
+            defer { rival_driver_destroy(handle) }
+            var view = rival_view(), controls = rival_controls(), out: [Double] = []
+            for i in 0..<300 {
+                view.time_s = Double(i) / 30
+                view.speed_mps = 20 + Double(i) / 10
+                view.s_m = 50 + Double(i)
+                view.lateral_m = sin(Double(i) / 20)
+                if rival_driver_decide(handle, &view, &controls) == RIVAL_OK { out.append(controls.steering) }
+            }
+            return out
+        }
+        let shared = Shared(f)
+        let done = DispatchGroup()
+        done.enter()
+        Thread { shared.first = drive(shared); done.leave() }.start()
+        done.enter()
+        Thread { shared.second = drive(shared); done.leave() }.start()
+        done.wait()
+        let alone = drive(shared)
+        #expect(alone.count == 300)
+        #expect(shared.first == alone)
+        #expect(shared.second == alone)
+        #expect(Set(alone).count > 10)  // the driver steers: the decisions vary along the way
+    }
 }
