@@ -135,6 +135,8 @@ int32_t rival_track_length(const rival_track *track, double *out_length_m);
  * gives s (m, 0...length) and the lateral offset (m, positive = left). */
 int32_t rival_track_project(const rival_track *track, double x_m, double y_m, double s_guess_m, double *out_s_m,
                             double *out_lateral_m);
+/* The world position (m) of the point at arc length s_m, lateral_m from the centreline (positive = left). */
+int32_t rival_track_position(const rival_track *track, double s_m, double lateral_m, double *out_x_m, double *out_y_m);
 /* The centreline's heading at arc length s_m (rad, counter-clockwise from +x). */
 int32_t rival_track_heading(const rival_track *track, double s_m, double *out_heading_rad);
 void rival_track_destroy(rival_track *track);

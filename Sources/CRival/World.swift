@@ -84,6 +84,20 @@ public func rival_track_project(_ track: OpaquePointer?, _ x: Double, _ y: Doubl
     }
 }
 
+/// The world position of the point at arc length `s`, `lateral` metres from the centreline (m).
+@c @implementation
+public func rival_track_position(_ track: OpaquePointer?, _ s: Double, _ lateral: Double, _ outX: UnsafeMutablePointer<Double>?,
+                                 _ outY: UnsafeMutablePointer<Double>?) -> Int32 {
+    call { () throws(CallError) in
+        let track = try Handle.object(track, as: TrackHandle.self, kind: .track, "track").track
+        let s = try finite(s, "s_m"), lateral = try finite(lateral, "lateral_m")
+        let x = try required(outX, "out_x_m"), y = try required(outY, "out_y_m")
+        let p = track.point(s: s, lateral: lateral)
+        x.pointee = p.x
+        y.pointee = p.y
+    }
+}
+
 /// The centreline's heading at arc length `s` (rad).
 @c @implementation
 public func rival_track_heading(_ track: OpaquePointer?, _ s: Double, _ outHeading: UnsafeMutablePointer<Double>?) -> Int32 {

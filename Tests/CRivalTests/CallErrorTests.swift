@@ -94,6 +94,10 @@ import Testing
         #expect(heading == swiftTrack.sample(at: 100).heading)
         // A point 2 m left of the centreline at s = 100 m projects back to it, searching near s or the whole lap.
         let (x, y) = swiftTrack.point(s: 100, lateral: 2)
+        var px = 0.0, py = 0.0
+        #expect(rival_track_position(f.track, 100, 2, &px, &py) == RIVAL_OK && px == x && py == y)
+        #expect(rival_track_position(f.track, 100, .nan, &px, &py) == RIVAL_ERROR_INVALID_ARGUMENT)
+        #expect(Self.lastError == "lateral_m: nan: expected a finite number")
         #expect(rival_track_project(f.track, x, y, 95, &s, &lateral) == RIVAL_OK)
         #expect(abs(s - 100) < 1e-6 && abs(lateral - 2) < 1e-6, "\(s) \(lateral)")
         #expect(rival_track_project(f.track, x, y, .nan, &s, &lateral) == RIVAL_OK)

@@ -20,4 +20,28 @@ import Testing
         #expect(bad.status == 2)
         #expect(bad.stderr.hasPrefix("rival-game-loop: Nowhere: no circuit of that name"))
     }
+
+    /// Examples/c/drive.c: the same game loop in C through rival.h (its own physics, `rival_track_project` and
+    /// `rival_track_heading` for the view, `rival_driver_decide` for the controls) laps exactly as the Swift one.
+    @Test func theCGameLoopDrivesAsTheSwiftOne() throws {
+        let cc = try #require(BuiltProducts.tool("cc", "gcc", "clang"), "no C compiler on the PATH")
+        let folder = BuiltProducts.library.deletingLastPathComponent().path
+        let binary = FileManager.default.temporaryDirectory.appendingPathComponent("rival-drive-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: binary) }
+        let root = BuiltProducts.root.path
+        let compile = try BuiltProducts.run(cc, [
+            "-std=c11", "-Wall", "-Wextra", "-Werror", "-I", root + "/include", root + "/Examples/c/drive.c",
+            "-L", folder, "-lCRival", "-Wl,-rpath," + folder, "-lm", "-o", binary.path,
+        ])
+        try #require(compile.status == 0, "\(compile.stderr)")
+        let c = try BuiltProducts.run(binary, [root, "Norisring", "2", "club", "pro", "rookie"])
+        #expect(c.status == 0, "\(c.stderr)")
+        let swift = try BuiltProducts.run(BuiltProducts.folder.appendingPathComponent("rival-game-loop"),
+                                          [root, "Norisring", "2", "club,pro,rookie"])
+        #expect(c.stdout.split(separator: "\n").count == 3)
+        #expect(c.stdout == swift.stdout)
+        let bad = try BuiltProducts.run(binary, [root, "Norisring", "1", "wizard"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.hasPrefix("rival_persona_load: error 4: wizard"), "\(bad.stderr)")
+    }
 }
