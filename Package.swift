@@ -11,6 +11,11 @@ let package = Package(
         .library(name: "DriverPersona", targets: ["DriverPersona"]),
         .library(name: "Calibration", targets: ["Calibration"]),
         .executable(name: "rival", targets: ["RivalCLI"]),
+        .library(name: "CRival", type: .dynamic, targets: ["CRival"]),
+        // The same entry points linked statically into a Swift client (the benchmarks measure them without a second
+        // copy of the Swift modules that the dynamic library would bring).
+        .library(name: "CRivalStatic", type: .static, targets: ["CRival"]),
+        .executable(name: "rival-game-loop", targets: ["GameLoopExample"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,6 +31,13 @@ let package = Package(
         .target(name: "PolicyCore", dependencies: ["Sim", "GSL"]),
         .target(name: "DriverPersona", dependencies: ["PolicyCore", "Sim", "GSL"]),
         .target(name: "Calibration", dependencies: ["DriverPersona", "PolicyCore", "Sim", "GSL"]),
+        // The hand-written C header (include/rival.h) as a module, so that CRival's `@c @implementation` functions
+        // are checked against it by the compiler.
+        .systemLibrary(name: "CRivalHeader", path: "include"),
+        .target(name: "CRival", dependencies: ["CRivalHeader", "DriverPersona", "PolicyCore", "Sim"]),
+        // Examples/GameLoop: a game's own car physics driven by Rival's drivers (run by CRivalTests).
+        .executableTarget(name: "GameLoopExample", dependencies: ["DriverPersona", "PolicyCore", "Sim"],
+                          path: "Examples/GameLoop"),
         .executableTarget(
             name: "RivalCLI",
             dependencies: [
@@ -42,6 +54,7 @@ let package = Package(
         .testTarget(name: "RivalCLITests", dependencies: ["RivalCLI"]),
         .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore", "Sim"]),
         .testTarget(name: "DriverPersonaTests", dependencies: ["DriverPersona", "PolicyCore", "Sim", "GSL"]),
+        .testTarget(name: "CRivalTests", dependencies: ["CRival", "CRivalHeader", "RivalCLI", "DriverPersona", "PolicyCore", "Sim"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "DriverPersona", "PolicyCore", "Sim", "GSL"]),
     ],
     swiftLanguageModes: [.v6]

@@ -18,6 +18,7 @@ let package = Package(
                 .product(name: "GSL", package: "Rival"),
                 .product(name: "PolicyCore", package: "Rival"),
                 .product(name: "DriverPersona", package: "Rival"),
+                .product(name: "CRivalStatic", package: "Rival"),
             ],
             path: "Benchmarks/RivalBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

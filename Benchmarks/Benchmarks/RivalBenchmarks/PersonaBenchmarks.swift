@@ -23,40 +23,40 @@ private func clubTraits() -> HumanTraits {
     return t
 }
 
-func personaBenchmarks() {
-    // The views of one car replayed in turn, with the time moving on as in a race.
-    func run(_ driver: any Driver, _ views: [DriverView], _ benchmark: Benchmark) {
-        var acc = 0.0
-        var k = 0
-        var time = 100.0
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            var v = views[k]
-            v.time = time
-            acc += driver.decide(v).steering
-            k = k == 19 ? 0 : k + 1
-            time += 1.0 / 60
-        }
-        benchmark.stopMeasurement()
-        blackHole(acc)
+/// Replays `views` (one car each) to `driver` in turn, with the time moving on as in a race, under measurement.
+func replayViews<D: Driver>(_ driver: D, _ views: [DriverView], _ benchmark: Benchmark) {
+    var acc = 0.0
+    var k = 0
+    var time = 100.0
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+        var v = views[k]
+        v.time = time
+        acc += driver.decide(v).steering
+        k = k == 19 ? 0 : k + 1
+        time += 1.0 / 60
     }
+    benchmark.stopMeasurement()
+    blackHole(acc)
+}
 
+func personaBenchmarks() {
     Benchmark("persona.bare (PolicyDriver around the expert; per decision)", configuration: .init(scalingFactor: .kilo)) { benchmark in
         let (views, source) = personaSetup()
-        run(PolicyDriver(policy: source.makePolicy()), views, benchmark)
+        replayViews(PolicyDriver(policy: source.makePolicy()), views, benchmark)
     }
 
     Benchmark("persona.human (HumanDriver, club traits, around the expert; per decision)",
               configuration: .init(scalingFactor: .kilo)) { benchmark in
         let (views, source) = personaSetup()
-        run(source.makeDriver(traits: clubTraits(), raceSeed: 1, index: 0), views, benchmark)
+        replayViews(source.makeDriver(traits: clubTraits(), raceSeed: 1, index: 0), views, benchmark)
     }
 
     Benchmark("persona.limitsOnly (HumanDriver, club traits, around a policy that costs nothing; per decision)",
               configuration: .init(scalingFactor: .kilo)) { benchmark in
         let (views, source) = personaSetup()
         let driver = HumanDriver(policy: ConstantPolicy(), traits: clubTraits(), corners: source.corners, raceSeed: 1, index: 0)
-        run(driver, views, benchmark)
+        replayViews(driver, views, benchmark)
     }
 }
 

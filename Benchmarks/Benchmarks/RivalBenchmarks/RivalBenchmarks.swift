@@ -60,6 +60,7 @@ let benchmarks: @Sendable () -> Void = {
     )
     policyBenchmarks()
     personaBenchmarks()
+    capiBenchmarks()
 
     Benchmark("sim.vehicleStep (gt3, dynamics only)", configuration: .init(scalingFactor: .kilo)) { benchmark in
         let model = VehicleModel(spec: shippedCar("gt3"))
