@@ -105,7 +105,7 @@ public struct Calibrator: Sendable {
     /// The flying laps (s) of `drivers` people of `persona`, each alone on track; driver d uses seed `seed + d`.
     public func simulate(_ persona: Persona) -> [Double] {
         let laps = lapsPerDriver
-        let box = LapBox(drivers: settings.drivers)
+        let box = ResultBox<[Double]>(count: settings.drivers)
         let lanes = max(1, min(settings.threads, settings.drivers))
         DispatchQueue.concurrentPerform(iterations: lanes) { lane in
             var d = lane
@@ -122,7 +122,7 @@ public struct Calibrator: Sendable {
                 d += lanes
             }
         }
-        return box.all()
+        return box.values.flatMap { $0 }
     }
 
     /// `laps` in the mode's unit.
@@ -200,17 +200,4 @@ public struct Calibrator: Sendable {
                       fittedQuantiles: SummaryStatistics.quantiles(of: fittedLaps, at: ps),
                       fittedLaps: fittedLaps, targetLaps: targetLaps, evaluations: evaluations, wallSeconds: wall)
     }
-}
-
-/// Each driver's laps, written by several threads, each index by one.
-private final class LapBox: @unchecked Sendable {
-    private var laps: [[Double]]
-    private let lock = DispatchSemaphore(value: 1)
-    init(drivers: Int) { laps = Array(repeating: [], count: drivers) }
-    func set(_ d: Int, _ value: [Double]) {
-        lock.wait()
-        laps[d] = value
-        lock.signal()
-    }
-    func all() -> [Double] { laps.flatMap { $0 } }
 }

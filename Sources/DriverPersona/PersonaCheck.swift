@@ -49,7 +49,7 @@ public struct PersonaCheck: Sendable {
         let jobs = personas.indices.flatMap { p in
             sources.indices.flatMap { t in (0..<drivers).map { Job(p: p, t: t, d: $0) } }
         }
-        let box = RunBox(count: jobs.count)
+        let box = ResultBox<Run>(count: jobs.count)
         let lanes = max(1, min(threads, jobs.count))
         DispatchQueue.concurrentPerform(iterations: lanes) { lane in
             var k = lane
@@ -67,7 +67,7 @@ public struct PersonaCheck: Sendable {
                 k += lanes
             }
         }
-        let runs = box.values()
+        let runs = box.values
         let summaries = personas.map { persona -> Summary in
             let mine = runs.filter { $0.persona == persona.name && $0.statistics.count >= 3 }
             func median(_ f: (Run) -> Double) -> Double {
@@ -87,17 +87,4 @@ public struct PersonaCheck: Sendable {
         }
         return PersonaCheck(runs: runs, summaries: summaries)
     }
-}
-
-/// Results written by several threads, each index by one.
-private final class RunBox: @unchecked Sendable {
-    private var slots: [PersonaCheck.Run?]
-    private let lock = DispatchSemaphore(value: 1)
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ run: PersonaCheck.Run) {
-        lock.wait()
-        slots[i] = run
-        lock.signal()
-    }
-    func values() -> [PersonaCheck.Run] { slots.compactMap { $0 } }
 }

@@ -393,15 +393,17 @@ extension ExpertSettings {
     }
 }
 
-/// Results written by several threads, each to its own index.
-final class ResultBox<T>: @unchecked Sendable {
+/// Results written by several threads, each to its own index (used by the trainer, the persona check and the
+/// calibrator, within the package).
+package final class ResultBox<T>: @unchecked Sendable {
     private var storage: [T?]
     private let lock = NSLock()
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: T) {
+    package init(count: Int) { storage = Array(repeating: nil, count: count) }
+    package func set(_ i: Int, _ value: T) {
         lock.lock()
         storage[i] = value
         lock.unlock()
     }
-    var values: [T] { storage.compactMap { $0 } }
+    /// The values set, in index order.
+    package var values: [T] { storage.compactMap { $0 } }
 }
