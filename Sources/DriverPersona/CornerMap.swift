@@ -76,6 +76,14 @@ public final class CornerMap: Sendable {
         return d
     }
 
+    /// Whether a car of half-width `halfWidth` (m) at arc length `s` and lateral offset `lateral` (m) has a wheel
+    /// over a white line: running wide, the driver's mistake that the race engine does not log.
+    @inline(__always)
+    public func isOverLine(s: Double, lateral: Double, halfWidth: Double) -> Bool {
+        let here = plan.track.sample(at: s)
+        return lateral + halfWidth > here.widthLeft || lateral - halfWidth < -here.widthRight
+    }
+
     /// Index of the first corner whose apex is ahead of `s` (wrapping), or 0 when there are no corners.
     public func nextCorner(after s: Double) -> Int {
         guard !corners.isEmpty else { return 0 }

@@ -151,8 +151,7 @@ public final class HumanDriver: Driver {
         delayLine.push(view)
 
         // Running wide: a wheel over the white line, counted on the way out.
-        let here = corners.plan.track.sample(at: view.s)
-        let overLine = view.lateral + carWidth / 2 > here.widthLeft || view.lateral - carWidth / 2 < -here.widthRight
+        let overLine = corners.isOverLine(s: view.s, lateral: view.lateral, halfWidth: carWidth / 2)
         if overLine && !wide { counters.runWide += 1 }
         wide = overLine
 

@@ -1,4 +1,5 @@
 import Dispatch
+import GSL
 import PolicyCore
 import Sim
 
@@ -70,11 +71,7 @@ public struct PersonaCheck: Sendable {
         let runs = box.values
         let summaries = personas.map { persona -> Summary in
             let mine = runs.filter { $0.persona == persona.name && $0.statistics.count >= 3 }
-            func median(_ f: (Run) -> Double) -> Double {
-                let v = mine.map(f).sorted()
-                guard !v.isEmpty else { return .nan }
-                return v.count % 2 == 1 ? v[v.count / 2] : 0.5 * (v[v.count / 2 - 1] + v[v.count / 2])
-            }
+            func median(_ f: (Run) -> Double) -> Double { SummaryStatistics(mine.map(f)).quantile(0.5) }
             return Summary(
                 persona: persona.name, skill: persona.skill, pace: median(\.pace),
                 coefficientOfVariation: median(\.statistics.coefficientOfVariation),

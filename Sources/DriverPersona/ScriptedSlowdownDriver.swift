@@ -1,3 +1,4 @@
+import GSL
 import PolicyCore
 import Sim
 
@@ -55,8 +56,7 @@ public final class BrakingPointLog: Driver {
 
     public func decide(_ view: DriverView) -> CarControls {
         let controls = inner.decide(view)
-        let here = corners.plan.track.sample(at: view.s)
-        let over = view.lateral + halfWidth > here.widthLeft || view.lateral - halfWidth < -here.widthRight
+        let over = corners.isOverLine(s: view.s, lateral: view.lateral, halfWidth: halfWidth)
         if over && !wide { runWide += 1 }
         wide = over
         guard !corners.corners.isEmpty else { return controls }
@@ -78,11 +78,8 @@ public final class BrakingPointLog: Driver {
     public func medianSpread(skip: Int = 1) -> Double {
         let spreads = onsets.compactMap { visits -> Double? in
             let v = Array(visits.dropFirst(skip))
-            guard v.count >= 3 else { return nil }
-            let mean = v.reduce(0, +) / Double(v.count)
-            return (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(v.count - 1)).squareRoot()
-        }.sorted()
-        guard !spreads.isEmpty else { return .nan }
-        return spreads.count % 2 == 1 ? spreads[spreads.count / 2] : 0.5 * (spreads[spreads.count / 2 - 1] + spreads[spreads.count / 2])
+            return v.count >= 3 ? SummaryStatistics(v).standardDeviation : nil
+        }
+        return SummaryStatistics(spreads).quantile(0.5)
     }
 }

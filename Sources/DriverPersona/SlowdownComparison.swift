@@ -1,4 +1,5 @@
 import Dispatch
+import GSL
 import PolicyCore
 import Sim
 
@@ -36,11 +37,7 @@ public struct SlowdownComparison: Sendable {
         }
         func figures(_ runs: [(entry: RaceResult.Entry, log: BrakingPointLog)]) -> Figures {
             let stats = runs.map { LapTimeStatistics($0.entry.lapTimes.dropFirst()) }
-            func median(_ v: [Double]) -> Double {
-                let s = v.filter(\.isFinite).sorted()
-                guard !s.isEmpty else { return .nan }
-                return s.count % 2 == 1 ? s[s.count / 2] : 0.5 * (s[s.count / 2 - 1] + s[s.count / 2])
-            }
+            func median(_ v: [Double]) -> Double { SummaryStatistics(v).quantile(0.5) }
             let mistakes = runs.map { Double($0.entry.offTracks + $0.entry.barrierHits + $0.log.runWide) / Double(max($0.entry.lapTimes.count, 1)) }
             return Figures(meanLap: stats.map(\.mean).reduce(0, +) / Double(stats.count),
                            coefficientOfVariation: median(stats.map(\.coefficientOfVariation)),
