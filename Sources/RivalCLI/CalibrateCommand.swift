@@ -39,6 +39,8 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Worker threads (default: every core).") var threads: Int?
     @Option(help: "Also write the summary JSON here.") var summary: String?
     @Option(help: "Where to write the SVG plot (default: --out with .svg).") var plot: String?
+    @Option(help: "Also write a self-contained HTML report (fit, traits, distributions, the fitted persona).")
+    var report: String?
     @Flag(help: "Print the summary as JSON.") var json = false
     @Flag(help: "No progress display.") var quiet = false
 
@@ -65,6 +67,7 @@ struct CalibrateCommand: ParsableCommand {
         try OutputPath.check(out, flag: "--out")
         if let s = summary { try OutputPath.check(s, flag: "--summary") }
         if let p = plot { try OutputPath.check(p, flag: "--plot") }
+        if let r = report { try OutputPath.check(r, flag: "--report") }
     }
 
     func freeTraits() throws -> [TraitName] {
@@ -116,9 +119,9 @@ struct CalibrateCommand: ParsableCommand {
         let result: Calibrator.Result
         do {
             result = try calibrator.fit(lapTarget) { p in
-                let eta = p.evaluation > 0 ? p.elapsed / Double(p.evaluation) * Double(max(p.plannedEvaluations - p.evaluation, 0)) : 0
-                display.update(String(format: "evaluation %d (about %d planned), best distance %.4f, %.0f s, ETA %.0f s",
-                                      p.evaluation, p.plannedEvaluations, p.bestDistance, p.elapsed, eta))
+                display.bar(Double(p.evaluation) / Double(max(p.plannedEvaluations, 1)),
+                            String(format: "evaluation %d of about %d, best distance %.4f", p.evaluation,
+                                   p.plannedEvaluations, p.bestDistance))
             }
         } catch let e as Calibrator.Unreachable {
             throw UserError("--target: \(e.description)")
@@ -130,11 +133,17 @@ struct CalibrateCommand: ParsableCommand {
             try CalibrationPlot.svg(target: result.targetLaps, fitted: result.fittedLaps, unit: unit,
                                     title: "\(lapTarget.source) vs fitted \(base.name) on \(track.name), \(car.name)")
                 .write(toFile: plotPath, atomically: true, encoding: .utf8)
-            let report = try Self.summaryJSON(result)
-            if let s = summary { try report.write(toFile: s, atomically: true, encoding: .utf8) }
-            display.note("rival calibrate: wrote \(out) and \(plotPath)")
+            let summaryText = try Self.summaryJSON(result)
+            if let s = summary { try summaryText.write(toFile: s, atomically: true, encoding: .utf8) }
+            if let path = report {
+                let page = CalibrationReportPage(result: result, base: base, targetSource: lapTarget.source, track: track.name,
+                                                 car: car.name, unit: unit,
+                                                 command: HTMLPage.commandLine)
+                try HTMLPage.write(page.html(), to: path)
+            }
+            display.note("rival calibrate: wrote \(out) and \(plotPath)" + (report.map { " and \($0)" } ?? ""))
             if json {
-                print(report)
+                print(summaryText)
             } else {
                 print(String(format: "1-Wasserstein %.4f %@, KS %.3f, %d evaluations, %.0f s", result.distance,
                              mode == "absolute" ? "s" : "(fraction of the best lap)", result.ks, result.evaluations,

@@ -24,6 +24,7 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Print the runs as JSON.") var json = false
     @Flag(help: "Print the table as Markdown.") var markdown = false
     @Option(name: .customLong("trace"), help: .hidden) var traceFile: String?
+    @Flag(help: "No progress bar.") var quiet = false
 
     func validate() throws {
         guard (2...50).contains(laps) else { throw ValidationError("--laps: \(laps): expected an integer in 2...50") }
@@ -45,7 +46,9 @@ struct EvalCommand: ParsableCommand {
             }
         }
         let heldOut = Set((contents.metadata["validation_tracks"] ?? "").split(separator: ",").map(String.init))
-        for (t, c) in pairs {
+        let display = ProgressDisplay(enabled: !quiet)
+        for (k, (t, c)) in pairs.enumerated() {
+            display.bar(Double(k) / Double(pairs.count), "run \(k + 1) of \(pairs.count): \(t.name), \(c.name)")
             let network: NetworkPolicy
             do {
                 let fuel = RaceConfig(laps: laps).startingFuelMass(car: c, track: t)
@@ -62,6 +65,7 @@ struct EvalCommand: ParsableCommand {
             }
             runs.append(run)
             guard !json else { continue }
+            display.clear()
             let compared = run.lapTimes.dropFirst()
             let best = compared.min().map(RaceReport.clock) ?? "-", worst = compared.max().map(RaceReport.clock) ?? "-"
             let name = heldOut.contains(t.name) ? t.name + "*" : t.name
@@ -79,6 +83,7 @@ struct EvalCommand: ParsableCommand {
                     + String(format: "  %3d  %7d", run.offTracks, run.contacts))
             }
         }
+        display.clear()
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

@@ -13,11 +13,24 @@ struct LimitCommand: ParsableCommand {
     @OptionGroup var carOption: CarOption
     @Flag(help: "Print {\"track\",\"car\",\"lapTime\",\"length\",\"topSpeed\",\"minSpeed\"} (seconds, metres, m/s).")
     var json = false
+    @Option(help: "Also write a self-contained HTML report: the racing line to scale, coloured by speed, and the speed profile.")
+    var report: String?
+
+    func validate() throws {
+        if let path = report { try OutputPath.check(path, flag: "--report") }
+    }
 
     func run() throws {
         let track = try trackOption.load()
         let car = try carOption.load()
         let limit = RacingLineCache.shared.limit(track: track, car: car)
+        if let path = report {
+            let parameters = RacingLine.Parameters(vehicleWidth: car.chassis.overallWidthM, safetyMargin: 0.5)
+            let page = LimitReportPage(track: track, car: car.name,
+                                       line: RacingLineCache.shared.line(track: track, parameters: parameters),
+                                       profile: RacingLineCache.shared.profile(track: track, car: car), limit: limit)
+            try HTMLPage.write(page.html(), to: path)
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

@@ -37,7 +37,10 @@ struct RaceCommand: ParsableCommand {
     var base = "expert"
     @Option(help: "Weights file of the learned policy (safetensors); default policies/default.safetensors.")
     var policy: String?
-    @Option(help: "Write per-car telemetry (10 Hz) to this CSV file.") var telemetry: String?
+    @Option(help: "Write per-car telemetry (10 Hz) to this CSV file (columns: docs/telemetry.md).") var telemetry: String?
+    @Option(help: "Write a self-contained HTML report (track map, lap chart, lap times, distributions, braking points).")
+    var report: String?
+    @Flag(help: "No progress bar.") var quiet = false
     @Flag(help: "Print the result as JSON instead of a table.") var json = false
     @Flag(name: .customLong("lap-table"), help: "Also print every driver's lap times.") var lapTable = false
 
@@ -62,6 +65,7 @@ struct RaceCommand: ParsableCommand {
             _ = try GridSpec.parse(spec)
         }
         if let path = telemetry { try OutputPath.check(path, flag: "--telemetry") }
+        if let path = report { try OutputPath.check(path, flag: "--report") }
     }
 
     /// `--fuel` as a ``StartingFuel``: `race`, `full` (either case) or a mass in 0...500 kg.
@@ -86,13 +90,16 @@ struct RaceCommand: ParsableCommand {
                 + "(the \(car.name) tank)")
         }
         let config = RaceConfig(laps: laps, seed: seed, tyreWearMultiplier: tyreWear, fuelRateMultiplier: fuelRate,
-                                startingFuel: startingFuel, telemetryRate: telemetry == nil ? 0 : 10)
+                                startingFuel: startingFuel,
+                                telemetryRate: telemetry == nil && report == nil ? 0 : 10)
         var entries: [RaceEntry]
         var personas: PersonaGrid? = nil
+        var skills: [String: Double] = [:]
         if driver == "persona" {
             let slots = try grid.map { try GridSpec.parse($0).map { ($0.persona, $0.count) } }
                 ?? GridSpec.defaultGrid(cars: cars)
             let source = try PolicySourceOption.source(base: base, policy: policy, track: track, car: car, config: config)
+            for slot in slots { skills[slot.0.name] = slot.0.skill }
             let built = PersonaGrid(slots: slots, source: source, car: car, raceSeed: seed, shuffled: grid == nil)
             guard (1...40).contains(built.entries.count) else {
                 throw UserError("--grid: \(grid ?? ""): \(built.entries.count) cars: expected 1...40")
@@ -113,6 +120,16 @@ struct RaceCommand: ParsableCommand {
         } else {
             entries = ExpertGrid.entries(track: track, car: car, count: cars, config: config)
         }
+        // For the report, each driver is watched for its braking points (the watch passes every action through
+        // unchanged, so the race is the same).
+        var logs: [BrakingPointLog] = []
+        var corners: CornerMap? = nil
+        if report != nil {
+            let map = try PolicySourceOption.source(base: "expert", policy: nil, track: track, car: car, config: config).corners
+            logs = entries.map { BrakingPointLog($0.driver, corners: map) }
+            for i in entries.indices { entries[i].driver = logs[i] }
+            corners = map
+        }
         let race: Race
         do {
             race = try Race(track: track, entries: entries, config: config)
@@ -120,7 +137,7 @@ struct RaceCommand: ParsableCommand {
             throw UserError(error.description)
         }
         let startFuel = race.states.first?.fuelMass ?? 0
-        let result = race.run()
+        let result = Self.run(race, display: ProgressDisplay(enabled: !quiet))
         if let path = telemetry {
             do {
                 try TelemetryCSV.write(race.telemetry, names: race.names, to: path)
@@ -132,12 +149,39 @@ struct RaceCommand: ParsableCommand {
             zip(grid.personas, grid.drivers).map { RaceReport.Person(persona: $0.0, runWide: $0.1.stats.runWide,
                                                                       lapses: $0.1.stats.lapses) }
         }
+        let summary = RaceReport(result: result, car: car.name, startFuel: startFuel, people: people)
+        if let path = report {
+            let drivers = (0..<race.carCount).map { i in
+                RaceReportPage.Driver(persona: personas?.personas[i], skill: personas.flatMap { skills[$0.personas[i]] },
+                                      traits: personas?.drivers[i].traits,
+                                      brakingOnsets: i < logs.count ? logs[i].onsets : [])
+            }
+            let page = RaceReportPage(report: summary, track: track, line: corners?.plan.line, corners: corners,
+                                      telemetry: race.telemetry, drivers: drivers,
+                                      command: HTMLPage.commandLine)
+            try HTMLPage.write(page.html(), to: path)
+        }
         if json {
-            print(try RaceReport(result: result, car: car.name, startFuel: startFuel, people: people).jsonString())
+            print(try summary.jsonString())
         } else {
             print(RaceReport.table(result, car: car.name, startFuel: startFuel, people: people))
             if lapTable { print("\n" + RaceReport.lapTable(result)) }
         }
+    }
+}
+
+extension RaceCommand {
+    /// Runs `race` to the end, drawing a progress bar (laps done by the leader) on a terminal.
+    static func run(_ race: Race, display: ProgressDisplay) -> RaceResult {
+        let laps = Double(race.config.laps), length = race.track.length
+        while !race.isFinished {
+            for _ in 0..<120 where !race.isFinished { race.step() }
+            let lead = race.progress.max() ?? 0
+            display.bar(lead / (laps * length), String(format: "lap %d of %d, %.0f s of racing", min(Int(lead / length) + 1,
+                        Int(laps)), Int(laps), race.time))
+        }
+        display.clear()
+        return race.result()
     }
 }
 

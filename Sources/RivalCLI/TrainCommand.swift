@@ -98,9 +98,16 @@ struct TrainCommand: ParsableCommand {
             display.note("rival train: resumed at iteration \(trainer.iteration) with \(trainer.sampleCount) samples")
         }
         let started = Date()
-        let command = (["rival"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        let command = HTMLPage.commandLine
         try trainer.run(progress: { p in
-            display.update(Self.progressLine(p))
+            // Overall share: each iteration is about 40 % collecting, 50 % training and 10 % validating.
+            let phase: Double = switch p.phase {
+            case "collecting": 0.4 * p.fraction
+            case "training": 0.4 + 0.5 * p.fraction
+            default: 0.9 + 0.1 * p.fraction
+            }
+            display.bar((Double(p.iteration) + phase) / Double(max(p.plannedIterations, 1)), Self.progressLine(p),
+                        showsETA: false)
         }, checkpoint: { t in
             if let r = t.history.last { display.note(Self.reportLine(r)) }
             try Self.checked { () throws(LoadError) in try t.save(to: checkpoints) }
@@ -143,29 +150,5 @@ struct TrainCommand: ParsableCommand {
                + "validation mean %.4f worst %.4f clean %d/%d, score %.4f, %.0f s", r.iteration, r.expertShare,
                r.newSamples, r.samples, r.crashedEpisodes, r.loss, r.validationMeanRatio, r.validationWorstRatio,
                r.validationClean, r.validationRuns, r.score, r.seconds)
-    }
-}
-
-/// A one-line progress display on standard error: redrawn in place on a terminal, silent otherwise (notes are
-/// always printed, one per line).
-final class ProgressDisplay {
-    let enabled: Bool
-    let isTerminal = isatty(2) != 0
-    private var lastDraw = Date.distantPast
-    private var drawn = false
-
-    init(enabled: Bool) { self.enabled = enabled }
-
-    func update(_ line: String) {
-        guard enabled, isTerminal, Date().timeIntervalSince(lastDraw) > 0.2 else { return }
-        lastDraw = Date()
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
-        drawn = true
-    }
-
-    func note(_ line: String) {
-        guard enabled else { return }
-        FileHandle.standardError.write(Data(((drawn ? "\r\u{1B}[K" : "") + line + "\n").utf8))
-        drawn = false
     }
 }

@@ -28,7 +28,7 @@ import Testing
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         #expect(lines.first.map(String.init) == TelemetryCSV.header)
         #expect(lines.count == race.telemetry.count + 1)
-        // The name with a comma and quotes is escaped, and every row has the header's 14 fields after unescaping.
+        // The name with a comma and quotes is escaped, and every row has the header's 15 fields after unescaping.
         #expect(lines[1].contains("\"Ann, \"\"the fast\"\"\""))
         let sample = race.telemetry[race.telemetry.count / 2]
         let row = lines[race.telemetry.count / 2 + 1]

@@ -502,7 +502,8 @@ public final class Race {
         for i in 0..<carCount where slots[i].running {
             let st = states[i]
             telemetry.append(TelemetrySample(
-                time: time, car: i, lap: timing[i].lapsCompleted + 1, s: frenet[i].s, x: st.x, y: st.y,
+                time: time, car: i, lap: timing[i].lapsCompleted + 1, lapTime: time - timing[i].lapStart, s: frenet[i].s,
+                x: st.x, y: st.y,
                 speed: (st.vx * st.vx + st.vy * st.vy).squareRoot(), steering: controls[i].steering,
                 throttle: controls[i].throttle, brake: controls[i].brake, lateral: frenet[i].lateral,
                 surface: track.surface(s: frenet[i].s, lateral: frenet[i].lateral)))

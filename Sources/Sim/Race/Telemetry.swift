@@ -8,6 +8,8 @@ public struct TelemetrySample: Sendable, Equatable {
     public var car: Int
     /// Lap being driven (1-based).
     public var lap: Int
+    /// Time into that lap (s): since the car last crossed the line (since the start on lap 1).
+    public var lapTime: Double
     /// Arc length along the centreline (m).
     public var s: Double
     /// World position (m).
@@ -29,10 +31,12 @@ public struct TelemetrySample: Sendable, Equatable {
 
 /// Writes telemetry as CSV: a header line, then one row per sample.
 ///
-/// Columns: `time_s,car,driver,lap,s_m,x_m,y_m,speed_mps,speed_kph,steering,throttle,brake,lateral_m,surface`.
+/// Columns (docs/telemetry.md): `time_s,car,driver,lap,lap_time_s,s_m,x_m,y_m,speed_mps,speed_kph,steering,throttle,brake,
+/// lateral_m,surface`. RFC 4180: comma-separated, `.` decimals, a name with a comma or quote is quoted.
 public enum TelemetryCSV {
     /// The header line (without newline).
-    public static let header = "time_s,car,driver,lap,s_m,x_m,y_m,speed_mps,speed_kph,steering,throttle,brake,lateral_m,surface"
+    public static let header =
+        "time_s,car,driver,lap,lap_time_s,s_m,x_m,y_m,speed_mps,speed_kph,steering,throttle,brake,lateral_m,surface"
 
     /// The CSV text for `samples`; `names` gives each car's driver name (commas and quotes are escaped).
     public static func text(_ samples: [TelemetrySample], names: [String]) -> String {
@@ -41,7 +45,7 @@ public enum TelemetryCSV {
         for t in samples {
             let name = t.car < names.count ? names[t.car] : "car\(t.car)"
             let fields: [String] = [
-                String(format: "%.4f", t.time), String(t.car), escape(name), String(t.lap),
+                String(format: "%.4f", t.time), String(t.car), escape(name), String(t.lap), String(format: "%.4f", t.lapTime),
                 String(format: "%.3f", t.s), String(format: "%.3f", t.x), String(format: "%.3f", t.y),
                 String(format: "%.3f", t.speed), String(format: "%.2f", t.speed * 3.6),
                 String(format: "%.4f", t.steering), String(format: "%.4f", t.throttle),
