@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import GSL
 import PolicyCore
 import Sim
@@ -40,9 +41,11 @@ public struct PersonaCheck: Sendable {
     public var summaries: [Summary]
 
     /// Runs `drivers` people of each persona for `laps` laps on each source (circuit), seeds `seed`...; the work
-    /// is spread over `threads` threads, and the result does not depend on their number.
+    /// is spread over `threads` threads, and the result does not depend on their number. `progress` is called with
+    /// the share of drivers done (0...1), from the worker threads.
     public static func run(personas: [Persona], sources: [PolicySource], car: CarSpec, laps: Int, drivers: Int,
-                           seed: UInt64, config: RaceConfig = RaceConfig(), threads: Int = 1) -> PersonaCheck {
+                           seed: UInt64, config: RaceConfig = RaceConfig(), threads: Int = 1,
+                           progress: (@Sendable (Double) -> Void)? = nil) -> PersonaCheck {
         // The bare policy's pace on each circuit.
         let bare = sources.map { LapTimeStatistics(SoloRun.drive($0, car: car, traits: .none, laps: laps, seed: seed,
                                                                  config: config).flyingLaps).mean }
@@ -52,6 +55,7 @@ public struct PersonaCheck: Sendable {
         }
         let box = ResultBox<Run>(count: jobs.count)
         let lanes = max(1, min(threads, jobs.count))
+        let done = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: lanes) { lane in
             var k = lane
             while k < jobs.count {
@@ -65,6 +69,8 @@ public struct PersonaCheck: Sendable {
                                statistics: stats, pace: stats.mean / bare[job.t],
                                mistakesPerLap: Double(solo.mistakes) / Double(max(solo.lapTimes.count, 1)),
                                finished: solo.finished))
+                let finished = done.add(1, ordering: .relaxed).newValue
+                progress?(Double(finished) / Double(jobs.count))
                 k += lanes
             }
         }

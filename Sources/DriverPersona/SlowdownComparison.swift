@@ -24,12 +24,16 @@ public struct SlowdownComparison: Sendable {
     public var speedFactor: Double
 
     /// `drivers` people of `persona` for `laps` laps each on `source`'s circuit, then the scripted slowdown whose
-    /// mean lap equals theirs (bisection on its factor), for as many laps.
+    /// mean lap equals theirs (bisection on its factor), for as many laps. `progress` is called with the share of
+    /// the races done (0...1).
     public static func run(persona: Persona, source: PolicySource, car: CarSpec, laps: Int, drivers: Int, seed: UInt64,
-                           config: RaceConfig = RaceConfig()) -> SlowdownComparison {
+                           config: RaceConfig = RaceConfig(), progress: ((Double) -> Void)? = nil) -> SlowdownComparison {
         var settings = config
         settings.laps = laps
+        let total = Double(2 * drivers + 14)
+        var done = 0.0
         func race(_ driver: any Driver, seed: UInt64) -> RaceResult.Entry {
+            defer { done += 1; progress?(done / total) }
             settings.seed = seed
             let race = try! Race(track: source.plan.track, entries: [RaceEntry(name: "driver", car: car, driver: driver)],
                                  config: settings)

@@ -18,6 +18,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Drivers (people) of the persona (1...100).") var drivers = 10
     @Option(help: "Race seed (a non-negative integer).") var seed: UInt64 = 1
     @Flag(help: "Print JSON instead of a table.") var json = false
+    @Flag(help: "No progress bar.") var quiet = false
 
     func validate() throws {
         guard (5...200).contains(laps) else { throw ValidationError("--laps: \(laps): expected an integer in 5...200") }
@@ -31,8 +32,12 @@ struct CompareCommand: ParsableCommand {
         let track = try trackOption.load(), car = try carOption.load()
         let config = RaceConfig(laps: laps)
         let source = try PolicySourceOption.source(base: "expert", policy: nil, track: track, car: car, config: config)
+        let display = ProgressDisplay(enabled: !quiet)
         let result = SlowdownComparison.run(persona: chosen, source: source, car: car, laps: laps, drivers: drivers,
-                                            seed: seed, config: config)
+                                            seed: seed, config: config) { share in
+            display.bar(share, "\(drivers) \(chosen.name) drivers, then the scripted slowdown")
+        }
+        display.clear()
         if json {
             struct Report: Encodable {
                 var persona: String, track: String, car: String, laps: Int, drivers: Int, seed: UInt64

@@ -22,6 +22,7 @@ struct ExpertCommand: ParsableCommand {
     @Option(help: "Laps to drive (2...50); the first (standing start) is not compared.") var laps = 3
     @Flag(help: "Every shipped circuit with every shipped car.") var all = false
     @Flag(help: "Print the table as Markdown.") var markdown = false
+    @Flag(help: "No progress bar.") var quiet = false
     @Option(name: .customLong("trace"), help: .hidden) var traceFile: String?
 
     func validate() throws {
@@ -51,7 +52,9 @@ struct ExpertCommand: ParsableCommand {
         } else {
             print("circuit        car       fuel   limit      best       worst      ratio   fuelled    f-ratio  off  barrier")
         }
-        for (track, car) in pairs {
+        let display = ProgressDisplay(enabled: !quiet)
+        for (k, (track, car)) in pairs.enumerated() {
+            display.bar(Double(k) / Double(pairs.count), "run \(k + 1) of \(pairs.count): \(track.name), \(car.name)")
             var trace = traceFile == nil ? nil : ExpertTrace()
             let check: ExpertLapCheck
             do {
@@ -64,6 +67,7 @@ struct ExpertCommand: ParsableCommand {
                 try text.write(toFile: path, atomically: true, encoding: .utf8)
             }
             rows.append(check)
+            display.clear()
             print(markdown ? Self.markdownRow(check) : Self.row(check))
         }
         if rows.count > 1 {

@@ -20,6 +20,7 @@ struct PersonaCheckCommand: ParsableCommand {
     @Option(help: "First race seed (a non-negative integer).") var seed: UInt64 = 1
     @Option(help: "Worker threads (default: every core).") var threads: Int?
     @Flag(help: "Print a Markdown table.") var markdown = false
+    @Flag(help: "No progress bar.") var quiet = false
 
     func validate() throws {
         guard (3...200).contains(laps) else { throw ValidationError("--laps: \(laps): expected an integer in 3...200") }
@@ -39,9 +40,13 @@ struct PersonaCheckCommand: ParsableCommand {
             try PolicySourceOption.source(base: "expert", policy: nil, track: track, car: car, config: config)
         }
         let start = Date()
+        let display = ProgressDisplay(enabled: !quiet)
         let check = PersonaCheck.run(personas: personas, sources: sources, car: car, laps: laps, drivers: drivers,
                                      seed: seed, config: config,
-                                     threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+                                     threads: threads ?? ProcessInfo.processInfo.activeProcessorCount) { share in
+            display.bar(share, "\(personas.count) personas x \(sources.count) circuits x \(drivers) drivers")
+        }
+        display.clear()
         print(Self.table(check, markdown: markdown))
         print("\n\(names.count) personas x \(sources.count) circuits x \(drivers) drivers x \(laps) laps, "
             + "\(car.name), seed \(seed): " + String(format: "%.0f s", Date().timeIntervalSince(start)))
