@@ -1,6 +1,13 @@
 import Foundation
 import Testing
 
+enum SortedMedian {
+    static func of(_ values: [Double]) -> Double {
+        let v = values.sorted()
+        return v.isEmpty ? .nan : v[v.count / 2]
+    }
+}
+
 /// The HTML reports, checked the way a person would look at them: rendered in headless Chromium, then the rendered
 /// page is read back. Its charts must be there, and the numbers in its tables must be the ones the JSON result holds.
 @Suite(.serialized) struct ReportTests {
@@ -112,6 +119,27 @@ import Testing
         try Chromium.screenshot(html, to: png)
         let data = try #require(FileManager.default.contents(atPath: png))
         #expect(data.count > 50_000 && data.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+    }
+
+    @Test func bareExpertRaceReportHasNoPersonaColumns() throws {
+        let html = Self.folder.appendingPathComponent("expert.html").path
+        let out = try CLI.run(["race", "--driver", "expert", "--track", "Norisring", "--cars", "3", "--laps", "3",
+                               "--report", html, "--json"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let race = try JSONDecoder().decode(Race.self, from: Data(out.stdout.utf8))
+        let dom = try Chromium.dom(html)
+        let distributions = try #require(DOM.element(id: "distributions", in: dom))
+        #expect(!distributions.contains("Persona") && !distributions.contains("data-trait"))
+        #expect(DOM.count("class=\"lap\"", in: distributions) == race.classification.reduce(0) { $0 + $1.lapTimes.count - 1 })
+        // Experts brake where the racing line does, within a few metres, on every flying visit.
+        let braking = try #require(DOM.element(id: "braking-points", in: dom))
+        let visits = DOM.captures("m before the apex \\(line ([0-9.]+) m\\)", in: braking).count
+        let gaps = DOM.captures("visit [2-9]: ([0-9.]+ m before the apex \\(line [0-9.]+) m\\)", in: braking).map { text in
+            let numbers = text.split(whereSeparator: { !"0123456789.".contains($0) }).compactMap { Double($0) }
+            return abs(numbers[0] - numbers[1])
+        }
+        #expect(visits >= 3 * 3 && !gaps.isEmpty, "\(visits) visits")
+        #expect(SortedMedian.of(gaps) < 5, "\(gaps)")
     }
 
     @Test func limitReportDrawsTheLineAndTheSpeedProfile() throws {

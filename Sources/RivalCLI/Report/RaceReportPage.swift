@@ -313,8 +313,11 @@ struct RaceReportPage {
         let hi = min(highest, q95 + 0.5 * (q95 - lo))
         let pad = max((hi - lo) * 0.05, 0.05)
         let scale = LinearScale(domain: (lo - pad, hi + pad), range: (8, 232))
-        var s = "<table id=\"distributions\"><thead><tr><th class=\"text\">Driver</th><th class=\"text\">Persona</th>"
-        for (t, heading) in Self.traitColumns {
+        // A race of bare policies has no personas: no persona and trait columns then.
+        let columns = drivers.contains { $0.traits != nil } ? Self.traitColumns : []
+        var s = "<table id=\"distributions\"><thead><tr><th class=\"text\">Driver</th>"
+            + (columns.isEmpty ? "" : "<th class=\"text\">Persona</th>")
+        for (t, heading) in columns {
             let unit = t.unit == "1" ? "" : "<br>(\(t.unit))"
             s += "<th title=\"\(t.rawValue): \(Markup.escape(t.summary))\">\(heading)\(unit)</th>"
         }
@@ -324,8 +327,8 @@ struct RaceReportPage {
             s += "<tr data-car=\"\(c.car)\"><td class=\"text\"><span class=\"swatch\" style=\"background:"
                 + "\(Palette.driver(c.car))\"></span>\(Markup.escape(c.name))</td>"
             let persona = d?.persona.map { p in p + (d?.skill.map { String(format: " (skill %.2f)", $0) } ?? "") } ?? "-"
-            s += "<td class=\"text\" data-field=\"persona\">\(Markup.escape(persona))</td>"
-            for (t, _) in Self.traitColumns {
+            if !columns.isEmpty { s += "<td class=\"text\" data-field=\"persona\">\(Markup.escape(persona))</td>" }
+            for (t, _) in columns {
                 if let traits = d?.traits {
                     s += "<td data-trait=\"\(t.rawValue)\" data-value=\"\(Markup.exact(traits[t]))\">"
                         + String(format: "%.3g", traits[t]) + "</td>"
@@ -345,7 +348,7 @@ struct RaceReportPage {
                 + "<text x=\"\(Markup.n(scale(t)))\" y=\"17\">\(Self.tick(t))</text>"
         }
         axis += "</g></svg>"
-        return s + "</tbody><tfoot><tr><td colspan=\"\(Self.traitColumns.count + 2)\"></td><td class=\"plot\">\(axis)</td></tr>"
+        return s + "</tbody><tfoot><tr><td colspan=\"\(columns.isEmpty ? 1 : columns.count + 2)\"></td><td class=\"plot\">\(axis)</td></tr>"
             + "</tfoot></table>"
     }
 
