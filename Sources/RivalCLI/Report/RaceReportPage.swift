@@ -240,8 +240,17 @@ struct RaceReportPage {
         let all = report.classification.flatMap(\.lapTimes)
         guard laps > 0, let lo = all.min(), let hi = all.max() else { return "<p>No completed laps.</p>" }
         let pad = max((hi - lo) * 0.06, 0.05)
-        let frame = ChartFrame(width: 900, height: 320, margins: (64, 170, 16, 44), x: (0.7, Double(laps) + 0.3),
+        let frame = ChartFrame(width: 900, height: max(320, 14 * Double(carCount) + 80), margins: (64, 170, 16, 44), x: (0.7, Double(laps) + 0.3),
                                y: (lo - pad, hi + pad))
+        // Names at the ends of the lines, pushed apart so that they do not overlap (12 px apart at least).
+        var ends = report.classification.compactMap { c in c.lapTimes.last.map { (car: c.car, y: frame.y($0) + 4) } }
+        ends.sort { $0.y < $1.y }
+        for k in ends.indices.dropFirst() where ends[k].y < ends[k - 1].y + 12 { ends[k].y = ends[k - 1].y + 12 }
+        if let last = ends.indices.last {
+            ends[last].y = min(ends[last].y, frame.height - frame.bottom + 4)
+            for k in ends.indices.dropLast().reversed() { ends[k].y = min(ends[k].y, ends[k + 1].y - 12) }
+        }
+        let labelY = Dictionary(uniqueKeysWithValues: ends.map { ($0.car, $0.y) })
         var s = frame.open(id: "lap-times", title: "Lap times by lap")
         s += frame.axes(xLabel: "lap", yLabel: "lap time", xTicks: (1...laps).map(Double.init), xFormat: { String(Int($0)) },
                         yFormat: Self.tick)
@@ -254,8 +263,8 @@ struct RaceReportPage {
                 s += "<circle cx=\"\(Markup.n(frame.x(Double(k + 1))))\" cy=\"\(Markup.n(frame.y(t)))\" r=\"3\" fill=\"\(colour)\">"
                     + "<title>\(Markup.escape(c.name)), lap \(k + 1): \(RaceReport.clock(t))</title></circle>"
             }
-            if let last = c.lapTimes.last {
-                s += "<text x=\"\(Markup.n(frame.x(Double(c.lapTimes.count)) + 8))\" y=\"\(Markup.n(frame.y(last) + 4))\" "
+            if c.lapTimes.count > 0 {
+                s += "<text x=\"\(Markup.n(frame.x(Double(c.lapTimes.count)) + 8))\" y=\"\(Markup.n(labelY[c.car] ?? 0))\" "
                     + "font-size=\"11\" fill=\"\(colour)\">\(Markup.escape(c.name))</text>"
             }
             s += "</g>\n"
