@@ -58,6 +58,11 @@ extension PolicyTrainer {
         try readState(directory).settings
     }
 
+    /// The next iteration a checkpoint's run would do.
+    public static func checkpointIteration(in directory: String) throws(LoadError) -> Int {
+        try readState(directory).iteration
+    }
+
     private static func readState(_ directory: String) throws(LoadError) -> State {
         let file = (directory as NSString).appendingPathComponent(CheckpointFile.state)
         guard let data = FileManager.default.contents(atPath: file) else {

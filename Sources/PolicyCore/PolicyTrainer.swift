@@ -222,7 +222,7 @@ public final class PolicyTrainer {
     private func train(iteration k: Int, progress: (Double) -> Void) -> (Float, Float) {
         let n = sampleCount, width = ObservationSpec.count, batch = min(settings.batchSize, n)
         guard n > 0 else { return (.nan, .nan) }
-        let rate = settings.learningRate * pow(settings.learningRateDecay, Double(k))
+        let rate = settings.learningRate(iteration: k)
         let trainer = MLPTrainer(parameters: parameters, adam: AdamSettings(learningRate: Float(rate)))
         trainer.outputWeights = [Float(settings.steeringWeight), 1]
         trainer.threads = min(threads, 2)

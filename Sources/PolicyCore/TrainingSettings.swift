@@ -1,3 +1,5 @@
+import Foundation
+
 /// Settings of a DAgger training run (``PolicyTrainer``): the network, the data collection with its domain
 /// randomisation, the optimiser and the schedule. SI units. The defaults are the run that produced
 /// `policies/default.safetensors` (docs/policy.md).
@@ -33,6 +35,9 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     public var learningRate: Double = 1e-3
     /// Per-iteration factor on the learning rate.
     public var learningRateDecay: Double = 0.8
+    /// The iteration the decay counts from (a warm restart: iteration k trains at
+    /// `learningRate * learningRateDecay^(k - learningRateRestart)`); nil counts from 0.
+    public var learningRateRestart: Int? = nil
     /// Most samples kept (the oldest are dropped beyond it).
     public var maximumSamples: Int = 1_500_000
     /// Whether the network is residual: it learns the expert's action minus the encoder's action prior
@@ -85,13 +90,25 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     /// The 5 shipped circuits held out by default.
     public static let defaultValidationTracks = ["BrandsHatch", "Budapest", "Montreal", "Spa", "YasMarina"]
 
-    /// Whether `other` describes the same run, differing at most in how many iterations it goes on for
-    /// (``iterations``, ``extraIterations``): what a resumed run may change.
+    /// Whether `other` describes the same run, differing at most in its schedule: how many iterations it goes on
+    /// for (``iterations``, ``extraIterations``), the learning rate and its decay and restart, and the data cap
+    /// (``maximumSamples``). That is what a resumed run may change.
     public func sameRun(as other: TrainingSettings) -> Bool {
-        var a = self, b = other
-        a.iterations = 0; a.extraIterations = 0
-        b.iterations = 0; b.extraIterations = 0
-        return a == b
+        withoutSchedule(self) == withoutSchedule(other)
+    }
+
+    /// `settings` with the schedule fields set to fixed values, for ``sameRun(as:)``.
+    private func withoutSchedule(_ settings: TrainingSettings) -> TrainingSettings {
+        var s = settings
+        s.iterations = 0; s.extraIterations = 0
+        s.learningRate = 1e-3; s.learningRateDecay = 0.8; s.learningRateRestart = nil
+        s.maximumSamples = 0
+        return s
+    }
+
+    /// The Adam step size of iteration `k`.
+    public func learningRate(iteration k: Int) -> Double {
+        learningRate * pow(learningRateDecay, Double(max(k - (learningRateRestart ?? 0), 0)))
     }
 
     /// The first problem with the settings as `field: value: expected`, or nil.
@@ -112,6 +129,9 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
         if !(1...65536).contains(batchSize) { return "batchSize: \(batchSize): expected 1...65536" }
         if !(learningRate > 0 && learningRate < 1) { return "learningRate: \(learningRate): expected 0...1 (exclusive)" }
         if !(learningRateDecay > 0 && learningRateDecay <= 1) { return "learningRateDecay: \(learningRateDecay): expected 0...1" }
+        if let restart = learningRateRestart, !(0...1000).contains(restart) {
+            return "learningRateRestart: \(restart): expected an iteration in 0...1000"
+        }
         if maximumSamples < batchSize { return "maximumSamples: \(maximumSamples): expected at least batchSize (\(batchSize))" }
         if !(decisionInterval >= 1.0 / 1000 && decisionInterval <= 0.5) {
             return "decisionInterval: \(decisionInterval): expected 0.001...0.5 s"

@@ -33,6 +33,15 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Cars, comma-separated (default: every shipped car).") var cars: String?
     @Option(help: "Worker threads (default: every core).") var threads: Int?
     @Flag(help: "No progress display.") var quiet = false
+    @Option(name: .customLong("learning-rate"), help: "Adam step size at the first iteration (default 0.001; on --resume, the run's).")
+    var learningRate: Double?
+    @Option(name: .customLong("learning-rate-decay"), help: "Per-iteration factor on the step size (default 0.8; on --resume, the run's).")
+    var learningRateDecay: Double?
+    @Option(name: .customLong("max-samples"), help: "Most samples kept, oldest dropped first (default 1500000; on --resume, the run's).")
+    var maxSamples: Int?
+    @Flag(name: .customLong("warm-restart"),
+          help: "With --resume: restart the step-size schedule, so that the next iteration trains at --learning-rate again.")
+    var warmRestart = false
 
     func validate() throws {
         try OutputPath.check(out, flag: "--out")
@@ -47,6 +56,16 @@ struct TrainCommand: ParsableCommand {
         guard (1...1000).contains(epochs) else { throw ValidationError("--epochs: \(epochs): expected 1...1000") }
         _ = try hiddenLayers()
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads: \(threads): expected 1...256") }
+        if let rate = learningRate, !(rate > 0 && rate < 1) {
+            throw ValidationError("--learning-rate: \(rate): expected a step size in 0...1 (exclusive)")
+        }
+        if let decay = learningRateDecay, !(decay > 0 && decay <= 1) {
+            throw ValidationError("--learning-rate-decay: \(decay): expected a factor in 0...1 (0 exclusive)")
+        }
+        if let cap = maxSamples, !(1000...100_000_000).contains(cap) {
+            throw ValidationError("--max-samples: \(cap): expected 1000...100000000")
+        }
+        if warmRestart && !resume { throw ValidationError("--warm-restart: expected it with --resume") }
     }
 
     func hiddenLayers() throws -> [Int] {
@@ -80,9 +99,23 @@ struct TrainCommand: ParsableCommand {
             let saved = try Self.checked { () throws(LoadError) in try PolicyTrainer.checkpointSettings(in: checkpoints) }
             guard saved.sameRun(as: settings) else {
                 throw UserError("--resume: \(checkpoints): the checkpoint was made with other settings; "
-                    + "give the same flags as the run being resumed (only --iterations and --extra-iterations may differ)")
+                    + "give the same flags as the run being resumed (only the schedule may differ: --iterations, "
+                    + "--extra-iterations, --learning-rate, --learning-rate-decay, --max-samples, --warm-restart)")
             }
+            // The schedule goes on as it was, unless the flags change it.
+            settings.learningRate = saved.learningRate
+            settings.learningRateDecay = saved.learningRateDecay
+            settings.learningRateRestart = saved.learningRateRestart
+            settings.maximumSamples = saved.maximumSamples
         }
+        if let learningRate { settings.learningRate = learningRate }
+        if let learningRateDecay { settings.learningRateDecay = learningRateDecay }
+        if let maxSamples { settings.maximumSamples = maxSamples }
+        if warmRestart {
+            let saved = try Self.checked { () throws(LoadError) in try PolicyTrainer.checkpointIteration(in: checkpoints) }
+            settings.learningRateRestart = saved
+        }
+        if let problem = settings.validate() { throw UserError("rival train: \(problem)") }
         let display = ProgressDisplay(enabled: !quiet)
         display.note("rival train: building plans and encoders for \(trainTracks.count + validationTracks.count) circuits "
             + "x \(carList.count) cars")

@@ -96,6 +96,22 @@ struct PolicyTrainerTests {
                                          cars: [Shipped.car("gt3")])
         try extended.restore(from: directory)
         #expect(extended.iteration == 1)
+        // A warm restart: a new step size, decay and data cap, counted from the iteration it restarts at.
+        var restarted = longer
+        restarted.learningRate = 3e-4
+        restarted.learningRateDecay = 0.5
+        restarted.learningRateRestart = 1
+        restarted.maximumSamples = 3_000_000
+        #expect(restarted.sameRun(as: Self.settings()))
+        let warm = try PolicyTrainer(settings: restarted, trainingTracks: [Shipped.track("Monza")], validationTracks: [],
+                                     cars: [Shipped.car("gt3")])
+        try warm.restore(from: directory)
+        #expect(warm.iteration == 1)
+        #expect(restarted.learningRate(iteration: 1) == 3e-4 && restarted.learningRate(iteration: 3) == 7.5e-5)
+        #expect(Self.settings().learningRate(iteration: 2) == Self.settings().learningRate * pow(Self.settings().learningRateDecay, 2))
+        var bad = restarted
+        bad.learningRateRestart = -1
+        #expect(bad.validate() == "learningRateRestart: -1: expected an iteration in 0...1000")
         let dataset = directory + "/dataset.bin"
         let bytes = try Data(contentsOf: URL(fileURLWithPath: dataset))
         try bytes.prefix(bytes.count - 3).write(to: URL(fileURLWithPath: dataset))
