@@ -134,8 +134,6 @@ struct RaceReportPage {
     }
 
     /// Telemetry of one car, in time order.
-    private func samples(of car: Int) -> [TelemetrySample] { telemetry.filter { $0.car == car } }
-
     private func trackMap(selected: Int) -> String {
         let map = TrackMap(track: track)
         var s = "<svg id=\"track-map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(map.width)) "
@@ -145,12 +143,14 @@ struct RaceReportPage {
             s += map.polyline(xs: line.x + [line.x[0]], ys: line.y + [line.y[0]],
                               attributes: "class=\"racing-line\" stroke=\"#555\" stroke-width=\"0.8\" stroke-dasharray=\"4 3\"")
         }
+        // Each car's samples, in time order.
+        let byCar = Dictionary(grouping: telemetry, by: \.car)
         // One best lap per driver, coloured on one speed scale.
         let bySpeed = telemetry.map(\.speed).filter(\.isFinite)
         let low = bySpeed.min() ?? 0, high = bySpeed.max() ?? 1
         for c in report.classification {
             guard let best = c.bestLap, let lapIndex = c.lapTimes.firstIndex(of: best) else { continue }
-            let lap = samples(of: c.car).filter { $0.lap == lapIndex + 1 }
+            let lap = (byCar[c.car] ?? []).filter { $0.lap == lapIndex + 1 }
             s += "<g class=\"driver-line\" data-driver=\"\(c.car)\"\(c.car == selected ? "" : " style=\"display:none\"")>"
                 + "<title>\(Markup.escape(c.name)): best lap (lap \(lapIndex + 1), \(RaceReport.clock(best)))</title>"
                 + map.speedLine(xs: lap.map(\.x), ys: lap.map(\.y), speeds: lap.map(\.speed), minSpeed: low, maxSpeed: high)
@@ -159,10 +159,10 @@ struct RaceReportPage {
         s += map.speedLegend(minSpeed: low, maxSpeed: high)
         s += "<g class=\"incidents\">"
         for e in report.incidents {
-            let p = position(of: e, map: map)
+            let p = position(of: e, samples: byCar[e.car] ?? [], map: map)
             let name = report.classification.first { $0.car == e.car }?.name ?? "car \(e.car)"
             var tip = "\(name): \(e.kind) on lap \(e.lap) at " + RaceReport.clock(e.time)
-                + String(format: ", %.0f km/h, %.0f m from the line", e.speed * 3.6, e.s)
+                + String(format: ", %.0f km/h, %.0f m from the start line", e.speed * 3.6, e.s)
             if let o = e.otherCar, let other = report.classification.first(where: { $0.car == o }) { tip += ", with \(other.name)" }
             let x = Markup.n(p.0), y = Markup.n(p.1), t = "<title>\(Markup.escape(tip))</title>"
             switch e.kind {
@@ -180,13 +180,17 @@ struct RaceReportPage {
     }
 
     /// Where an incident happened on the page: the car's telemetry sample nearest in time, else the centreline.
-    private func position(of e: RaceReport.Event, map: TrackMap) -> (Double, Double) {
-        var best: TelemetrySample?
-        for t in telemetry where t.car == e.car {
-            if best == nil || abs(t.time - e.time) < abs(best!.time - e.time) { best = t }
-            if t.time > e.time + 1 { break }
+    private func position(of e: RaceReport.Event, samples: [TelemetrySample], map: TrackMap) -> (Double, Double) {
+        // The first sample at or after the incident (binary search), or the one before it if nearer.
+        var low = 0, high = samples.count
+        while low < high {
+            let mid = (low + high) / 2
+            if samples[mid].time < e.time { low = mid + 1 } else { high = mid }
         }
-        if let b = best, abs(b.time - e.time) < 1 { return map.page(b.x, b.y) }
+        let candidates = [low - 1, low].filter { samples.indices.contains($0) }.map { samples[$0] }
+        if let b = candidates.min(by: { abs($0.time - e.time) < abs($1.time - e.time) }), abs(b.time - e.time) < 1 {
+            return map.page(b.x, b.y)
+        }
         let p = track.point(s: e.s, lateral: 0)
         return map.page(p.x, p.y)
     }
