@@ -22,14 +22,14 @@ enum Chromium {
     }
 
     /// Runs Chromium headless on `file` with `extra` arguments; returns standard output.
-    static func run(_ file: String, _ extra: [String]) throws -> String {
+    static func run(_ file: String, _ extra: [String], fragment: String? = nil) throws -> String {
         let process = Process()
         process.executableURL = try executable()
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("rival-chromium-\(UUID().uuidString)")
         // --no-sandbox: tests may run as root, where Chromium's sandbox refuses to start.
         process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
                              "--user-data-dir=\(profile.path)", "--virtual-time-budget=3000"] + extra
-            + [URL(fileURLWithPath: file).absoluteString]
+            + [URL(fileURLWithPath: file).absoluteString + (fragment.map { "#" + $0 } ?? "")]
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -42,7 +42,9 @@ enum Chromium {
     }
 
     /// The page's DOM after loading and running its script, serialised.
-    static func dom(_ file: String) throws -> String { try run(file, ["--dump-dom"]) }
+    static func dom(_ file: String, fragment: String? = nil) throws -> String {
+        try run(file, ["--dump-dom"], fragment: fragment)
+    }
 
     /// A PNG screenshot of the page (`width` x `height` pixels) at `png`.
     static func screenshot(_ file: String, to png: String, width: Int = 1200, height: Int = 3000) throws {

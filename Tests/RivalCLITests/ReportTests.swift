@@ -88,6 +88,17 @@ enum SortedMedian {
         let colours = Set(DOM.captures("<polyline points=\"[^\"]*\" stroke=\"(#[0-9a-f]{6})\"", in: map))
         #expect(colours.count >= 6, "a lap of Catalunya spans many speed bands: \(colours)")
         #expect(DOM.count("class=\"incident ", in: map) == race.incidents.count)
+        // The chooser, through a link: another driver's line and braking points show, the rest hide; or all of them.
+        let last = race.finishingOrder.last!
+        func visible(_ dom: String, _ kind: String) -> [Int] {
+            DOM.captures("(<g class=\"\(kind)\" data-driver=\"\\d+\"[^>]*>)", in: dom)
+                .filter { !$0.replacingOccurrences(of: " ", with: "").contains("display:none") }
+                .compactMap { DOM.captures("data-driver=\"(\\d+)\"", in: $0).first.flatMap(Int.init) }
+        }
+        let chosen = try Chromium.dom(html, fragment: "driver=\(last)")
+        #expect(visible(chosen, "driver-line") == [last] && visible(chosen, "driver-braking") == [last])
+        let everyone = try Chromium.dom(html, fragment: "driver=all")
+        #expect(visible(everyone, "driver-line").count == 6 && visible(everyone, "driver-braking").count == 6)
 
         // Lap chart and lap times: one line per driver; positions at the end of the last lap are the finishing order.
         let lapChart = try #require(DOM.element(id: "lap-chart", in: dom))

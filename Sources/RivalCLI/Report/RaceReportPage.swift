@@ -47,9 +47,10 @@ struct RaceReportPage {
             body += "<option value=\"\(car)\"\(car == defaultCar ? " selected" : "")>P\(e.position) "
                 + "\(Markup.escape(e.name))</option>"
         }
-        body += "</select></p>\n"
+        body += "<option value=\"all\">every driver</option></select></p>\n"
         body += HTMLPage.section(id: "map-section", heading: "Circuit",
-                                 note: "Drawn to scale, north up. The chosen driver's best lap is coloured by speed; the "
+                                 note: "Drawn to scale, north up. The chosen driver's best lap (every driver's, with "
+                                    + "'every driver') is coloured by speed; the "
                                     + "thin dashed line is the racing line. Markers: contacts (red circles), off-tracks "
                                     + "(orange triangles) and barrier hits (black squares) of every driver; hover for details.",
                                  trackMap(selected: defaultCar))
@@ -76,9 +77,12 @@ struct RaceReportPage {
       var select = document.getElementById('driver-select');
       function show(car) {
         document.querySelectorAll('[data-driver]').forEach(function (e) {
-          e.style.display = e.getAttribute('data-driver') === car ? '' : 'none';
+          e.style.display = car === 'all' || e.getAttribute('data-driver') === car ? '' : 'none';
         });
       }
+      // A link may choose the driver: race.html#driver=3 (a car number) or #driver=all.
+      var asked = /driver=(\\w+)/.exec(window.location.hash);
+      if (asked && select.querySelector('option[value="' + asked[1] + '"]')) { select.value = asked[1]; }
       select.addEventListener('change', function () { show(select.value); });
       show(select.value);
       document.body.setAttribute('data-ready', 'true');
