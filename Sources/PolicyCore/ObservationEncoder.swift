@@ -9,7 +9,8 @@ import Sim
 ///
 /// Immutable and `Sendable`: one encoder serves every car of the same model on the same circuit, from any
 /// thread. `encode` does not allocate, lock or throw.
-public final class ObservationEncoder: Sendable {
+public final class ObservationEncoder: @unchecked Sendable {
+    // @unchecked: the table below is written once, in init, and only read afterwards.
     /// The circuit.
     public let track: Track
     /// The plan the features are taken from.
@@ -25,11 +26,22 @@ public final class ObservationEncoder: Sendable {
     public let wheelbase: Double
     /// The car descriptor features (power to mass, grip, downforce, mass), already scaled.
     let descriptor: (Float, Float, Float, Float)
-    /// Per centreline sample: centreline position and unit normal (pointing left), curvature, widths, line
+    /// The circuit's lap length (m), sample spacing (m) and sample count, copied for the hot path.
+    let length: Double, spacing: Double, count: Int
+    /// Per centreline sample, one row of ``Column/count`` values (see ``Column``), rows one after another, so
+    /// that interpolating between two samples reads two neighbouring rows.
+    let table: UnsafeMutablePointer<Double>
+    /// ``ObservationSpec/courseDistances`` and ``ObservationSpec/lineDistances``, copied for the hot path.
+    let courseDistances: InlineArray<7, Double>
+    let lineDistances: InlineArray<11, Double>
+
+    /// The columns of ``table``: centreline position and unit normal (pointing left), curvature, widths, line
     /// offset and the road-wheel angle fraction its curvature needs, planned speed and acceleration.
-    let cx: [Double], cy: [Double], nx: [Double], ny: [Double]
-    let curvature: [Double], widthLeft: [Double], widthRight: [Double]
-    let lineOffset: [Double], lineSteer: [Double], planSpeed: [Double], planAcceleration: [Double]
+    enum Column {
+        static let cx = 0, cy = 1, nx = 2, ny = 3, curvature = 4, widthLeft = 5, widthRight = 6
+        static let lineOffset = 7, lineSteer = 8, planSpeed = 9, planAcceleration = 10
+        static let count = 11
+    }
 
     /// Tabulates the plan's circuit for its car.
     public init(plan: ExpertPlan) {
@@ -43,21 +55,33 @@ public final class ObservationEncoder: Sendable {
         let line = plan.line
         lineMargin = line.parameters.margin
         let n = track.count
-        cx = track.x
-        cy = track.y
-        nx = track.heading.map { -sin($0) }
-        ny = track.heading.map { cos($0) }
-        curvature = track.curvature
-        widthLeft = track.widthLeft
-        widthRight = track.widthRight
-        lineOffset = Array(line.offset.prefix(n))
+        length = track.length
+        spacing = track.spacing
+        count = n
         let (l, m) = (car.chassis.wheelbaseM, car.steering.maxAngleRad)
-        lineSteer = line.curvature.prefix(n).map { atan(l * $0) / m }
-        planSpeed = Array(plan.speed.prefix(n))
-        planAcceleration = Array(plan.acceleration.prefix(n))
+        let columns: [[Double]] = [
+            track.x, track.y, track.heading.map { -sin($0) }, track.heading.map { cos($0) }, track.curvature,
+            track.widthLeft, track.widthRight, Array(line.offset.prefix(n)),
+            line.curvature.prefix(n).map { atan(l * $0) / m }, Array(plan.speed.prefix(n)),
+            Array(plan.acceleration.prefix(n)),
+        ]
+        table = .allocate(capacity: n * Column.count)
+        for i in 0..<n {
+            for c in 0..<Column.count { (table + i * Column.count + c).initialize(to: columns[c][i]) }
+        }
+        var course = InlineArray<7, Double>(repeating: 0), line11 = InlineArray<11, Double>(repeating: 0)
+        for n in 0..<7 { course[n] = ObservationSpec.courseDistances[n] }
+        for n in 0..<11 { line11[n] = ObservationSpec.lineDistances[n] }
+        courseDistances = course
+        lineDistances = line11
         let mass = car.chassis.massKg
         descriptor = (Float(car.powertrain.powerW / mass / 1000), Float(car.tyre.lateral.D),
                       Float(0.5 * 1.225 * car.aero.downforceAreaM2 / mass / 0.01), Float(mass / 1000))
+    }
+
+    deinit {
+        table.deinitialize(count: count * Column.count)
+        table.deallocate()
     }
 
     /// An encoder on a plan for `car` on `track` with `fuelMass` kg on board (nil: the fuel a default race
@@ -77,50 +101,56 @@ public final class ObservationEncoder: Sendable {
     public func prior(_ observation: Observation) -> Action {
         let v = observation.view
         let s = v.s.isFinite ? v.s : 0
+        let heading = v.headingError.isFinite ? v.headingError : 0
+        return prior(observation, here: locate(s), cosHeading: cos(heading), sinHeading: sin(heading))
+    }
+
+    /// The prior, given the spot of the car's arc length and the cosine and sine of its heading error (finite, or
+    /// 0 when not), as ``encode(_:into:)`` has them.
+    @inline(__always)
+    func prior(_ observation: Observation, here: Spot, cosHeading ce: Double, sinHeading se: Double) -> Action {
+        let v = observation.view
+        let s = v.s.isFinite ? v.s : 0
         let lateral = v.lateral.isFinite ? v.lateral : 0
         let speed = v.speed.isFinite ? max(v.speed, 0) : 0
-        let heading = v.headingError.isFinite ? v.headingError : 0
         let lookAhead = min(max(0.5 * speed, 8), 40)
         // The target point in the car's frame (the track's tangent turned by the heading error).
-        let tnx = at(nx, s), tny = at(ny, s)
-        let ce = cos(heading), se = sin(heading)
+        let tnx = at(Column.nx, here), tny = at(Column.ny, here)
         let fx = tny * ce + tnx * se, fy = tny * se - tnx * ce
-        let target = targetLateral(s: s + lookAhead, offsetCommand: observation.offsetCommand)
-        let qx = at(cx, s + lookAhead) + target * at(nx, s + lookAhead) - (at(cx, s) + lateral * tnx)
-        let qy = at(cy, s + lookAhead) + target * at(ny, s + lookAhead) - (at(cy, s) + lateral * tny)
+        let ahead = locate(s + lookAhead)
+        let target = targetLateral(ahead, offsetCommand: observation.offsetCommand)
+        let qx = at(Column.cx, ahead) + target * at(Column.nx, ahead) - (at(Column.cx, here) + lateral * tnx)
+        let qy = at(Column.cy, ahead) + target * at(Column.ny, ahead) - (at(Column.cy, here) + lateral * tny)
         let y = fx * qy - fy * qx
         let d2 = max(qx * qx + qy * qy, 1)
         let steering = atan(2 * wheelbase * y / d2) / maxSteer
         return Action(steering: Float(min(max(steering, -1), 1)), pedal: 0)
     }
 
-    /// Where arc length `s` (wrapped) falls between the tables' samples: sample `i`, the next one `j` and the
-    /// fraction `t` between them.
+    /// Where arc length `s` (wrapped) falls between the table's samples: the rows of sample `i` and of the next one
+    /// (sample 0 after the last), and the fraction `t` between them.
     struct Spot {
-        var i: Int
-        var j: Int
+        var a: UnsafePointer<Double>
+        var b: UnsafePointer<Double>
         var t: Double
     }
 
     /// The spot of arc length `s` (wrapped; NaN counts as 0).
     @inline(__always)
     func locate(_ s: Double) -> Spot {
-        var u = track.wrap(s) / track.spacing
+        // Track.wrap's fast path inline: an arc length within the lap is returned as it is.
+        var u = (s >= 0 && s < length ? s : track.wrap(s)) / spacing
         if !(u >= 0) { u = 0 }
-        let i = min(Int(u), track.count - 1)
-        return Spot(i: i, j: i + 1 == track.count ? 0 : i + 1, t: u - Double(i))
+        let i = min(Int(u), count - 1)
+        let j = i + 1 == count ? 0 : i + 1
+        return Spot(a: UnsafePointer(table + i * Column.count), b: UnsafePointer(table + j * Column.count),
+                    t: u - Double(i))
     }
 
-    /// Linear interpolation of a per-sample table at a spot.
+    /// Linear interpolation of table column `c` at a spot.
     @inline(__always)
-    func at(_ a: [Double], _ p: Spot) -> Double {
-        a[p.i] + p.t * (a[p.j] - a[p.i])
-    }
-
-    /// Linear interpolation of a per-sample table at arc length `s` (wrapped).
-    @inline(__always)
-    func at(_ a: [Double], _ s: Double) -> Double {
-        at(a, locate(s))
+    func at(_ c: Int, _ p: Spot) -> Double {
+        p.a[c] + p.t * (p.b[c] - p.a[c])
     }
 
     /// The lateral offset (m) the driver aims at around arc length `s`: the racing line plus `offsetCommand`,
@@ -133,13 +163,20 @@ public final class ObservationEncoder: Sendable {
     @inline(__always)
     func targetLateral(_ p: Spot, offsetCommand: Double) -> Double {
         let command = offsetCommand.isFinite ? offsetCommand : 0
-        let lateral = at(lineOffset, p) + command
-        return min(max(lateral, -at(widthRight, p) + lineMargin), at(widthLeft, p) - lineMargin)
+        let lateral = at(Column.lineOffset, p) + command
+        return min(max(lateral, -at(Column.widthRight, p) + lineMargin), at(Column.widthLeft, p) - lineMargin)
     }
 
     /// Writes the ``ObservationSpec/count`` features of `observation` to `out`. Non-finite inputs give finite
     /// features (NaN counts as 0), so a bad view never poisons a network.
     public func encode(_ observation: Observation, into out: UnsafeMutablePointer<Float>) {
+        _ = encode(observation, into: out, prior: false)
+    }
+
+    /// ``encode(_:into:)``, and when `wantsPrior` is true also the action ``prior(_:)`` (bit for bit the same),
+    /// which shares the encoder's spot of the car and its cosine and sine of the heading error.
+    @inline(__always)
+    func encode(_ observation: Observation, into out: UnsafeMutablePointer<Float>, prior wantsPrior: Bool) -> Action {
         let v = observation.view
         var k = 0
         @inline(__always) func put(_ x: Double, _ scale: Double) {
@@ -158,9 +195,9 @@ public final class ObservationEncoder: Sendable {
         put(v.lateralAcceleration, 10)
         put(Double(observation.previousAction.steering), 1)
         put(Double(observation.previousAction.pedal), 1)
-        // Pose on the track. Each distance ahead is located once and every table read at that spot.
+        // Pose on the track. Each distance ahead is located once and every table column read at that spot.
         let here = locate(s)
-        let wl = at(widthLeft, here), wr = at(widthRight, here)
+        let wl = at(Column.widthLeft, here), wr = at(Column.widthRight, here)
         let half = max(0.5 * (wl + wr), 0.5)
         put((lateral - 0.5 * (wl - wr)) / half, 1)
         put(v.headingError, 1)
@@ -168,38 +205,40 @@ public final class ObservationEncoder: Sendable {
         put(wr + lateral, 10)
         // The course ahead.
         var course = InlineArray<7, Spot>(repeating: here)
-        for (n, d) in ObservationSpec.courseDistances.enumerated() { course[n] = locate(s + d) }
-        for n in 0..<7 { put(at(curvature, course[n]), 0.01) }
-        for n in 0..<7 { put(at(widthLeft, course[n]) + at(widthRight, course[n]), 10) }
+        for n in 0..<7 { course[n] = locate(s + courseDistances[n]) }
+        for n in 0..<7 { put(at(Column.curvature, course[n]), 0.01) }
+        for n in 0..<7 { put(at(Column.widthLeft, course[n]) + at(Column.widthRight, course[n]), 10) }
         // The racing line (plus the offset command) ahead, in the car's frame. The car's forward axis is the
         // track's tangent turned by the heading error.
-        let px = at(cx, here) + lateral * at(nx, here), py = at(cy, here) + lateral * at(ny, here)
-        let tnx = at(nx, here), tny = at(ny, here)
+        let px = at(Column.cx, here) + lateral * at(Column.nx, here)
+        let py = at(Column.cy, here) + lateral * at(Column.ny, here)
+        let tnx = at(Column.nx, here), tny = at(Column.ny, here)
         let tangentX = tny, tangentY = -tnx
-        let ce = cos(v.headingError.isFinite ? v.headingError : 0), se = sin(v.headingError.isFinite ? v.headingError : 0)
+        let heading = v.headingError.isFinite ? v.headingError : 0
+        let ce = cos(heading), se = sin(heading)
         let fx = tangentX * ce - tangentY * se, fy = tangentX * se + tangentY * ce
         var ahead = InlineArray<11, Spot>(repeating: here)
-        for (n, d) in ObservationSpec.lineDistances.enumerated() { ahead[n] = locate(s + d) }
+        for n in 0..<11 { ahead[n] = locate(s + lineDistances[n]) }
         for n in 0..<11 {
             let p = ahead[n]
             let target = targetLateral(p, offsetCommand: observation.offsetCommand)
-            let qx = at(cx, p) + target * at(nx, p) - px
-            let qy = at(cy, p) + target * at(ny, p) - py
+            let qx = at(Column.cx, p) + target * at(Column.nx, p) - px
+            let qy = at(Column.cy, p) + target * at(Column.ny, p) - py
             put(fx * qy - fy * qx, 10)
         }
         let shift = observation.speedPlanShift
         let scale = observation.speedPlanScale.isFinite && observation.speedPlanScale > 0 ? observation.speedPlanScale : 1
         if shift != 0 && shift.isFinite {
             // The speed plan as the driver misplaces it (Observation.speedPlanShift); geometry stays.
-            for n in 0..<11 { put(scale * at(planSpeed, locate(s + shift + ObservationSpec.lineDistances[n])), 50) }
-            put(scale * scale * at(planAcceleration, locate(s + shift + ObservationSpec.lineDistances[1])), 10)
+            for n in 0..<11 { put(scale * at(Column.planSpeed, locate(s + shift + lineDistances[n])), 50) }
+            put(scale * scale * at(Column.planAcceleration, locate(s + shift + lineDistances[1])), 10)
         } else {
-            for n in 0..<11 { put(scale * at(planSpeed, ahead[n]), 50) }
-            put(scale * scale * at(planAcceleration, ahead[1]), 10)      // 5 m ahead
+            for n in 0..<11 { put(scale * at(Column.planSpeed, ahead[n]), 50) }
+            put(scale * scale * at(Column.planAcceleration, ahead[1]), 10)      // 5 m ahead
         }
-        put(at(lineSteer, ahead[0]), 1)                  // 0 m
-        put(at(lineSteer, ahead[2]), 1)                  // 10 m
-        put(at(lineSteer, s + 25), 1)
+        put(at(Column.lineSteer, ahead[0]), 1)                  // 0 m
+        put(at(Column.lineSteer, ahead[2]), 1)                  // 10 m
+        put(at(Column.lineSteer, course[1]), 1)                 // 25 m: s + 25, as located for the course
         // The car.
         out[k] = descriptor.0; out[k + 1] = descriptor.1; out[k + 2] = descriptor.2; out[k + 3] = descriptor.3
         k += 4
@@ -217,6 +256,6 @@ public final class ObservationEncoder: Sendable {
                 k += 3
             }
         }
+        return wantsPrior ? prior(observation, here: here, cosHeading: ce, sinHeading: se) : Action()
     }
-
 }
