@@ -24,14 +24,17 @@ public final class ObservationEncoder: @unchecked Sendable {
     /// The car's maximum road-wheel angle (rad) and wheelbase (m).
     public let maxSteer: Double
     public let wheelbase: Double
-    /// The car descriptor features (power to mass, grip, downforce, mass), already scaled.
-    let descriptor: (Float, Float, Float, Float)
+    /// The car descriptor features (power to mass, grip, downforce, mass), before scaling.
+    let descriptor: (Double, Double, Double, Double)
+    /// Each feature's scale (``ObservationSpec/features``), and a 1 after the last.
+    let scales: InlineArray<70, Double>
     /// The circuit's lap length (m), sample spacing (m) and sample count, copied for the hot path.
     let length: Double, spacing: Double, count: Int
     /// Per centreline sample, one row of ``Column/count`` values (see ``Column``), rows one after another, so
     /// that interpolating between two samples reads two neighbouring rows.
     let table: UnsafeMutablePointer<Double>
-    /// ``ObservationSpec/courseDistances`` and ``ObservationSpec/lineDistances``, copied for the hot path.
+    /// ``ObservationSpec/courseDistances`` and ``ObservationSpec/lineDistances``, copied for the hot path (course
+    /// distances 0, 3 and 6 are line distances 2, 6 and 10: `encode` reuses those spots, and init checks it).
     let courseDistances: InlineArray<7, Double>
     let lineDistances: InlineArray<11, Double>
 
@@ -72,11 +75,16 @@ public final class ObservationEncoder: @unchecked Sendable {
         var course = InlineArray<7, Double>(repeating: 0), line11 = InlineArray<11, Double>(repeating: 0)
         for n in 0..<7 { course[n] = ObservationSpec.courseDistances[n] }
         for n in 0..<11 { line11[n] = ObservationSpec.lineDistances[n] }
+        precondition(course[0] == line11[2] && course[3] == line11[6] && course[6] == line11[10],
+                     "the encoder shares the spots of course distances 10, 80 and 250 m with the line's")
         courseDistances = course
         lineDistances = line11
         let mass = car.chassis.massKg
-        descriptor = (Float(car.powertrain.powerW / mass / 1000), Float(car.tyre.lateral.D),
-                      Float(0.5 * 1.225 * car.aero.downforceAreaM2 / mass / 0.01), Float(mass / 1000))
+        descriptor = (car.powertrain.powerW / mass, car.tyre.lateral.D, 0.5 * 1.225 * car.aero.downforceAreaM2 / mass,
+                      mass)
+        var scales = InlineArray<70, Double>(repeating: 1)
+        for (n, feature) in ObservationSpec.features.enumerated() { scales[n] = feature.scale }
+        self.scales = scales
     }
 
     deinit {
@@ -178,10 +186,13 @@ public final class ObservationEncoder: @unchecked Sendable {
     @inline(__always)
     func encode(_ observation: Observation, into out: UnsafeMutablePointer<Float>, prior wantsPrior: Bool) -> Action {
         let v = observation.view
+        // Each feature is staged unscaled; the divisions by the scales are done two at a time at the end (the
+        // same quotients, rounded the same way, at half the divider's time).
+        var raw = InlineArray<70, Double>(repeating: 0)
         var k = 0
         @inline(__always) func put(_ x: Double, _ scale: Double) {
-            let f = Float(x / scale)
-            out[k] = f.isFinite ? f : 0
+            assert(scale == scales[k], "feature \(k): scale \(scale), the spec says \(scales[k])")
+            raw[k] = x
             k += 1
         }
         let s = v.s.isFinite ? v.s : 0
@@ -203,9 +214,18 @@ public final class ObservationEncoder: @unchecked Sendable {
         put(v.headingError, 1)
         put(wl - lateral, 10)
         put(wr + lateral, 10)
-        // The course ahead.
+        // The course ahead. 10, 80 and 250 m are line distances too: those spots are located once, for both.
+        var ahead = InlineArray<11, Spot>(repeating: here)
+        for n in 0..<11 { ahead[n] = locate(s + lineDistances[n]) }
         var course = InlineArray<7, Spot>(repeating: here)
-        for n in 0..<7 { course[n] = locate(s + courseDistances[n]) }
+        for n in 0..<7 {
+            switch n {
+            case 0: course[n] = ahead[2]
+            case 3: course[n] = ahead[6]
+            case 6: course[n] = ahead[10]
+            default: course[n] = locate(s + courseDistances[n])
+            }
+        }
         for n in 0..<7 { put(at(Column.curvature, course[n]), 0.01) }
         for n in 0..<7 { put(at(Column.widthLeft, course[n]) + at(Column.widthRight, course[n]), 10) }
         // The racing line (plus the offset command) ahead, in the car's frame. The car's forward axis is the
@@ -217,8 +237,6 @@ public final class ObservationEncoder: @unchecked Sendable {
         let heading = v.headingError.isFinite ? v.headingError : 0
         let ce = cos(heading), se = sin(heading)
         let fx = tangentX * ce - tangentY * se, fy = tangentX * se + tangentY * ce
-        var ahead = InlineArray<11, Spot>(repeating: here)
-        for n in 0..<11 { ahead[n] = locate(s + lineDistances[n]) }
         for n in 0..<11 {
             let p = ahead[n]
             let target = targetLateral(p, offsetCommand: observation.offsetCommand)
@@ -240,8 +258,10 @@ public final class ObservationEncoder: @unchecked Sendable {
         put(at(Column.lineSteer, ahead[2]), 1)                  // 10 m
         put(at(Column.lineSteer, course[1]), 1)                 // 25 m: s + 25, as located for the course
         // The car.
-        out[k] = descriptor.0; out[k + 1] = descriptor.1; out[k + 2] = descriptor.2; out[k + 3] = descriptor.3
-        k += 4
+        put(descriptor.0, 1000)
+        put(descriptor.1, 1)
+        put(descriptor.2, 0.01)
+        put(descriptor.3, 1000)
         put(observation.offsetCommand, 5)
         // The nearest opponents.
         let present = min(v.nearby.count, ObservationSpec.opponentCount)
@@ -252,10 +272,22 @@ public final class ObservationEncoder: @unchecked Sendable {
                 put(o.lateral - lateral, 5)
                 put(o.speedDifference, 10)
             } else {
-                out[k] = 1; out[k + 1] = 0; out[k + 2] = 0
-                k += 3
+                put(ObservationSpec.opponentRange, ObservationSpec.opponentRange)
+                put(0, 5)
+                put(0, 10)
             }
         }
+        assert(k == ObservationSpec.count)
+        var q = 0
+        while q < 68 {
+            let f = SIMD2(raw[q], raw[q + 1]) / SIMD2(scales[q], scales[q + 1])
+            let f0 = Float(f[0]), f1 = Float(f[1])
+            out[q] = f0.isFinite ? f0 : 0
+            out[q + 1] = f1.isFinite ? f1 : 0
+            q += 2
+        }
+        let last = Float(raw[68] / scales[68])
+        out[68] = last.isFinite ? last : 0
         return wantsPrior ? prior(observation, here: here, cosHeading: ce, sinHeading: se) : Action()
     }
 }

@@ -60,18 +60,44 @@ func policyBenchmarks() {
         output.deallocate()
     }
 
-    Benchmark("policy.forward (network only, one sample)", configuration: .init(scalingFactor: .kilo)) { benchmark in
+    // The network alone, one sample, with the kernel this machine runs (MLPKernel.best) and with the portable one.
+    for (name, kernel) in [("policy.forward (network only, one sample)", MLPKernel.best),
+                           ("policy.forwardPortable (network only, one sample, portable SSE2 kernel)", .portable)] {
+        Benchmark(name, configuration: .init(scalingFactor: .kilo)) { benchmark in
+            let (encoder, observations) = gridObservations()
+            let network = MLP(shippedParameters())
+            network.kernel = kernel
+            let features = UnsafeMutablePointer<Float>.allocate(capacity: ObservationSpec.count)
+            encoder.encode(observations[3], into: features)
+            let out = UnsafeMutablePointer<Float>.allocate(capacity: 2)
+            var acc: Float = 0
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                network.forward(UnsafeBufferPointer(start: features, count: ObservationSpec.count),
+                                into: UnsafeMutableBufferPointer(start: out, count: 2))
+                acc += out[0]
+            }
+            benchmark.stopMeasurement()
+            blackHole(acc)
+            features.deallocate()
+            out.deallocate()
+        }
+    }
+
+    Benchmark("policy.forwardBatch (network only, 20 samples in one call; per call)",
+              configuration: .init(scalingFactor: .kilo)) { benchmark in
         let (encoder, observations) = gridObservations()
         let network = MLP(shippedParameters())
-        let features = UnsafeMutablePointer<Float>.allocate(capacity: ObservationSpec.count)
-        encoder.encode(observations[3], into: features)
-        let out = UnsafeMutablePointer<Float>.allocate(capacity: 2)
+        let n = ObservationSpec.count
+        let features = UnsafeMutablePointer<Float>.allocate(capacity: 20 * n)
+        for i in 0..<20 { encoder.encode(observations[i], into: features + i * n) }
+        let out = UnsafeMutablePointer<Float>.allocate(capacity: 40)
         var acc: Float = 0
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
-            network.forward(UnsafeBufferPointer(start: features, count: ObservationSpec.count),
-                            into: UnsafeMutableBufferPointer(start: out, count: 2))
-            acc += out[0]
+            network.forward(batch: UnsafeBufferPointer(start: features, count: 20 * n), count: 20,
+                            into: UnsafeMutableBufferPointer(start: out, count: 40))
+            acc += out[13]
         }
         benchmark.stopMeasurement()
         blackHole(acc)
