@@ -30,8 +30,9 @@ public final class ObservationEncoder: @unchecked Sendable {
     let scales: InlineArray<70, Double>
     /// The circuit's lap length (m), sample spacing (m) and sample count, copied for the hot path.
     let length: Double, spacing: Double, count: Int
-    /// Per centreline sample, one row of ``Column/count`` values (see ``Column``), rows one after another, so
-    /// that interpolating between two samples reads two neighbouring rows.
+    /// Per centreline sample, one row of ``Column/count`` values (see ``Column``) followed by their differences
+    /// to the next sample's (sample 0 after the last), so that interpolating reads one row: `a + t * (b - a)` with
+    /// `b - a` as tabulated, the same Double.
     let table: UnsafeMutablePointer<Double>
     /// ``ObservationSpec/courseDistances`` and ``ObservationSpec/lineDistances``, copied for the hot path (course
     /// distances 0, 3 and 6 are line distances 2, 6 and 10: `encode` reuses those spots, and init checks it).
@@ -44,6 +45,8 @@ public final class ObservationEncoder: @unchecked Sendable {
         static let cx = 0, cy = 1, nx = 2, ny = 3, curvature = 4, widthLeft = 5, widthRight = 6
         static let lineOffset = 7, lineSteer = 8, planSpeed = 9, planAcceleration = 10
         static let count = 11
+        /// Doubles a row takes: the values, then the differences to the next row.
+        static let stride = 22
     }
 
     /// Tabulates the plan's circuit for its car.
@@ -68,9 +71,13 @@ public final class ObservationEncoder: @unchecked Sendable {
             line.curvature.prefix(n).map { atan(l * $0) / m }, Array(plan.speed.prefix(n)),
             Array(plan.acceleration.prefix(n)),
         ]
-        table = .allocate(capacity: n * Column.count)
+        table = .allocate(capacity: n * Column.stride)
         for i in 0..<n {
-            for c in 0..<Column.count { (table + i * Column.count + c).initialize(to: columns[c][i]) }
+            let j = i + 1 == n ? 0 : i + 1
+            for c in 0..<Column.count {
+                (table + i * Column.stride + c).initialize(to: columns[c][i])
+                (table + i * Column.stride + Column.count + c).initialize(to: columns[c][j] - columns[c][i])
+            }
         }
         var course = InlineArray<7, Double>(repeating: 0), line11 = InlineArray<11, Double>(repeating: 0)
         for n in 0..<7 { course[n] = ObservationSpec.courseDistances[n] }
@@ -88,7 +95,7 @@ public final class ObservationEncoder: @unchecked Sendable {
     }
 
     deinit {
-        table.deinitialize(count: count * Column.count)
+        table.deinitialize(count: count * Column.stride)
         table.deallocate()
     }
 
@@ -135,11 +142,10 @@ public final class ObservationEncoder: @unchecked Sendable {
         return Action(steering: Float(min(max(steering, -1), 1)), pedal: 0)
     }
 
-    /// Where arc length `s` (wrapped) falls between the table's samples: the rows of sample `i` and of the next one
-    /// (sample 0 after the last), and the fraction `t` between them.
+    /// Where arc length `s` (wrapped) falls between the table's samples: the row of the sample before it and the
+    /// fraction `t` of the way to the next one.
     struct Spot {
-        var a: UnsafePointer<Double>
-        var b: UnsafePointer<Double>
+        var row: UnsafePointer<Double>
         var t: Double
     }
 
@@ -150,15 +156,13 @@ public final class ObservationEncoder: @unchecked Sendable {
         var u = (s >= 0 && s < length ? s : track.wrap(s)) / spacing
         if !(u >= 0) { u = 0 }
         let i = min(Int(u), count - 1)
-        let j = i + 1 == count ? 0 : i + 1
-        return Spot(a: UnsafePointer(table + i * Column.count), b: UnsafePointer(table + j * Column.count),
-                    t: u - Double(i))
+        return Spot(row: UnsafePointer(table + i * Column.stride), t: u - Double(i))
     }
 
     /// Linear interpolation of table column `c` at a spot.
     @inline(__always)
     func at(_ c: Int, _ p: Spot) -> Double {
-        p.a[c] + p.t * (p.b[c] - p.a[c])
+        p.row[c] + p.t * p.row[Column.count + c]
     }
 
     /// The lateral offset (m) the driver aims at around arc length `s`: the racing line plus `offsetCommand`,
