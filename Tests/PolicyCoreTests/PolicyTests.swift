@@ -109,13 +109,21 @@ struct PolicyTests {
         #expect(zip(direct, adapted).allSatisfy { abs($0 - $1) < 0.05 })
     }
 
-    @Test("the batched network policy gives the same actions as one call per car")
-    func batch() throws {
+    /// Observations of a GT3 expert race at Monza after `steps` steps, car `k` with an offset command of
+    /// `k * spread - 1` m.
+    static func monzaObservations(cars: Int, steps: Int, spread: Double) throws -> (Track, CarSpec, [Observation]) {
         let track = try Shipped.track("Monza"), car = try Shipped.car("gt3")
         let config = RaceConfig(laps: 1000, maxDuration: 1e9)
-        let race = try Race(track: track, entries: ExpertGrid.entries(track: track, car: car, count: 9, config: config), config: config)
-        for _ in 0..<600 { race.step() }
-        let observations = (0..<9).map { Observation(view: race.view(for: $0), offsetCommand: Double($0) * 0.3 - 1) }
+        let race = try Race(track: track, entries: ExpertGrid.entries(track: track, car: car, count: cars, config: config),
+                            config: config)
+        for _ in 0..<steps { race.step() }
+        let observations = (0..<cars).map { Observation(view: race.view(for: $0), offsetCommand: Double($0) * spread - 1) }
+        return (track, car, observations)
+    }
+
+    @Test("the batched network policy gives the same actions as one call per car")
+    func batch() throws {
+        let (track, car, observations) = try Self.monzaObservations(cars: 9, steps: 600, spread: 0.3)
         let encoder = ObservationEncoder(track: track, car: car)
         var parameters = Self.network(hidden: [24, 16])
         var features = [Float]()
@@ -132,11 +140,8 @@ struct PolicyTests {
 
     @Test("a residual policy's action is its network's output plus the prior, bit for bit, alone and batched")
     func residual() throws {
-        let track = try Shipped.track("Monza"), car = try Shipped.car("gt3")
-        let config = RaceConfig(laps: 1000, maxDuration: 1e9)
-        let race = try Race(track: track, entries: ExpertGrid.entries(track: track, car: car, count: 6, config: config), config: config)
-        for _ in 0..<900 { race.step() }
-        var observations = (0..<6).map { Observation(view: race.view(for: $0), offsetCommand: Double($0) * 0.4 - 1) }
+        let (track, car, grid) = try Self.monzaObservations(cars: 6, steps: 900, spread: 0.4)
+        var observations = grid
         observations[5].view.headingError = .nan        // a bad view: the prior and features treat it as 0
         observations[4].view.s += track.length         // a lap on: the same spot
         let encoder = ObservationEncoder(track: track, car: car)
