@@ -97,8 +97,9 @@ extension MLP {
 
     /// Evaluates the network for `count` inputs stored row-major in `batch` (`count * inputCount` values) and
     /// writes `count * outputCount` values row-major to `output`. Four samples are evaluated together so that
-    /// each weight load serves four of them. Every output is bit-identical to evaluating that sample alone with
-    /// ``forward(_:into:)`` (the same sums in the same order). Does not allocate; not thread-safe.
+    /// each weight load serves four of them (the AVX2 kernel takes up to 32 samples through a layer before the
+    /// next). Every output is bit-identical to evaluating that sample alone with ``forward(_:into:)``, with either
+    /// kernel (the same sums in the same order). Does not allocate; not thread-safe.
     ///
     /// - Precondition: the buffers hold at least `count` rows.
     public func forward(batch: UnsafeBufferPointer<Float>, count: Int,

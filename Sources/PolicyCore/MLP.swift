@@ -196,7 +196,8 @@ func splitMixUniform(_ state: inout UInt64) -> Double {
     return Double(z >> 11) * 0x1p-53
 }
 
-/// A fast evaluator of an ``MLPParameters`` network: Float32, SIMD8 across outputs, no allocation per call.
+/// A fast evaluator of an ``MLPParameters`` network: Float32, eight outputs a register (SIMD8 in Swift, or AVX2 in
+/// C where the processor has it: ``MLPKernel``, bit-identical), no allocation per call.
 ///
 /// Layout: each layer's weights are stored transposed, `[in][outPadded]` with the outputs padded to a multiple
 /// of 8, so the inner loop adds `w * x[i]` to SIMD8 accumulators of eight outputs at once (written as
