@@ -31,7 +31,10 @@ let package = Package(
         ),
         .target(name: "GSL", dependencies: ["CGSL"]),
         .target(name: "Sim", dependencies: ["GSL"]),
-        .target(name: "PolicyCore", dependencies: ["Sim", "GSL"]),
+        // The AVX2 dense-layer kernel of PolicyCore's MLP, chosen at run time (docs/policy.md, "Inference"): C only
+        // because Swift cannot compile one function for a wider instruction set than the package's baseline.
+        .target(name: "CKernels"),
+        .target(name: "PolicyCore", dependencies: ["CKernels", "Sim", "GSL"]),
         .target(name: "DriverPersona", dependencies: ["PolicyCore", "Sim", "GSL"]),
         .target(name: "Calibration", dependencies: ["DriverPersona", "PolicyCore", "Sim", "GSL"]),
         // The hand-written C header (include/rival.h) as a module, so that CRival's `@c @implementation` functions

@@ -1,4 +1,6 @@
-// Fast forward passes of `MLP`: SIMD8 across outputs over the packed, transposed weights.
+// Fast forward passes of `MLP`: SIMD8 across outputs over the packed, transposed weights, in portable Swift or in
+// the AVX2 kernel of CKernels (bit-identical).
+import CKernels
 
 /// Numerator coefficients (odd powers 1...13) of the rational tanh approximation: a minimax fit of
 /// `tanh(x) ~ x P(x^2) / Q(x^2)` on [-7.9053, 7.9053] (the published coefficients Eigen uses for its float tanh).
@@ -48,6 +50,14 @@ func fastTanhKernel(_ input: SIMD8<Float>) -> SIMD8<Float> {
     return p / q
 }
 
+/// Writes the clamp bound and the coefficients of the rational tanh to `k` (12 floats, in the order the AVX2
+/// kernel reads them: clamp, numerator P0...P6, denominator Q0...Q3), so both kernels use the same Float values.
+func writeTanhConstants(_ k: UnsafeMutablePointer<Float>) {
+    let values: [Float] = [tanhClamp, tanhP.0, tanhP.1, tanhP.2, tanhP.3, tanhP.4, tanhP.5, tanhP.6,
+                           tanhQ.0, tanhQ.1, tanhQ.2, tanhQ.3]
+    for (n, v) in values.enumerated() { k[n] = v }
+}
+
 /// Loads eight Floats from 32-byte-aligned memory.
 @inline(__always)
 private func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
@@ -78,13 +88,18 @@ extension MLP {
     public func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>) {
         precondition(input.count >= inputCount && output.count >= outputCount, "buffer too small")
         guard let x = input.baseAddress, let y = output.baseAddress else { return }
-        forwardOne(x, y)
+        if kernel == .avx2 {
+            forwardAVX2(x, count: 1, y)
+        } else {
+            forwardOne(x, y)
+        }
     }
 
     /// Evaluates the network for `count` inputs stored row-major in `batch` (`count * inputCount` values) and
     /// writes `count * outputCount` values row-major to `output`. Four samples are evaluated together so that
-    /// each weight load serves four of them. Every output is bit-identical to evaluating that sample alone with
-    /// ``forward(_:into:)`` (the same sums in the same order). Does not allocate; not thread-safe.
+    /// each weight load serves four of them (the AVX2 kernel takes up to 32 samples through a layer before the
+    /// next). Every output is bit-identical to evaluating that sample alone with ``forward(_:into:)``, with either
+    /// kernel (the same sums in the same order). Does not allocate; not thread-safe.
     ///
     /// - Precondition: the buffers hold at least `count` rows.
     public func forward(batch: UnsafeBufferPointer<Float>, count: Int,
@@ -92,6 +107,15 @@ extension MLP {
         precondition(count >= 0 && batch.count >= count * inputCount && output.count >= count * outputCount,
                      "buffer too small for the batch")
         guard count > 0, let x = batch.baseAddress, let y = output.baseAddress else { return }
+        if kernel == .avx2 {
+            var s = 0
+            while s < count {
+                let n = min(MLP.scratchLanes, count - s)
+                forwardAVX2(x + s * inputCount, count: n, y + s * outputCount)
+                s += n
+            }
+            return
+        }
         var s = 0
         while s + MLP.batchLanes <= count {
             forwardFour(x + s * inputCount, y + s * outputCount)
@@ -110,6 +134,33 @@ extension MLP {
             result.withUnsafeMutableBufferPointer { y in forward(x, into: y) }
         }
         return result
+    }
+
+    /// Up to ``scratchLanes`` samples (rows of `inputCount` values) through the AVX2 kernel, one layer at a time
+    /// for all of them (the layer's weights stay in the first-level cache).
+    private func forwardAVX2(_ input: UnsafePointer<Float>, count: Int, _ output: UnsafeMutablePointer<Float>) {
+        var source = input
+        var sourceStride = inputCount
+        var target = scratchA
+        var spare = scratchB
+        for layer in layers {
+            let code: Int32
+            switch layer.activation {
+            case .tanh: code = Int32(RIVAL_ACTIVATION_TANH)
+            case .relu: code = Int32(RIVAL_ACTIVATION_RELU)
+            case .identity: code = Int32(RIVAL_ACTIVATION_IDENTITY)
+            }
+            rival_dense_layer_avx2(weightStorage + layer.weightOffset, biasStorage + layer.biasOffset, layer.inputs,
+                                   layer.padded, code, tanhConstants, source, sourceStride, target, maxWidth, count)
+            source = UnsafePointer(target)
+            sourceStride = maxWidth
+            swap(&target, &spare)
+        }
+        for s in 0..<count {
+            let h = source + s * maxWidth
+            let y = output + s * outputCount
+            for o in 0..<outputCount { y[o] = h[o] * outputScaleStorage[o] + outputOffsetStorage[o] }
+        }
     }
 
     /// One sample through every layer.

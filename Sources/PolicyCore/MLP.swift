@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// The nonlinearity applied after a layer's affine map.
@@ -150,6 +151,29 @@ public struct MLPParameters: Sendable, Equatable {
     }
 }
 
+/// The code that evaluates an ``MLP``'s layers. Both give bit-identical outputs (the same products, rounded and
+/// added in the same order; neither uses fused multiply-add), so the choice changes speed only.
+public enum MLPKernel: String, Sendable, CaseIterable {
+    /// Swift SIMD8 code for the package's baseline target (x86-64 with SSE2, or any other processor).
+    case portable
+    /// A C kernel compiled for AVX2 (target CKernels): eight-wide registers, four samples a tile in batches.
+    /// Runs only where the processor and OS support AVX2 (x86-64 since 2013-2015).
+    case avx2
+
+    /// Whether this kernel runs on this machine.
+    public var isAvailable: Bool {
+        switch self {
+        case .portable: return true
+        case .avx2: return MLPKernel.hasAVX2
+        }
+    }
+
+    /// The fastest kernel available on this machine (checked once).
+    public static let best: MLPKernel = hasAVX2 ? .avx2 : .portable
+
+    private static let hasAVX2: Bool = rival_cpu_has_avx2() == 1
+}
+
 /// Metadata keys of a policy network's safetensors header.
 public enum MLPMetadataKey {
     /// The observation spec version the network was trained for (for example `"1"`).
@@ -172,7 +196,8 @@ func splitMixUniform(_ state: inout UInt64) -> Double {
     return Double(z >> 11) * 0x1p-53
 }
 
-/// A fast evaluator of an ``MLPParameters`` network: Float32, SIMD8 across outputs, no allocation per call.
+/// A fast evaluator of an ``MLPParameters`` network: Float32, eight outputs a register (SIMD8 in Swift, or AVX2 in
+/// C where the processor has it: ``MLPKernel``, bit-identical), no allocation per call.
 ///
 /// Layout: each layer's weights are stored transposed, `[in][outPadded]` with the outputs padded to a multiple
 /// of 8, so the inner loop adds `w * x[i]` to SIMD8 accumulators of eight outputs at once (written as
@@ -199,17 +224,25 @@ public final class MLP {
     /// Output scale and offset, `outputCount` each.
     let outputScaleStorage: UnsafeMutablePointer<Float>
     let outputOffsetStorage: UnsafeMutablePointer<Float>
-    /// Two ping-pong activation buffers per sample lane, `batchLanes` lanes of `maxWidth` floats each.
+    /// Two ping-pong activation buffers per sample lane, `scratchLanes` lanes of `maxWidth` floats each.
     let scratchA: UnsafeMutablePointer<Float>
     let scratchB: UnsafeMutablePointer<Float>
+    /// The rational tanh's clamp bound and coefficients, for the AVX2 kernel (12 floats).
+    let tanhConstants: UnsafeMutablePointer<Float>
+    /// The kernel the forward passes run (``MLPKernel/best`` unless set).
+    public var kernel: MLPKernel = .best {
+        willSet { precondition(newValue.isAvailable, "the \(newValue) kernel does not run on this processor") }
+    }
     /// The widest padded layer.
     let maxWidth: Int
     /// Weight and bias element counts (for deallocation).
     let weightCount: Int
     let biasCount: Int
 
-    /// Samples evaluated together by the batched kernel (they share each weight load).
+    /// Samples evaluated together by the portable batched kernel (they share each weight load).
     static let batchLanes = 4
+    /// Samples the AVX2 kernel takes through one layer before the next (the scratch buffers hold this many).
+    static let scratchLanes = 32
 
     /// One layer's packed shape.
     struct PackedLayer {
@@ -251,13 +284,19 @@ public final class MLP {
         biasStorage = MLP.allocateAligned(biasCount)
         outputScaleStorage = MLP.allocateAligned(outputCount)
         outputOffsetStorage = MLP.allocateAligned(outputCount)
-        scratchA = MLP.allocateAligned(maxWidth * MLP.batchLanes)
-        scratchB = MLP.allocateAligned(maxWidth * MLP.batchLanes)
+        scratchA = MLP.allocateAligned(maxWidth * MLP.scratchLanes)
+        scratchB = MLP.allocateAligned(maxWidth * MLP.scratchLanes)
+        tanhConstants = MLP.allocateAligned(12)
+        writeTanhConstants(tanhConstants)
         pack()
     }
 
     /// Builds an evaluator with fresh buffers for the same parameters (for another thread).
-    public func copy() -> MLP { MLP(parameters) }
+    public func copy() -> MLP {
+        let other = MLP(parameters)
+        other.kernel = kernel
+        return other
+    }
 
     /// Replaces the parameters (for example after a training step) without allocating new buffers.
     ///
@@ -272,7 +311,8 @@ public final class MLP {
     }
 
     deinit {
-        for pointer in [weightStorage, biasStorage, outputScaleStorage, outputOffsetStorage, scratchA, scratchB] {
+        for pointer in [weightStorage, biasStorage, outputScaleStorage, outputOffsetStorage, scratchA, scratchB,
+                        tanhConstants] {
             UnsafeMutableRawPointer(pointer).deallocate()
         }
     }

@@ -72,10 +72,10 @@ public final class NetworkPolicy: Policy {
     }
 
     public func act(_ observation: Observation) -> Action {
-        encoder.encode(observation, into: features)
+        let prior = encoder.encode(observation, into: features, prior: isResidual)
         network.forward(UnsafeBufferPointer(start: features, count: ObservationSpec.count),
                         into: UnsafeMutableBufferPointer(start: outputs, count: 2))
-        return combine(outputs[0], outputs[1], observation)
+        return combine(outputs[0], outputs[1], prior)
     }
 
     public func act(batch observations: UnsafeBufferPointer<Observation>, into actions: UnsafeMutableBufferPointer<Action>) {
@@ -84,22 +84,25 @@ public final class NetworkPolicy: Policy {
         var start = 0
         while start < observations.count {
             let count = min(Self.maximumBatch, observations.count - start)
-            for i in 0..<count { encoder.encode(observations[start + i], into: features + i * n) }
+            // Every car encoded first (each prior kept in its action's slot), then one forward pass for all.
+            for i in 0..<count {
+                actions[start + i] = encoder.encode(observations[start + i], into: features + i * n, prior: isResidual)
+            }
             network.forward(batch: UnsafeBufferPointer(start: features, count: count * n), count: count,
                             into: UnsafeMutableBufferPointer(start: outputs, count: count * 2))
             for i in 0..<count {
-                actions[start + i] = combine(outputs[2 * i], outputs[2 * i + 1], observations[start + i])
+                actions[start + i] = combine(outputs[2 * i], outputs[2 * i + 1], actions[start + i])
             }
             start += count
         }
     }
 
-    /// The network's outputs (plus the prior when residual), clamped to -1...1; NaN counts as 0.
+    /// The network's outputs plus `prior` (the action prior when residual, else zero), clamped to -1...1; NaN
+    /// counts as 0.
     @inline(__always)
-    private func combine(_ steering: Float, _ pedal: Float, _ observation: Observation) -> Action {
+    private func combine(_ steering: Float, _ pedal: Float, _ prior: Action) -> Action {
         var s = steering, p = pedal
         if isResidual {
-            let prior = encoder.prior(observation)
             s += prior.steering
             p += prior.pedal
         }

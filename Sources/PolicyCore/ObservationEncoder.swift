@@ -9,7 +9,8 @@ import Sim
 ///
 /// Immutable and `Sendable`: one encoder serves every car of the same model on the same circuit, from any
 /// thread. `encode` does not allocate, lock or throw.
-public final class ObservationEncoder: Sendable {
+public final class ObservationEncoder: @unchecked Sendable {
+    // @unchecked: the table below is written once, in init, and only read afterwards.
     /// The circuit.
     public let track: Track
     /// The plan the features are taken from.
@@ -23,13 +24,30 @@ public final class ObservationEncoder: Sendable {
     /// The car's maximum road-wheel angle (rad) and wheelbase (m).
     public let maxSteer: Double
     public let wheelbase: Double
-    /// The car descriptor features (power to mass, grip, downforce, mass), already scaled.
-    let descriptor: (Float, Float, Float, Float)
-    /// Per centreline sample: centreline position and unit normal (pointing left), curvature, widths, line
+    /// The car descriptor features (power to mass, grip, downforce, mass), before scaling.
+    let descriptor: (Double, Double, Double, Double)
+    /// Each feature's scale (``ObservationSpec/features``), and a 1 after the last.
+    let scales: InlineArray<70, Double>
+    /// The circuit's lap length (m), sample spacing (m) and sample count, copied for the hot path.
+    let length: Double, spacing: Double, count: Int
+    /// Per centreline sample, one row of ``Column/count`` values (see ``Column``) followed by their differences
+    /// to the next sample's (sample 0 after the last), so that interpolating reads one row: `a + t * (b - a)` with
+    /// `b - a` as tabulated, the same Double.
+    let table: UnsafeMutablePointer<Double>
+    /// ``ObservationSpec/courseDistances`` and ``ObservationSpec/lineDistances``, copied for the hot path (course
+    /// distances 0, 3 and 6 are line distances 2, 6 and 10: `encode` reuses those spots, and init checks it).
+    let courseDistances: InlineArray<7, Double>
+    let lineDistances: InlineArray<11, Double>
+
+    /// The columns of ``table``: centreline position and unit normal (pointing left), curvature, widths, line
     /// offset and the road-wheel angle fraction its curvature needs, planned speed and acceleration.
-    let cx: [Double], cy: [Double], nx: [Double], ny: [Double]
-    let curvature: [Double], widthLeft: [Double], widthRight: [Double]
-    let lineOffset: [Double], lineSteer: [Double], planSpeed: [Double], planAcceleration: [Double]
+    enum Column {
+        static let cx = 0, cy = 1, nx = 2, ny = 3, curvature = 4, widthLeft = 5, widthRight = 6
+        static let lineOffset = 7, lineSteer = 8, planSpeed = 9, planAcceleration = 10
+        static let count = 11
+        /// Doubles a row takes: the values, then the differences to the next row.
+        static let stride = 22
+    }
 
     /// Tabulates the plan's circuit for its car.
     public init(plan: ExpertPlan) {
@@ -43,21 +61,42 @@ public final class ObservationEncoder: Sendable {
         let line = plan.line
         lineMargin = line.parameters.margin
         let n = track.count
-        cx = track.x
-        cy = track.y
-        nx = track.heading.map { -sin($0) }
-        ny = track.heading.map { cos($0) }
-        curvature = track.curvature
-        widthLeft = track.widthLeft
-        widthRight = track.widthRight
-        lineOffset = Array(line.offset.prefix(n))
+        length = track.length
+        spacing = track.spacing
+        count = n
         let (l, m) = (car.chassis.wheelbaseM, car.steering.maxAngleRad)
-        lineSteer = line.curvature.prefix(n).map { atan(l * $0) / m }
-        planSpeed = Array(plan.speed.prefix(n))
-        planAcceleration = Array(plan.acceleration.prefix(n))
+        let columns: [[Double]] = [
+            track.x, track.y, track.heading.map { -sin($0) }, track.heading.map { cos($0) }, track.curvature,
+            track.widthLeft, track.widthRight, Array(line.offset.prefix(n)),
+            line.curvature.prefix(n).map { atan(l * $0) / m }, Array(plan.speed.prefix(n)),
+            Array(plan.acceleration.prefix(n)),
+        ]
+        table = .allocate(capacity: n * Column.stride)
+        for i in 0..<n {
+            let j = i + 1 == n ? 0 : i + 1
+            for c in 0..<Column.count {
+                (table + i * Column.stride + c).initialize(to: columns[c][i])
+                (table + i * Column.stride + Column.count + c).initialize(to: columns[c][j] - columns[c][i])
+            }
+        }
+        var course = InlineArray<7, Double>(repeating: 0), line11 = InlineArray<11, Double>(repeating: 0)
+        for n in 0..<7 { course[n] = ObservationSpec.courseDistances[n] }
+        for n in 0..<11 { line11[n] = ObservationSpec.lineDistances[n] }
+        precondition(course[0] == line11[2] && course[3] == line11[6] && course[6] == line11[10],
+                     "the encoder shares the spots of course distances 10, 80 and 250 m with the line's")
+        courseDistances = course
+        lineDistances = line11
         let mass = car.chassis.massKg
-        descriptor = (Float(car.powertrain.powerW / mass / 1000), Float(car.tyre.lateral.D),
-                      Float(0.5 * 1.225 * car.aero.downforceAreaM2 / mass / 0.01), Float(mass / 1000))
+        descriptor = (car.powertrain.powerW / mass, car.tyre.lateral.D, 0.5 * 1.225 * car.aero.downforceAreaM2 / mass,
+                      mass)
+        var scales = InlineArray<70, Double>(repeating: 1)
+        for (n, feature) in ObservationSpec.features.enumerated() { scales[n] = feature.scale }
+        self.scales = scales
+    }
+
+    deinit {
+        table.deinitialize(count: count * Column.stride)
+        table.deallocate()
     }
 
     /// An encoder on a plan for `car` on `track` with `fuelMass` kg on board (nil: the fuel a default race
@@ -77,50 +116,53 @@ public final class ObservationEncoder: Sendable {
     public func prior(_ observation: Observation) -> Action {
         let v = observation.view
         let s = v.s.isFinite ? v.s : 0
+        let heading = v.headingError.isFinite ? v.headingError : 0
+        return prior(observation, here: locate(s), cosHeading: cos(heading), sinHeading: sin(heading))
+    }
+
+    /// The prior, given the spot of the car's arc length and the cosine and sine of its heading error (finite, or
+    /// 0 when not), as ``encode(_:into:)`` has them.
+    @inline(__always)
+    func prior(_ observation: Observation, here: Spot, cosHeading ce: Double, sinHeading se: Double) -> Action {
+        let v = observation.view
+        let s = v.s.isFinite ? v.s : 0
         let lateral = v.lateral.isFinite ? v.lateral : 0
         let speed = v.speed.isFinite ? max(v.speed, 0) : 0
-        let heading = v.headingError.isFinite ? v.headingError : 0
         let lookAhead = min(max(0.5 * speed, 8), 40)
         // The target point in the car's frame (the track's tangent turned by the heading error).
-        let tnx = at(nx, s), tny = at(ny, s)
-        let ce = cos(heading), se = sin(heading)
+        let tnx = at(Column.nx, here), tny = at(Column.ny, here)
         let fx = tny * ce + tnx * se, fy = tny * se - tnx * ce
-        let target = targetLateral(s: s + lookAhead, offsetCommand: observation.offsetCommand)
-        let qx = at(cx, s + lookAhead) + target * at(nx, s + lookAhead) - (at(cx, s) + lateral * tnx)
-        let qy = at(cy, s + lookAhead) + target * at(ny, s + lookAhead) - (at(cy, s) + lateral * tny)
+        let ahead = locate(s + lookAhead)
+        let target = targetLateral(ahead, offsetCommand: observation.offsetCommand)
+        let qx = at(Column.cx, ahead) + target * at(Column.nx, ahead) - (at(Column.cx, here) + lateral * tnx)
+        let qy = at(Column.cy, ahead) + target * at(Column.ny, ahead) - (at(Column.cy, here) + lateral * tny)
         let y = fx * qy - fy * qx
         let d2 = max(qx * qx + qy * qy, 1)
         let steering = atan(2 * wheelbase * y / d2) / maxSteer
         return Action(steering: Float(min(max(steering, -1), 1)), pedal: 0)
     }
 
-    /// Where arc length `s` (wrapped) falls between the tables' samples: sample `i`, the next one `j` and the
-    /// fraction `t` between them.
+    /// Where arc length `s` (wrapped) falls between the table's samples: the row of the sample before it and the
+    /// fraction `t` of the way to the next one.
     struct Spot {
-        var i: Int
-        var j: Int
+        var row: UnsafePointer<Double>
         var t: Double
     }
 
     /// The spot of arc length `s` (wrapped; NaN counts as 0).
     @inline(__always)
     func locate(_ s: Double) -> Spot {
-        var u = track.wrap(s) / track.spacing
+        // Track.wrap's fast path inline: an arc length within the lap is returned as it is.
+        var u = (s >= 0 && s < length ? s : track.wrap(s)) / spacing
         if !(u >= 0) { u = 0 }
-        let i = min(Int(u), track.count - 1)
-        return Spot(i: i, j: i + 1 == track.count ? 0 : i + 1, t: u - Double(i))
+        let i = min(Int(u), count - 1)
+        return Spot(row: UnsafePointer(table + i * Column.stride), t: u - Double(i))
     }
 
-    /// Linear interpolation of a per-sample table at a spot.
+    /// Linear interpolation of table column `c` at a spot.
     @inline(__always)
-    func at(_ a: [Double], _ p: Spot) -> Double {
-        a[p.i] + p.t * (a[p.j] - a[p.i])
-    }
-
-    /// Linear interpolation of a per-sample table at arc length `s` (wrapped).
-    @inline(__always)
-    func at(_ a: [Double], _ s: Double) -> Double {
-        at(a, locate(s))
+    func at(_ c: Int, _ p: Spot) -> Double {
+        p.row[c] + p.t * p.row[Column.count + c]
     }
 
     /// The lateral offset (m) the driver aims at around arc length `s`: the racing line plus `offsetCommand`,
@@ -133,18 +175,28 @@ public final class ObservationEncoder: Sendable {
     @inline(__always)
     func targetLateral(_ p: Spot, offsetCommand: Double) -> Double {
         let command = offsetCommand.isFinite ? offsetCommand : 0
-        let lateral = at(lineOffset, p) + command
-        return min(max(lateral, -at(widthRight, p) + lineMargin), at(widthLeft, p) - lineMargin)
+        let lateral = at(Column.lineOffset, p) + command
+        return min(max(lateral, -at(Column.widthRight, p) + lineMargin), at(Column.widthLeft, p) - lineMargin)
     }
 
     /// Writes the ``ObservationSpec/count`` features of `observation` to `out`. Non-finite inputs give finite
     /// features (NaN counts as 0), so a bad view never poisons a network.
     public func encode(_ observation: Observation, into out: UnsafeMutablePointer<Float>) {
+        _ = encode(observation, into: out, prior: false)
+    }
+
+    /// ``encode(_:into:)``, and when `wantsPrior` is true also the action ``prior(_:)`` (bit for bit the same),
+    /// which shares the encoder's spot of the car and its cosine and sine of the heading error.
+    @inline(__always)
+    func encode(_ observation: Observation, into out: UnsafeMutablePointer<Float>, prior wantsPrior: Bool) -> Action {
         let v = observation.view
+        // Each feature is staged unscaled; the divisions by the scales are done two at a time at the end (the
+        // same quotients, rounded the same way, at half the divider's time).
+        var raw = InlineArray<70, Double>(repeating: 0)
         var k = 0
         @inline(__always) func put(_ x: Double, _ scale: Double) {
-            let f = Float(x / scale)
-            out[k] = f.isFinite ? f : 0
+            assert(scale == scales[k], "feature \(k): scale \(scale), the spec says \(scales[k])")
+            raw[k] = x
             k += 1
         }
         let s = v.s.isFinite ? v.s : 0
@@ -158,51 +210,62 @@ public final class ObservationEncoder: Sendable {
         put(v.lateralAcceleration, 10)
         put(Double(observation.previousAction.steering), 1)
         put(Double(observation.previousAction.pedal), 1)
-        // Pose on the track. Each distance ahead is located once and every table read at that spot.
+        // Pose on the track. Each distance ahead is located once and every table column read at that spot.
         let here = locate(s)
-        let wl = at(widthLeft, here), wr = at(widthRight, here)
+        let wl = at(Column.widthLeft, here), wr = at(Column.widthRight, here)
         let half = max(0.5 * (wl + wr), 0.5)
         put((lateral - 0.5 * (wl - wr)) / half, 1)
         put(v.headingError, 1)
         put(wl - lateral, 10)
         put(wr + lateral, 10)
-        // The course ahead.
+        // The course ahead. 10, 80 and 250 m are line distances too: those spots are located once, for both.
+        var ahead = InlineArray<11, Spot>(repeating: here)
+        for n in 0..<11 { ahead[n] = locate(s + lineDistances[n]) }
         var course = InlineArray<7, Spot>(repeating: here)
-        for (n, d) in ObservationSpec.courseDistances.enumerated() { course[n] = locate(s + d) }
-        for n in 0..<7 { put(at(curvature, course[n]), 0.01) }
-        for n in 0..<7 { put(at(widthLeft, course[n]) + at(widthRight, course[n]), 10) }
+        for n in 0..<7 {
+            switch n {
+            case 0: course[n] = ahead[2]
+            case 3: course[n] = ahead[6]
+            case 6: course[n] = ahead[10]
+            default: course[n] = locate(s + courseDistances[n])
+            }
+        }
+        for n in 0..<7 { put(at(Column.curvature, course[n]), 0.01) }
+        for n in 0..<7 { put(at(Column.widthLeft, course[n]) + at(Column.widthRight, course[n]), 10) }
         // The racing line (plus the offset command) ahead, in the car's frame. The car's forward axis is the
         // track's tangent turned by the heading error.
-        let px = at(cx, here) + lateral * at(nx, here), py = at(cy, here) + lateral * at(ny, here)
-        let tnx = at(nx, here), tny = at(ny, here)
+        let px = at(Column.cx, here) + lateral * at(Column.nx, here)
+        let py = at(Column.cy, here) + lateral * at(Column.ny, here)
+        let tnx = at(Column.nx, here), tny = at(Column.ny, here)
         let tangentX = tny, tangentY = -tnx
-        let ce = cos(v.headingError.isFinite ? v.headingError : 0), se = sin(v.headingError.isFinite ? v.headingError : 0)
+        let heading = v.headingError.isFinite ? v.headingError : 0
+        let ce = cos(heading), se = sin(heading)
         let fx = tangentX * ce - tangentY * se, fy = tangentX * se + tangentY * ce
-        var ahead = InlineArray<11, Spot>(repeating: here)
-        for (n, d) in ObservationSpec.lineDistances.enumerated() { ahead[n] = locate(s + d) }
         for n in 0..<11 {
             let p = ahead[n]
             let target = targetLateral(p, offsetCommand: observation.offsetCommand)
-            let qx = at(cx, p) + target * at(nx, p) - px
-            let qy = at(cy, p) + target * at(ny, p) - py
+            let qx = at(Column.cx, p) + target * at(Column.nx, p) - px
+            let qy = at(Column.cy, p) + target * at(Column.ny, p) - py
             put(fx * qy - fy * qx, 10)
         }
         let shift = observation.speedPlanShift
         let scale = observation.speedPlanScale.isFinite && observation.speedPlanScale > 0 ? observation.speedPlanScale : 1
         if shift != 0 && shift.isFinite {
             // The speed plan as the driver misplaces it (Observation.speedPlanShift); geometry stays.
-            for n in 0..<11 { put(scale * at(planSpeed, locate(s + shift + ObservationSpec.lineDistances[n])), 50) }
-            put(scale * scale * at(planAcceleration, locate(s + shift + ObservationSpec.lineDistances[1])), 10)
+            for n in 0..<11 { put(scale * at(Column.planSpeed, locate(s + shift + lineDistances[n])), 50) }
+            put(scale * scale * at(Column.planAcceleration, locate(s + shift + lineDistances[1])), 10)
         } else {
-            for n in 0..<11 { put(scale * at(planSpeed, ahead[n]), 50) }
-            put(scale * scale * at(planAcceleration, ahead[1]), 10)      // 5 m ahead
+            for n in 0..<11 { put(scale * at(Column.planSpeed, ahead[n]), 50) }
+            put(scale * scale * at(Column.planAcceleration, ahead[1]), 10)      // 5 m ahead
         }
-        put(at(lineSteer, ahead[0]), 1)                  // 0 m
-        put(at(lineSteer, ahead[2]), 1)                  // 10 m
-        put(at(lineSteer, s + 25), 1)
+        put(at(Column.lineSteer, ahead[0]), 1)                  // 0 m
+        put(at(Column.lineSteer, ahead[2]), 1)                  // 10 m
+        put(at(Column.lineSteer, course[1]), 1)                 // 25 m: s + 25, as located for the course
         // The car.
-        out[k] = descriptor.0; out[k + 1] = descriptor.1; out[k + 2] = descriptor.2; out[k + 3] = descriptor.3
-        k += 4
+        put(descriptor.0, 1000)
+        put(descriptor.1, 1)
+        put(descriptor.2, 0.01)
+        put(descriptor.3, 1000)
         put(observation.offsetCommand, 5)
         // The nearest opponents.
         let present = min(v.nearby.count, ObservationSpec.opponentCount)
@@ -213,10 +276,22 @@ public final class ObservationEncoder: Sendable {
                 put(o.lateral - lateral, 5)
                 put(o.speedDifference, 10)
             } else {
-                out[k] = 1; out[k + 1] = 0; out[k + 2] = 0
-                k += 3
+                put(ObservationSpec.opponentRange, ObservationSpec.opponentRange)
+                put(0, 5)
+                put(0, 10)
             }
         }
+        assert(k == ObservationSpec.count)
+        var q = 0
+        while q < 68 {
+            let f = SIMD2(raw[q], raw[q + 1]) / SIMD2(scales[q], scales[q + 1])
+            let f0 = Float(f[0]), f1 = Float(f[1])
+            out[q] = f0.isFinite ? f0 : 0
+            out[q + 1] = f1.isFinite ? f1 : 0
+            q += 2
+        }
+        let last = Float(raw[68] / scales[68])
+        out[68] = last.isFinite ? last : 0
+        return wantsPrior ? prior(observation, here: here, cosHeading: ce, sinHeading: se) : Action()
     }
-
 }

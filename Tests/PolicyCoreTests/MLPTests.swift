@@ -65,11 +65,15 @@ import PolicyCore
         #expect(fastTanh(Float.nan).isNaN)
     }
 
-    @Test(arguments: 0..<architectures.count)
-    func forwardMatchesReference(_ index: Int) {
+    /// The kernels this machine runs (the portable one always).
+    static let kernels = MLPKernel.allCases.filter(\.isAvailable)
+
+    @Test(arguments: 0..<architectures.count, kernels)
+    func forwardMatchesReference(_ index: Int, _ kernel: MLPKernel) {
         let (sizes, activations) = Self.architectures[index]
         let p = Self.network(sizes, activations)
         let mlp = MLP(p)
+        mlp.kernel = kernel
         let count = 23
         let x = Self.inputs(p, count: count)
         var batchOut = [Float](repeating: .nan, count: count * p.outputCount)
@@ -89,9 +93,11 @@ import PolicyCore
         }
     }
 
-    @Test func batchOfEveryLengthMatchesSingle() {
+    @Test(arguments: kernels)
+    func batchOfEveryLengthMatchesSingle(_ kernel: MLPKernel) {
         let p = Self.network([9, 17, 2], [.tanh, .identity])
         let mlp = MLP(p)
+        mlp.kernel = kernel
         for count in 0...9 {
             let x = Self.inputs(p, count: count, seed: UInt64(count) + 11)
             var out = [Float](repeating: .nan, count: count * 2 + 1)
@@ -104,6 +110,55 @@ import PolicyCore
             }
             #expect(out[count * 2].isNaN, "wrote past the batch of \(count)")
         }
+    }
+
+    /// Outputs of `mlp` with `kernel`: `count` samples of `x` batched, then each alone, as bit patterns.
+    static func outputBits(_ mlp: MLP, _ kernel: MLPKernel, _ x: [Float], count: Int) -> (batch: [UInt32], single: [UInt32]) {
+        mlp.kernel = kernel
+        let n = mlp.inputCount, m = mlp.outputCount
+        var out = [Float](repeating: .nan, count: count * m)
+        x.withUnsafeBufferPointer { input in
+            out.withUnsafeMutableBufferPointer { mlp.forward(batch: input, count: count, into: $0) }
+        }
+        let single = (0..<count).flatMap { s in mlp.forward(Array(x[(s * n)..<((s + 1) * n)])) }
+        return (out.map(\.bitPattern), single.map(\.bitPattern))
+    }
+
+    @Test("the AVX2 kernel gives the portable kernel's outputs bit for bit, alone and in batches of 0 to 70",
+          .enabled(if: MLPKernel.avx2.isAvailable, "this processor has no AVX2"))
+    func avx2MatchesPortableBitForBit() {
+        // Output widths that exercise every tile: 64-wide passes, 32, 16 and 8 (alone), four-sample tiles of 16
+        // and the trailing 8; batches past the 32-sample chunk.
+        let shapes: [([Int], [Activation])] = [
+            ([69, 64, 64, 2], [.tanh, .tanh, .identity]),
+            ([20, 72, 40, 5], [.tanh, .relu, .identity]),
+            ([11, 136, 24, 3], [.relu, .tanh, .tanh]),
+            ([4, 1], [.tanh]),
+        ]
+        for (index, (sizes, activations)) in shapes.enumerated() {
+            let p = Self.network(sizes, activations, seed: UInt64(index) + 5)
+            let mlp = MLP(p)
+            var x = Self.inputs(p, count: 70, seed: UInt64(index) + 40)
+            // Saturating, non-finite and signed-zero inputs go through both kernels alike.
+            x[0] = 1e30; x[1] = -.infinity; x[p.inputCount] = -0.0; x[2 * p.inputCount] = .nan
+            var differing = 0, compared = 0
+            for count in [0, 1, 2, 3, 4, 5, 7, 8, 20, 31, 32, 33, 36, 63, 64, 70] {
+                let portable = Self.outputBits(mlp, .portable, x, count: count)
+                let avx2 = Self.outputBits(mlp, .avx2, x, count: count)
+                for k in 0..<portable.batch.count where portable.batch[k] != avx2.batch[k] { differing += 1 }
+                for k in 0..<portable.single.count where portable.single[k] != avx2.single[k] { differing += 1 }
+                #expect(avx2.batch == avx2.single, "\(sizes): AVX2 batch of \(count) against one at a time")
+                compared += 2 * portable.batch.count
+            }
+            #expect(differing == 0, "\(sizes): \(differing) of \(compared) outputs differ")
+            #expect(compared == 2 * 379 * sizes.last!)
+            // The shipped width: an output with a NaN input is NaN in both; the others finite.
+            let nanRow = Self.outputBits(mlp, .avx2, x, count: 3).single
+            #expect(Float(bitPattern: nanRow[2 * sizes.last!]).isNaN)
+            #expect(Float(bitPattern: nanRow[sizes.last!]).isFinite)
+        }
+        #expect(MLPKernel.best == .avx2)
+        #expect(MLP(Self.network([3, 8, 1], [.tanh, .identity])).kernel == .avx2)
     }
 
     @Test func updateRepacksWeights() {

@@ -109,13 +109,21 @@ struct PolicyTests {
         #expect(zip(direct, adapted).allSatisfy { abs($0 - $1) < 0.05 })
     }
 
-    @Test("the batched network policy gives the same actions as one call per car")
-    func batch() throws {
+    /// Observations of a GT3 expert race at Monza after `steps` steps, car `k` with an offset command of
+    /// `k * spread - 1` m.
+    static func monzaObservations(cars: Int, steps: Int, spread: Double) throws -> (Track, CarSpec, [Observation]) {
         let track = try Shipped.track("Monza"), car = try Shipped.car("gt3")
         let config = RaceConfig(laps: 1000, maxDuration: 1e9)
-        let race = try Race(track: track, entries: ExpertGrid.entries(track: track, car: car, count: 9, config: config), config: config)
-        for _ in 0..<600 { race.step() }
-        let observations = (0..<9).map { Observation(view: race.view(for: $0), offsetCommand: Double($0) * 0.3 - 1) }
+        let race = try Race(track: track, entries: ExpertGrid.entries(track: track, car: car, count: cars, config: config),
+                            config: config)
+        for _ in 0..<steps { race.step() }
+        let observations = (0..<cars).map { Observation(view: race.view(for: $0), offsetCommand: Double($0) * spread - 1) }
+        return (track, car, observations)
+    }
+
+    @Test("the batched network policy gives the same actions as one call per car")
+    func batch() throws {
+        let (track, car, observations) = try Self.monzaObservations(cars: 9, steps: 600, spread: 0.3)
         let encoder = ObservationEncoder(track: track, car: car)
         var parameters = Self.network(hidden: [24, 16])
         var features = [Float]()
@@ -128,6 +136,41 @@ struct PolicyTests {
         #expect(single == batched)
         #expect(Set(single.map { $0.steering }).count > 1)
         #expect(single.contains { abs($0.steering) < 1 })
+    }
+
+    @Test("a residual policy's action is its network's output plus the prior, bit for bit, alone and batched")
+    func residual() throws {
+        let (track, car, grid) = try Self.monzaObservations(cars: 6, steps: 900, spread: 0.4)
+        var observations = grid
+        observations[5].view.headingError = .nan        // a bad view: the prior and features treat it as 0
+        observations[4].view.s += track.length         // a lap on: the same spot
+        let encoder = ObservationEncoder(track: track, car: car)
+        var parameters = Self.network(hidden: [24, 16], seed: 5)
+        parameters.metadata[ActionPrior.metadataKey] = ActionPrior.version
+        let raw = observations.flatMap { Self.encode(encoder, $0) }
+        parameters.setNormalisation(inputs: raw, count: observations.count, minimumStd: 0.05)
+        for k in 0..<parameters.layerCount { parameters.weights[k] = parameters.weights[k].map { $0 * 0.2 } }
+        let policy = try NetworkPolicy(parameters: parameters, encoder: encoder)
+        #expect(policy.isResidual)
+        let network = MLP(parameters)
+        var expected: [Action] = []
+        for o in observations {
+            // The encoder's shared prior is the public prior, to the bit.
+            var features = [Float](repeating: .nan, count: ObservationSpec.count)
+            let shared = features.withUnsafeMutableBufferPointer { encoder.encode(o, into: $0.baseAddress!, prior: true) }
+            let prior = encoder.prior(o)
+            #expect(shared == prior)
+            #expect(features == Self.encode(encoder, o))
+            let y = network.forward(features)
+            let s = y[0] + prior.steering, p = y[1] + prior.pedal
+            expected.append(Action(steering: min(max(s, -1), 1), pedal: min(max(p, -1), 1)))
+        }
+        #expect(Set(expected.map(\.steering)).count == observations.count)
+        #expect(expected.allSatisfy { abs($0.steering) < 1 && abs($0.pedal) < 1 })
+        #expect(observations.map { policy.act($0) } == expected)
+        var batched = [Action](repeating: Action(), count: observations.count)
+        observations.withUnsafeBufferPointer { o in batched.withUnsafeMutableBufferPointer { policy.act(batch: o, into: $0) } }
+        #expect(batched == expected)
     }
 
     @Test("a network of the wrong shape or spec version is refused with the file and what was expected")

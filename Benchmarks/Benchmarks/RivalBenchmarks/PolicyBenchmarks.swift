@@ -60,23 +60,31 @@ func policyBenchmarks() {
         output.deallocate()
     }
 
-    Benchmark("policy.forward (network only, one sample)", configuration: .init(scalingFactor: .kilo)) { benchmark in
-        let (encoder, observations) = gridObservations()
-        let network = MLP(shippedParameters())
-        let features = UnsafeMutablePointer<Float>.allocate(capacity: ObservationSpec.count)
-        encoder.encode(observations[3], into: features)
-        let out = UnsafeMutablePointer<Float>.allocate(capacity: 2)
-        var acc: Float = 0
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            network.forward(UnsafeBufferPointer(start: features, count: ObservationSpec.count),
-                            into: UnsafeMutableBufferPointer(start: out, count: 2))
-            acc += out[0]
+    // The network alone with the kernel this machine runs (MLPKernel.best) and with the portable one: one sample,
+    // or a batch of the 20 cars' features in one call.
+    for (name, kernel, count) in [("policy.forward (network only, one sample)", MLPKernel.best, 1),
+                                  ("policy.forwardPortable (network only, one sample, portable SSE2 kernel)", .portable, 1),
+                                  ("policy.forwardBatch (network only, 20 samples in one call; per call)", .best, 20)] {
+        Benchmark(name, configuration: .init(scalingFactor: .kilo)) { benchmark in
+            let (encoder, observations) = gridObservations()
+            let network = MLP(shippedParameters())
+            network.kernel = kernel
+            let n = ObservationSpec.count
+            let features = UnsafeMutablePointer<Float>.allocate(capacity: count * n)
+            for i in 0..<count { encoder.encode(observations[count == 1 ? 3 : i], into: features + i * n) }
+            let out = UnsafeMutablePointer<Float>.allocate(capacity: 2 * count)
+            var acc: Float = 0
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                network.forward(batch: UnsafeBufferPointer(start: features, count: count * n), count: count,
+                                into: UnsafeMutableBufferPointer(start: out, count: 2 * count))
+                acc += out[0]
+            }
+            benchmark.stopMeasurement()
+            blackHole(acc)
+            features.deallocate()
+            out.deallocate()
         }
-        benchmark.stopMeasurement()
-        blackHole(acc)
-        features.deallocate()
-        out.deallocate()
     }
 
     Benchmark("policy.encode (observation features only)", configuration: .init(scalingFactor: .kilo)) { benchmark in
