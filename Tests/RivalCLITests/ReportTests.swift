@@ -46,6 +46,7 @@ enum SortedMedian {
         let page = try String(contentsOfFile: html, encoding: .utf8)
         #expect(!page.contains("http://") || DOM.count("http://", in: page) == DOM.count("http://www.w3.org/2000/svg", in: page),
                 "the page fetches nothing: the only URLs are SVG namespaces")
+        #expect(!page.contains("https://") && !page.contains("src=") && !page.contains("href="))
         let dom = try Chromium.dom(html)
         #expect(dom.contains("data-ready=\"true\""), "the page's script ran")
 
