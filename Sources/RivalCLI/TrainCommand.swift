@@ -39,6 +39,9 @@ struct TrainCommand: ParsableCommand {
     var learningRateDecay: Double?
     @Option(name: .customLong("max-samples"), help: "Most samples kept, oldest dropped first (default 1500000; on --resume, the run's).")
     var maxSamples: Int?
+    @Option(help: ArgumentHelp("Which iteration's weights --out gets: the best by validation score, or the latest.",
+                               valueName: "best|latest"))
+    var weights = "best"
     @Flag(name: .customLong("warm-restart"),
           help: "With --resume: restart the step-size schedule, so that the next iteration trains at --learning-rate again.")
     var warmRestart = false
@@ -66,6 +69,7 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--max-samples: \(cap): expected 1000...100000000")
         }
         if warmRestart && !resume { throw ValidationError("--warm-restart: expected it with --resume") }
+        guard ["best", "latest"].contains(weights) else { throw ValidationError("--weights: \(weights): expected best or latest") }
     }
 
     func hiddenLayers() throws -> [Int] {
@@ -145,16 +149,18 @@ struct TrainCommand: ParsableCommand {
             if let r = t.history.last { display.note(Self.reportLine(r)) }
             try Self.checked { () throws(LoadError) in try t.save(to: checkpoints) }
         })
-        var best = trainer.bestParameters
+        // The best iteration by validation score, or the last one trained.
+        let written = weights == "latest" ? trainer.iteration - 1 : trainer.bestIteration
+        var best = weights == "latest" ? trainer.parameters : trainer.bestParameters
         let wall = trainer.history.reduce(0) { $0 + $1.seconds }
         best.metadata[MLPMetadataKey.provenance] = String(
-            format: "%@ (seed %llu); DAgger from the expert, %d iterations, best %d, %d samples, %.0f s wall over all "
-                + "iterations (%.0f s in this invocation)", command, seed, trainer.iteration, trainer.bestIteration,
-            trainer.sampleCount, wall, Date().timeIntervalSince(started))
+            format: "%@ (seed %llu); DAgger from the expert, %d iterations, best %d, wrote %d (%@), %d samples, %.0f s "
+                + "wall over all iterations (%.0f s in this invocation)", command, seed, trainer.iteration,
+            trainer.bestIteration, written, weights, trainer.sampleCount, wall, Date().timeIntervalSince(started))
         best.metadata["training_tracks"] = settings.trainingTracks.joined(separator: ",")
         best.metadata["validation_tracks"] = settings.validationTracks.joined(separator: ",")
         try Self.checked { () throws(LoadError) in try best.safetensors.write(to: out) }
-        display.note("rival train: wrote \(out) (iteration \(trainer.bestIteration)) in "
+        display.note("rival train: wrote \(out) (iteration \(written)) in "
             + String(format: "%.0f s", Date().timeIntervalSince(started)))
     }
 
