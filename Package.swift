@@ -58,10 +58,13 @@ let package = Package(
         .testTarget(name: "GSLTests", dependencies: ["GSL"]),
         .testTarget(name: "SimTests", dependencies: ["Sim"]),
         .testTarget(name: "RivalCLITests", dependencies: ["RivalCLI"]),
-        .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore", "Sim"]),
-        .testTarget(name: "DriverPersonaTests", dependencies: ["DriverPersona", "PolicyCore", "Sim", "GSL"]),
+        // The shipped circuits and cars for the test targets (Tests/RivalTestSupport).
+        .target(name: "RivalTestSupport", dependencies: ["Sim"], path: "Tests/RivalTestSupport"),
+        .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore", "Sim", "RivalTestSupport"]),
+        .testTarget(name: "DriverPersonaTests", dependencies: ["DriverPersona", "PolicyCore", "Sim", "GSL", "RivalTestSupport"]),
         .testTarget(name: "CRivalTests", dependencies: ["CRival", "CRivalHeader", "RivalCLI", "DriverPersona", "PolicyCore", "Sim"]),
-        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "DriverPersona", "PolicyCore", "Sim", "GSL"]),
+        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "DriverPersona", "PolicyCore", "Sim", "GSL",
+                                                            "RivalTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,21 +1,11 @@
 import Foundation
 import GSL
 import PolicyCore
+import RivalTestSupport
 import Sim
 import Testing
 @testable import Calibration
 @testable import DriverPersona
-
-enum Shipped {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static func track(_ name: String) throws -> Track {
-        try Track.resolve(name, searchDirectories: [root.appendingPathComponent("tracks").path])
-    }
-    static func car(_ name: String) throws -> CarSpec {
-        try CarSpec.resolve(name, searchDirectories: [root.appendingPathComponent("cars").path])
-    }
-}
 
 @Suite("Lap targets")
 struct LapTargetTests {

@@ -4,6 +4,7 @@ import PolicyCore
 import Sim
 import Testing
 @testable import DriverPersona
+import RivalTestSupport
 
 /// Each human limit, measured on the expert at Monza in a GT3 car (the heaviest braking zone, turn 1, from
 /// 78 m/s).

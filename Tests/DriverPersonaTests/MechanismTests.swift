@@ -3,6 +3,7 @@ import GSL
 import Sim
 import Testing
 @testable import DriverPersona
+import RivalTestSupport
 
 @Suite("Persona mechanisms")
 struct MechanismTests {

@@ -1,21 +1,11 @@
 import Foundation
 import PolicyCore
+import RivalTestSupport
 import Sim
 @testable import DriverPersona
 
-/// The shipped circuits and cars, from the repository root, and plans built once per combination.
-enum Shipped {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
-    static func track(_ name: String) throws -> Track {
-        try Track.resolve(name, searchDirectories: [root.appendingPathComponent("tracks").path])
-    }
-
-    static func car(_ name: String) throws -> CarSpec {
-        try CarSpec.resolve(name, searchDirectories: [root.appendingPathComponent("cars").path])
-    }
-
+/// The expert on the shipped circuits and cars (`Shipped` is in RivalTestSupport).
+extension Shipped {
     /// The expert as the policy under a persona, for `car` on `track` with the fuel of a `laps`-lap race.
     /// `tyreWear` is the race's wear multiplier, which the expert's wear estimate must know.
     static func expert(_ trackName: String, _ carName: String, laps: Int = 3, tyreWear: Double = 1) throws -> (PolicySource, CarSpec) {

@@ -3,6 +3,7 @@ import PolicyCore
 import Sim
 import Testing
 @testable import DriverPersona
+import RivalTestSupport
 
 /// The shipped presets alone on track: the full check (20 laps, 3 circuits, 5 people each) is
 /// `rival persona check` (docs/persona.md); this is a smaller one on one circuit.

@@ -2,6 +2,7 @@ import Foundation
 @testable import PolicyCore
 import Sim
 import Testing
+import RivalTestSupport
 
 @Suite("Expert car model and limits")
 struct ExpertCarModelTests {

@@ -1,21 +1,8 @@
 import Foundation
 import PolicyCore
+import RivalTestSupport
 import Sim
 import Testing
-
-/// The shipped circuits and cars, from the repository root.
-enum Shipped {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
-    static func track(_ name: String) throws -> Track {
-        try Track.resolve(name, searchDirectories: [root.appendingPathComponent("tracks").path])
-    }
-
-    static func car(_ name: String) throws -> CarSpec {
-        try CarSpec.resolve(name, searchDirectories: [root.appendingPathComponent("cars").path])
-    }
-}
 
 @Suite("Expert driver")
 struct ExpertDriverTests {

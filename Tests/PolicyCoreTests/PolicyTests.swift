@@ -2,6 +2,7 @@ import Foundation
 @testable import PolicyCore
 import Sim
 import Testing
+import RivalTestSupport
 
 @Suite("Observation spec, policies and the policy driver")
 struct PolicyTests {

@@ -2,6 +2,7 @@ import Foundation
 @testable import PolicyCore
 import Sim
 import Testing
+import RivalTestSupport
 
 /// The training pipeline on a tiny budget (the real run is `rival train`, docs/policy.md).
 @Suite("DAgger training pipeline")
