@@ -30,7 +30,8 @@ public struct SlowdownComparison: Sendable {
                            config: RaceConfig = RaceConfig(), progress: ((Double) -> Void)? = nil) -> SlowdownComparison {
         var settings = config
         settings.laps = laps
-        let total = Double(2 * drivers + 14)
+        let bisectionSteps = 14
+        let total = Double(2 * drivers + bisectionSteps)
         var done = 0.0
         func race(_ driver: any Driver, seed: UInt64) -> RaceResult.Entry {
             defer { done += 1; progress?(done / total) }
@@ -63,7 +64,7 @@ public struct SlowdownComparison: Sendable {
             let entry = race(ScriptedSlowdownDriver(policy: source.makePolicy(), speedFactor: factor), seed: seed)
             return LapTimeStatistics(entry.lapTimes.dropFirst()).mean
         }
-        for _ in 0..<14 {
+        for _ in 0..<bisectionSteps {
             let mid = 0.5 * (low + high)
             if meanLap(mid) > human.meanLap { low = mid } else { high = mid }
         }

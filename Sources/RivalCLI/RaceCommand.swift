@@ -95,11 +95,13 @@ struct RaceCommand: ParsableCommand {
         var entries: [RaceEntry]
         var personas: PersonaGrid? = nil
         var skills: [String: Double] = [:]
+        var corners: CornerMap? = nil
         if driver == "persona" {
             let slots = try grid.map { try GridSpec.parse($0).map { ($0.persona, $0.count) } }
                 ?? GridSpec.defaultGrid(cars: cars)
             let source = try PolicySourceOption.source(base: base, policy: policy, track: track, car: car, config: config)
             for slot in slots { skills[slot.0.name] = slot.0.skill }
+            corners = source.corners
             let built = PersonaGrid(slots: slots, source: source, car: car, raceSeed: seed, shuffled: grid == nil)
             guard (1...40).contains(built.entries.count) else {
                 throw UserError("--grid: \(grid ?? ""): \(built.entries.count) cars: expected 1...40")
@@ -122,10 +124,11 @@ struct RaceCommand: ParsableCommand {
         }
         // For the report, each driver is watched for its braking points (the watch passes every action through
         // unchanged, so the race is the same).
+        // Human drivers already have their source's corners; bare policies get the expert's plan for them.
         var logs: [BrakingPointLog] = []
-        var corners: CornerMap? = nil
         if report != nil {
-            let map = try PolicySourceOption.source(base: "expert", policy: nil, track: track, car: car, config: config).corners
+            let map = try corners
+                ?? PolicySourceOption.source(base: "expert", policy: nil, track: track, car: car, config: config).corners
             logs = entries.map { BrakingPointLog($0.driver, corners: map) }
             for i in entries.indices { entries[i].driver = logs[i] }
             corners = map

@@ -94,6 +94,14 @@ struct RaceReport: Codable {
         return minutes > 0 ? String(format: "%d:%06.3f", minutes, seconds) : String(format: "%.3f", seconds)
     }
 
+    /// The gap column: empty for the winner, `DNF`, `+2 laps`, or `+3.215` (seconds behind).
+    static func gapText(position: Int, finished: Bool, lapsBehind: Int, gap: Double) -> String {
+        if position == 1 { return "" }
+        if !finished { return "DNF" }
+        if lapsBehind > 0 { return "+\(lapsBehind) lap" + (lapsBehind > 1 ? "s" : "") }
+        return gap.isFinite ? String(format: "+%.3f", gap) : ""
+    }
+
     /// The flying laps' spread about their trend (s), nil with fewer than 3.
     static func spread(_ e: RaceResult.Entry) -> Double? {
         let flying = e.lapTimes.dropFirst()
@@ -110,11 +118,7 @@ struct RaceReport: Codable {
             + String(format: "%.1f kg of fuel at the start", startFuel), ""]
         lines.append("pos  driver            persona        total        gap       best    spread  mistakes  contacts")
         for e in r.entries {
-            let gap: String
-            if e.position == 1 { gap = "" }
-            else if !e.finished { gap = "DNF" }
-            else if e.lapsBehind > 0 { gap = "+\(e.lapsBehind) lap" + (e.lapsBehind > 1 ? "s" : "") }
-            else { gap = "+" + String(format: "%.3f", e.gap) }
+            let gap = gapText(position: e.position, finished: e.finished, lapsBehind: e.lapsBehind, gap: e.gap)
             let total = e.finished ? clock(e.totalTime) : "\(e.laps) laps"
             let spread = Self.spread(e).map { String(format: "%.3f", $0) } ?? "-"
             lines.append(String(format: "%3d  ", e.position)

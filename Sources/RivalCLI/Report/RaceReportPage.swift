@@ -115,11 +115,8 @@ struct RaceReportPage {
                 "<td data-field=\"\(field)\"" + (value.map { " data-value=\"\(Markup.exact($0))\"" } ?? "") + ">"
                     + Markup.escape(text) + "</td>"
             }
-            let gap: String
-            if c.position == 1 { gap = "" }
-            else if !c.finished { gap = "DNF" }
-            else if c.lapsBehind > 0 { gap = "+\(c.lapsBehind) lap" + (c.lapsBehind > 1 ? "s" : "") }
-            else { gap = c.gap.map { String(format: "+%.3f", $0) } ?? "" }
+            let gap = RaceReport.gapText(position: c.position, finished: c.finished, lapsBehind: c.lapsBehind,
+                                         gap: c.gap ?? .nan)
             s += "<tr data-car=\"\(c.car)\">" + cell("position", Double(c.position), String(c.position))
             s += "<td class=\"text\" data-field=\"name\"><span class=\"swatch\" style=\"background:\(Palette.driver(c.car))\">"
                 + "</span>\(Markup.escape(c.name))</td>"
