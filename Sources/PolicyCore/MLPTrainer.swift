@@ -34,7 +34,8 @@ public struct MLPGradient: Sendable, Equatable {
 /// (after output scaling) and target outputs, minimised with Adam over caller-chosen minibatches.
 ///
 /// The loss of a minibatch of `count` samples with `m` outputs is `sum w_o (y - t)^2 / (count * m)`, with
-/// ``outputWeights`` `w_o` (1 unless set). The input
+/// ``outputWeights`` `w_o` (1 unless set), each scaled per sample by the target's size when ``labelWeights`` are
+/// set (so that rare, large targets count more). The input
 /// normalisation and output scaling are fixed (not trained). Everything is deterministic: the same parameters,
 /// minibatches and settings give the same result on every run. Not thread-safe.
 public final class MLPTrainer {
@@ -49,6 +50,17 @@ public final class MLPTrainer {
         didSet {
             precondition(outputWeights.count == layerSizes[layerSizes.count - 1]
                 && outputWeights.allSatisfy { $0 >= 0 && $0.isFinite }, "one finite, non-negative weight per output")
+        }
+    }
+
+    /// Per output, how much more a sample counts the larger its target: the output's weight is
+    /// `outputWeights[o] * (1 + positive * max(t, 0) + negative * max(-t, 0))` for target `t` (default all zero:
+    /// every sample counts the same). Finite and non-negative.
+    public var labelWeights: [LabelWeight] {
+        didSet {
+            precondition(labelWeights.count == layerSizes[layerSizes.count - 1]
+                && labelWeights.allSatisfy { $0.positive >= 0 && $0.positive.isFinite && $0.negative >= 0 && $0.negative.isFinite },
+                "one finite, non-negative label weight per output")
         }
     }
 
@@ -86,6 +98,7 @@ public final class MLPTrainer {
         if let problem = parameters.inconsistency() { preconditionFailure("inconsistent MLP parameters: \(problem)") }
         layerSizes = parameters.layerSizes
         outputWeights = [Float](repeating: 1, count: parameters.outputCount)
+        labelWeights = [LabelWeight](repeating: LabelWeight(), count: parameters.outputCount)
         self.adam = adam
         template = parameters
         var flat: [Float] = []
@@ -237,7 +250,7 @@ public final class MLPTrainer {
         let mean = template.inputMean, std = template.inputStd
         let scale = template.outputScale, offset = template.outputOffset
         let activations = template.activations
-        let weights = outputWeights
+        let weights = outputWeights, labelWeights = self.labelWeights
         var sumSquares = 0.0
         for s in range {
             for i in 0..<nIn { a[i] = (inputs[s * nIn + i] - mean[i]) / std[i] }
@@ -252,9 +265,11 @@ public final class MLPTrainer {
             let last = unitOffsets[layerCount]
             for o in 0..<nOut {
                 let y = a[last + o] * scale[o] + offset[o]
-                let difference = y - targets[s * nOut + o]
-                sumSquares += Double(weights[o]) * Double(difference) * Double(difference)
-                d[last + o] = lossScale * weights[o] * difference * scale[o]
+                let target = targets[s * nOut + o]
+                let difference = y - target
+                let weight = weights[o] * labelWeights[o].factor(target)
+                sumSquares += Double(weight) * Double(difference) * Double(difference)
+                d[last + o] = lossScale * weight * difference * scale[o]
             }
             guard backward else { continue }
             for k in stride(from: layerCount - 1, through: 0, by: -1) {
@@ -274,6 +289,26 @@ public final class MLPTrainer {
             }
         }
         return sumSquares
+    }
+}
+
+/// How much more a sample counts in ``MLPTrainer``'s loss the larger its target is, on either side of zero.
+public struct LabelWeight: Sendable, Equatable {
+    /// Extra weight per unit of a positive target.
+    public var positive: Float
+    /// Extra weight per unit of a negative target.
+    public var negative: Float
+
+    /// A weighting; the default (0, 0) weights every target the same.
+    public init(positive: Float = 0, negative: Float = 0) {
+        self.positive = positive
+        self.negative = negative
+    }
+
+    /// The factor on the output's weight for `target`: `1 + positive * max(t, 0) + negative * max(-t, 0)`.
+    @inline(__always)
+    func factor(_ target: Float) -> Float {
+        1 + positive * max(target, 0) + negative * max(-target, 0)
     }
 }
 

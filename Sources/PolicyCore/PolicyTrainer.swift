@@ -225,6 +225,8 @@ public final class PolicyTrainer {
         let rate = settings.learningRate(iteration: k)
         let trainer = MLPTrainer(parameters: parameters, adam: AdamSettings(learningRate: Float(rate)))
         trainer.outputWeights = [Float(settings.steeringWeight), 1]
+        let steer = Float(settings.steeringTargetWeight ?? 0), brake = Float(settings.brakingTargetWeight ?? 0)
+        trainer.labelWeights = [LabelWeight(positive: steer, negative: steer), LabelWeight(negative: brake)]
         trainer.threads = min(threads, 2)
         var order = Array(0..<n)
         var batchInputs = [Float](repeating: 0, count: batch * width)

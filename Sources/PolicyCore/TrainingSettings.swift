@@ -45,6 +45,13 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     public var residual = true
     /// Weight of the steering error in the loss relative to the pedal's (steering needs finer precision).
     public var steeringWeight: Double = 8
+    /// Extra weight of a sample's steering error per unit of its steering target (for a residual network, what the
+    /// expert adds to the prior): `steeringWeight * (1 + this * |target|)`, so that the sharp corrections of
+    /// hairpins and chicanes, a small share of the samples, are not averaged away. nil is 0 (every sample the same).
+    public var steeringTargetWeight: Double? = nil
+    /// Extra weight of a sample's pedal error per unit of brake in its target: `1 + this * max(-pedal, 0)`, so
+    /// that the end of a braking zone, where behaviour cloning brakes too little, counts more. nil is 0.
+    public var brakingTargetWeight: Double? = nil
 
     // MARK: Domain randomisation
 
@@ -91,8 +98,9 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     public static let defaultValidationTracks = ["BrandsHatch", "Budapest", "Montreal", "Spa", "YasMarina"]
 
     /// Whether `other` describes the same run, differing at most in its schedule: how many iterations it goes on
-    /// for (``iterations``, ``extraIterations``), the learning rate and its decay and restart, and the data cap
-    /// (``maximumSamples``). That is what a resumed run may change.
+    /// for (``iterations``, ``extraIterations``), the learning rate and its decay and restart, the data cap
+    /// (``maximumSamples``) and the loss's target weighting (``steeringTargetWeight``, ``brakingTargetWeight``).
+    /// That is what a resumed run may change.
     public func sameRun(as other: TrainingSettings) -> Bool {
         withoutSchedule(self) == withoutSchedule(other)
     }
@@ -103,6 +111,7 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
         s.iterations = 0; s.extraIterations = 0
         s.learningRate = 1e-3; s.learningRateDecay = 0.8; s.learningRateRestart = nil
         s.maximumSamples = 0
+        s.steeringTargetWeight = nil; s.brakingTargetWeight = nil
         return s
     }
 
@@ -138,6 +147,10 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
         }
         if !(maximumDelay >= 0 && maximumDelay <= 2) { return "maximumDelay: \(maximumDelay): expected 0...2 s" }
         if !(steeringWeight > 0 && steeringWeight.isFinite) { return "steeringWeight: \(steeringWeight): expected a positive number" }
+        if let w = steeringTargetWeight, !(w >= 0 && w <= 100) {
+            return "steeringTargetWeight: \(w): expected 0...100"
+        }
+        if let w = brakingTargetWeight, !(w >= 0 && w <= 100) { return "brakingTargetWeight: \(w): expected 0...100" }
         return nil
     }
 }

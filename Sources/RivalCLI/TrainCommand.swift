@@ -39,6 +39,12 @@ struct TrainCommand: ParsableCommand {
     var learningRateDecay: Double?
     @Option(name: .customLong("max-samples"), help: "Most samples kept, oldest dropped first (default 1500000; on --resume, the run's).")
     var maxSamples: Int?
+    @Option(name: .customLong("steering-target-weight"),
+            help: "Extra loss weight of a sample's steering per unit of its steering target, so sharp corrections count more (default 0; on --resume, the run's).")
+    var steeringTargetWeight: Double?
+    @Option(name: .customLong("braking-target-weight"),
+            help: "Extra loss weight of a sample's pedal per unit of brake in its target, so braking counts more (default 0; on --resume, the run's).")
+    var brakingTargetWeight: Double?
     @Option(help: ArgumentHelp("Which iteration's weights --out gets: the best by validation score, or the latest.",
                                valueName: "best|latest"))
     var weights = "best"
@@ -67,6 +73,11 @@ struct TrainCommand: ParsableCommand {
         }
         if let cap = maxSamples, !(1000...100_000_000).contains(cap) {
             throw ValidationError("--max-samples: \(cap): expected 1000...100000000")
+        }
+        for (flag, value) in [("--steering-target-weight", steeringTargetWeight), ("--braking-target-weight", brakingTargetWeight)] {
+            if let value, !(value >= 0 && value <= 100) {
+                throw ValidationError("\(flag): \(value): expected a weight in 0...100")
+            }
         }
         if warmRestart && !resume { throw ValidationError("--warm-restart: expected it with --resume") }
         guard ["best", "latest"].contains(weights) else { throw ValidationError("--weights: \(weights): expected best or latest") }
@@ -104,17 +115,22 @@ struct TrainCommand: ParsableCommand {
             guard saved.sameRun(as: settings) else {
                 throw UserError("--resume: \(checkpoints): the checkpoint was made with other settings; "
                     + "give the same flags as the run being resumed (only the schedule may differ: --iterations, "
-                    + "--extra-iterations, --learning-rate, --learning-rate-decay, --max-samples, --warm-restart)")
+                    + "--extra-iterations, --learning-rate, --learning-rate-decay, --max-samples, --warm-restart, "
+                    + "--steering-target-weight, --braking-target-weight)")
             }
             // The schedule goes on as it was, unless the flags change it.
             settings.learningRate = saved.learningRate
             settings.learningRateDecay = saved.learningRateDecay
             settings.learningRateRestart = saved.learningRateRestart
             settings.maximumSamples = saved.maximumSamples
+            settings.steeringTargetWeight = saved.steeringTargetWeight
+            settings.brakingTargetWeight = saved.brakingTargetWeight
         }
         if let learningRate { settings.learningRate = learningRate }
         if let learningRateDecay { settings.learningRateDecay = learningRateDecay }
         if let maxSamples { settings.maximumSamples = maxSamples }
+        if let steeringTargetWeight { settings.steeringTargetWeight = steeringTargetWeight }
+        if let brakingTargetWeight { settings.brakingTargetWeight = brakingTargetWeight }
         if warmRestart {
             let saved = try Self.checked { () throws(LoadError) in try PolicyTrainer.checkpointIteration(in: checkpoints) }
             settings.learningRateRestart = saved

@@ -186,7 +186,7 @@ import PolicyCore
 
     /// The mean squared error of `p` in Double precision, for finite differences.
     static func doubleLoss(_ p: MLPParameters, weights: [[Double]], biases: [[Double]], inputs: [Float],
-                           targets: [Float], count: Int) -> Double {
+                           targets: [Float], count: Int, labelWeights: [LabelWeight]? = nil) -> Double {
         var total = 0.0
         for s in 0..<count {
             var h = (0..<p.inputCount).map {
@@ -206,27 +206,46 @@ import PolicyCore
             }
             for o in 0..<p.outputCount {
                 let y = h[o] * Double(p.outputScale[o]) + Double(p.outputOffset[o])
-                let d = y - Double(targets[s * p.outputCount + o])
-                total += d * d
+                let target = Double(targets[s * p.outputCount + o])
+                let d = y - target
+                // The label weighting written out independently of LabelWeight.factor.
+                var w = 1.0
+                if let l = labelWeights?[o] { w += target > 0 ? Double(l.positive) * target : Double(l.negative) * -target }
+                total += w * d * d
             }
         }
         return total / Double(count * p.outputCount)
     }
 
-    @Test(arguments: [[Activation.tanh, .tanh, .identity], [.relu, .tanh, .tanh]])
-    func gradientMatchesFiniteDifferences(_ activations: [Activation]) {
+    /// Without and with a label weighting (heavier large steering targets on output 0, heavier negative targets
+    /// on output 1, as `rival train --steering-target-weight --braking-target-weight` sets).
+    static let gradientCases: [([Activation], [LabelWeight]?)] = [
+        ([.tanh, .tanh, .identity], nil), ([.relu, .tanh, .tanh], nil),
+        ([.tanh, .tanh, .identity], [LabelWeight(positive: 5, negative: 5), LabelWeight(negative: 4)]),
+    ]
+
+    @Test(arguments: gradientCases)
+    func gradientMatchesFiniteDifferences(_ activations: [Activation], _ labelWeights: [LabelWeight]?) {
         let p = Self.network([5, 8, 8, 2], activations, seed: 5)
         let count = 6
         let x = Self.inputs(p, count: count, seed: 9)
         var state: UInt64 = 77
         let t = (0..<(count * 2)).map { _ in Float(2 * Self.uniform(&state) - 1) }
         let trainer = MLPTrainer(parameters: p)
+        if let labelWeights { trainer.labelWeights = labelWeights }
         let loss = trainer.computeGradient(inputs: x, targets: t, count: count)
         let gradient = trainer.gradient
         var weights = p.weights.map { $0.map(Double.init) }
         var biases = p.biases.map { $0.map(Double.init) }
-        #expect(abs(Double(loss) - Self.doubleLoss(p, weights: weights, biases: biases, inputs: x, targets: t,
-                                                   count: count)) < 1e-5)
+        let unweighted = Self.doubleLoss(p, weights: weights, biases: biases, inputs: x, targets: t, count: count)
+        let reference = Self.doubleLoss(p, weights: weights, biases: biases, inputs: x, targets: t, count: count,
+                                        labelWeights: labelWeights)
+        #expect(abs(Double(loss) - reference) < 1e-5)
+        // The weighting counts: with these targets it raises the loss by more than half.
+        if labelWeights != nil { #expect(reference > 1.5 * unweighted) }
+        func doubleLoss(_ weights: [[Double]], _ biases: [[Double]]) -> Double {
+            Self.doubleLoss(p, weights: weights, biases: biases, inputs: x, targets: t, count: count, labelWeights: labelWeights)
+        }
         let h = 1e-6
         var worst = 0.0
         func check(_ analytic: Float, _ plus: Double, _ minus: Double, _ what: String) {
@@ -239,18 +258,18 @@ import PolicyCore
             for j in weights[k].indices {
                 let saved = weights[k][j]
                 weights[k][j] = saved + h
-                let plus = Self.doubleLoss(p, weights: weights, biases: biases, inputs: x, targets: t, count: count)
+                let plus = doubleLoss(weights, biases)
                 weights[k][j] = saved - h
-                let minus = Self.doubleLoss(p, weights: weights, biases: biases, inputs: x, targets: t, count: count)
+                let minus = doubleLoss(weights, biases)
                 weights[k][j] = saved
                 check(gradient.weights[k][j], plus, minus, "layer \(k) weight \(j)")
             }
             for j in biases[k].indices {
                 let saved = biases[k][j]
                 biases[k][j] = saved + h
-                let plus = Self.doubleLoss(p, weights: weights, biases: biases, inputs: x, targets: t, count: count)
+                let plus = doubleLoss(weights, biases)
                 biases[k][j] = saved - h
-                let minus = Self.doubleLoss(p, weights: weights, biases: biases, inputs: x, targets: t, count: count)
+                let minus = doubleLoss(weights, biases)
                 biases[k][j] = saved
                 check(gradient.biases[k][j], plus, minus, "layer \(k) bias \(j)")
             }

@@ -103,6 +103,8 @@ struct PolicyTrainerTests {
         restarted.learningRateDecay = 0.5
         restarted.learningRateRestart = 1
         restarted.maximumSamples = 3_000_000
+        restarted.steeringTargetWeight = 5
+        restarted.brakingTargetWeight = 4
         #expect(restarted.sameRun(as: Self.settings()))
         let warm = try PolicyTrainer(settings: restarted, trainingTracks: [Shipped.track("Monza")], validationTracks: [],
                                      cars: [Shipped.car("gt3")])
@@ -113,6 +115,18 @@ struct PolicyTrainerTests {
         var bad = restarted
         bad.learningRateRestart = -1
         #expect(bad.validate() == "learningRateRestart: -1: expected an iteration in 0...1000")
+        bad = restarted
+        bad.brakingTargetWeight = -1
+        #expect(bad.validate() == "brakingTargetWeight: -1.0: expected 0...100")
+        // The weighting is kept in the checkpoint's settings, and a checkpoint written before it existed (no
+        // such keys) still loads, as no weighting.
+        let encoded = try JSONEncoder().encode(restarted)
+        #expect(try JSONDecoder().decode(TrainingSettings.self, from: encoded) == restarted)
+        var old = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Self.settings())) as! [String: Any]
+        old.removeValue(forKey: "steeringTargetWeight")
+        old.removeValue(forKey: "brakingTargetWeight")
+        let decoded = try JSONDecoder().decode(TrainingSettings.self, from: JSONSerialization.data(withJSONObject: old))
+        #expect(decoded.steeringTargetWeight == nil && decoded.brakingTargetWeight == nil && decoded == Self.settings())
         let dataset = directory + "/dataset.bin"
         let bytes = try Data(contentsOf: URL(fileURLWithPath: dataset))
         try bytes.prefix(bytes.count - 3).write(to: URL(fileURLWithPath: dataset))
