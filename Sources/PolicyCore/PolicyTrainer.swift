@@ -308,11 +308,11 @@ public final class PolicyTrainer {
             + random.uniform() * (settings.startSpeedRange.upperBound - settings.startSpeedRange.lowerBound)
         let margin = context.car.chassis.overallWidthM / 2 + 0.3
 
-        func placement(_ s: Double, lateralSpread: Double) -> StartPlacement {
+        func placement(_ s: Double, lateralSpread: Double, speedFactor: Double = 1) -> StartPlacement {
             let sample = track.sample(at: s)
             let lateral = min(max(plan.lineOffset(at: s) + random.gaussian(sd: lateralSpread),
                                   -sample.widthRight + margin), sample.widthLeft - margin)
-            let speed = speedFraction * plan.plannedSpeed(at: s)
+            let speed = speedFactor * speedFraction * plan.plannedSpeed(at: s)
             let heading = plan.at(plan.lineAngle, s) + random.gaussian(sd: settings.startHeadingSpread)
             return StartPlacement(s: s, lateral: lateral, speed: speed, headingError: heading,
                                   yawRate: speed * plan.lineCurvature(at: s))
@@ -333,21 +333,28 @@ public final class PolicyTrainer {
                                  start: placement(s0, lateralSpread: settings.startLateralSpread))]
         if random.uniform() < settings.opponentShare {
             let count = 1 + min(Int(random.uniform() * Double(settings.maximumOpponents)), settings.maximumOpponents - 1)
+            // Closing episodes (drawn only when the setting is on, so that runs without it draw as before): every
+            // opponent starts ahead and slower, so the learner closes on it fast, as on the first lap or behind a car
+            // that went off.
+            let closingShare = settings.closingShare ?? 0
+            let closing = closingShare > 0 && random.uniform() < closingShare
             var used = [0.0]
             for o in 0..<count {
                 var gap = 0.0
                 for _ in 0..<20 {
-                    gap = -60 + 140 * random.uniform()
+                    gap = closing ? 15 + 105 * random.uniform() : -60 + 140 * random.uniform()
                     if used.allSatisfy({ abs($0 - gap) > 9 }) { break }
                 }
                 guard used.allSatisfy({ abs($0 - gap) > 9 }) else { continue }
                 used.append(gap)
+                let speedFactor = closing ? 0.3 + 0.5 * random.uniform() : 1
                 let slow = random.uniform() < 0.5
                 let d = slow ? driver(context.slowPlan, learner: nil, share: 1, recording: false, salt: 10 + o)
                     : driver(plan, learner: learnerPolicy, share: share, recording: true, salt: 10 + o)
                 drivers.append(d)
                 entries.append(RaceEntry(name: "opponent \(o)", car: context.car, driver: d,
-                                         start: placement(s0 + gap, lateralSpread: 2 * settings.startLateralSpread)))
+                                         start: placement(s0 + gap, lateralSpread: 2 * settings.startLateralSpread,
+                                                          speedFactor: speedFactor)))
             }
         }
         let config = raceConfig

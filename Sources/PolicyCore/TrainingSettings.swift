@@ -85,6 +85,10 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     public var opponentShare: Double = 0.5
     public var maximumOpponents: Int = 4
     public var slowOpponentGrip: Double = 0.9
+    /// Share of the episodes with opponents in which they all start ahead (15 to 120 m) at 30 to 80 % of the
+    /// learner's start speed, so that the learner closes on them fast: the first lap's pack and a car that went off
+    /// ahead, which the default placement (level pace, 60 m behind to 80 m ahead) almost never gives. nil is 0.
+    public var closingShare: Double? = nil
 
     /// The defaults.
     public init() {}
@@ -99,8 +103,8 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
 
     /// Whether `other` describes the same run, differing at most in its schedule: how many iterations it goes on
     /// for (``iterations``, ``extraIterations``), the learning rate and its decay and restart, the data cap
-    /// (``maximumSamples``) and the loss's target weighting (``steeringTargetWeight``, ``brakingTargetWeight``).
-    /// That is what a resumed run may change.
+    /// (``maximumSamples``), the loss's target weighting (``steeringTargetWeight``, ``brakingTargetWeight``) and
+    /// the share of closing episodes (``closingShare``). That is what a resumed run may change.
     public func sameRun(as other: TrainingSettings) -> Bool {
         withoutSchedule(self) == withoutSchedule(other)
     }
@@ -111,7 +115,7 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
         s.iterations = 0; s.extraIterations = 0
         s.learningRate = 1e-3; s.learningRateDecay = 0.8; s.learningRateRestart = nil
         s.maximumSamples = 0
-        s.steeringTargetWeight = nil; s.brakingTargetWeight = nil
+        s.steeringTargetWeight = nil; s.brakingTargetWeight = nil; s.closingShare = nil
         return s
     }
 
@@ -151,6 +155,7 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
             return "steeringTargetWeight: \(w): expected 0...100"
         }
         if let w = brakingTargetWeight, !(w >= 0 && w <= 100) { return "brakingTargetWeight: \(w): expected 0...100" }
+        if let c = closingShare, !(c >= 0 && c <= 1) { return "closingShare: \(c): expected 0...1" }
         return nil
     }
 }

@@ -45,6 +45,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("braking-target-weight"),
             help: "Extra loss weight of a sample's pedal per unit of brake in its target, so braking counts more (default 0; on --resume, the run's).")
     var brakingTargetWeight: Double?
+    @Option(name: .customLong("closing-share"),
+            help: "Share of the episodes with opponents in which they start ahead and slower, so the learner closes on them (default 0; on --resume, the run's).")
+    var closingShare: Double?
     @Option(help: ArgumentHelp("Which iteration's weights --out gets: the best by validation score, or the latest.",
                                valueName: "best|latest"))
     var weights = "best"
@@ -78,6 +81,9 @@ struct TrainCommand: ParsableCommand {
             if let value, !(value >= 0 && value <= 100) {
                 throw ValidationError("\(flag): \(value): expected a weight in 0...100")
             }
+        }
+        if let closingShare, !(closingShare >= 0 && closingShare <= 1) {
+            throw ValidationError("--closing-share: \(closingShare): expected a share in 0...1")
         }
         if warmRestart && !resume { throw ValidationError("--warm-restart: expected it with --resume") }
         guard ["best", "latest"].contains(weights) else { throw ValidationError("--weights: \(weights): expected best or latest") }
@@ -116,7 +122,7 @@ struct TrainCommand: ParsableCommand {
                 throw UserError("--resume: \(checkpoints): the checkpoint was made with other settings; "
                     + "give the same flags as the run being resumed (only the schedule may differ: --iterations, "
                     + "--extra-iterations, --learning-rate, --learning-rate-decay, --max-samples, --warm-restart, "
-                    + "--steering-target-weight, --braking-target-weight)")
+                    + "--steering-target-weight, --braking-target-weight, --closing-share)")
             }
             // The schedule goes on as it was, unless the flags change it.
             settings.learningRate = saved.learningRate
@@ -125,12 +131,14 @@ struct TrainCommand: ParsableCommand {
             settings.maximumSamples = saved.maximumSamples
             settings.steeringTargetWeight = saved.steeringTargetWeight
             settings.brakingTargetWeight = saved.brakingTargetWeight
+            settings.closingShare = saved.closingShare
         }
         if let learningRate { settings.learningRate = learningRate }
         if let learningRateDecay { settings.learningRateDecay = learningRateDecay }
         if let maxSamples { settings.maximumSamples = maxSamples }
         if let steeringTargetWeight { settings.steeringTargetWeight = steeringTargetWeight }
         if let brakingTargetWeight { settings.brakingTargetWeight = brakingTargetWeight }
+        if let closingShare { settings.closingShare = closingShare }
         if warmRestart {
             let saved = try Self.checked { () throws(LoadError) in try PolicyTrainer.checkpointIteration(in: checkpoints) }
             settings.learningRateRestart = saved

@@ -49,6 +49,36 @@ struct PolicyTrainerTests {
         #expect(trainer.parameters.metadata[MLPMetadataKey.specVersion] == ObservationSpec.version)
     }
 
+    @Test("closing episodes start every opponent ahead and slower; a share of 0 draws the episodes as before")
+    func closingEpisodes() throws {
+        let trainer = try Self.trainer()
+        var settings = Self.settings()
+        settings.opponentShare = 1
+        settings.standingStartShare = 0
+        func episode(_ index: Int, _ closing: Double?) -> PolicyTrainer.EpisodeData {
+            var s = settings
+            s.closingShare = closing
+            return PolicyTrainer.episode(index: index, iteration: 0, share: 1, learner: nil, contexts: trainer.training,
+                                         settings: s)
+        }
+        let width = ObservationSpec.count
+        let gap = 57, speedDifference = 59   // opponent0.gap (scale 150 m) and .speedDifference (scale 10 m/s)
+        for index in 0..<6 {
+            // No closing share and a share of 0 give the same episode, to the bit (no extra random draws).
+            let plain = episode(index, nil)
+            #expect(plain.inputs == episode(index, 0).inputs && plain.targets == episode(index, 0).targets)
+            // The learner's first sample: its nearest opponent is 15 to 120 m ahead (a little less after the first
+            // decision) and at least 20 % slower.
+            let closing = episode(index, 1)
+            #expect(closing.inputs.count >= width)
+            let first = Array(closing.inputs.prefix(width))
+            #expect(first[gap] * 150 > 14 && first[gap] * 150 < 121, "episode \(index): gap \(first[gap] * 150) m")
+            let own = first[0] * 50   // speed (scale 50 m/s)
+            #expect(first[speedDifference] * 10 < -0.19 * own,
+                    "episode \(index): speed difference \(first[speedDifference] * 10) m/s at \(own) m/s")
+        }
+    }
+
     @Test("the same seed trains the same network at any thread count, and a resumed run matches the whole run")
     func determinismAndResume() throws {
         let whole = try Self.trainer(threads: 2)
@@ -105,6 +135,7 @@ struct PolicyTrainerTests {
         restarted.maximumSamples = 3_000_000
         restarted.steeringTargetWeight = 5
         restarted.brakingTargetWeight = 4
+        restarted.closingShare = 0.5
         #expect(restarted.sameRun(as: Self.settings()))
         let warm = try PolicyTrainer(settings: restarted, trainingTracks: [Shipped.track("Monza")], validationTracks: [],
                                      cars: [Shipped.car("gt3")])
@@ -118,6 +149,9 @@ struct PolicyTrainerTests {
         bad = restarted
         bad.brakingTargetWeight = -1
         #expect(bad.validate() == "brakingTargetWeight: -1.0: expected 0...100")
+        bad = restarted
+        bad.closingShare = 1.5
+        #expect(bad.validate() == "closingShare: 1.5: expected 0...1")
         // The weighting is kept in the checkpoint's settings, and a checkpoint written before it existed (no
         // such keys) still loads, as no weighting.
         let encoded = try JSONEncoder().encode(restarted)
@@ -125,8 +159,10 @@ struct PolicyTrainerTests {
         var old = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Self.settings())) as! [String: Any]
         old.removeValue(forKey: "steeringTargetWeight")
         old.removeValue(forKey: "brakingTargetWeight")
+        old.removeValue(forKey: "closingShare")
         let decoded = try JSONDecoder().decode(TrainingSettings.self, from: JSONSerialization.data(withJSONObject: old))
-        #expect(decoded.steeringTargetWeight == nil && decoded.brakingTargetWeight == nil && decoded == Self.settings())
+        #expect(decoded.steeringTargetWeight == nil && decoded.brakingTargetWeight == nil && decoded.closingShare == nil
+                && decoded == Self.settings())
         let dataset = directory + "/dataset.bin"
         let bytes = try Data(contentsOf: URL(fileURLWithPath: dataset))
         try bytes.prefix(bytes.count - 3).write(to: URL(fileURLWithPath: dataset))
