@@ -37,3 +37,42 @@ public struct PolicyEvaluation: Sendable, Equatable, Codable {
                                 ratio: ratio, offTracks: result.offTracks, contacts: result.barrierHits)
     }
 }
+
+/// A grid of one policy racing itself (`rival eval --traffic`): `cars` cars of one model from the race engine's
+/// standing-start grid for `laps` laps, every car driven by its own ``PolicyDriver`` around the same policy, with no
+/// racecraft (offset command 0). The traffic target is a race without car-to-car contact.
+public struct TrafficEvaluation: Sendable, Equatable, Codable {
+    /// Circuit and car names.
+    public var track: String
+    public var car: String
+    /// Cars on the grid and laps raced.
+    public var cars: Int
+    public var laps: Int
+    /// Car-to-car contacts, off-track excursions and barrier hits, as the race logs them (`rival race --json`'s
+    /// incidents).
+    public var contacts: Int
+    public var offTracks: Int
+    public var barrierHits: Int
+    /// Cars that completed every lap.
+    public var finished: Int
+
+    /// No car-to-car contact.
+    public var isClean: Bool { contacts == 0 }
+
+    /// Races `cars` (1...40) cars for `laps` laps (1...50) with `policy`, which must be stateless between calls
+    /// (``NetworkPolicy`` is): one instance drives the whole grid. The race is the one `rival race --driver policy`
+    /// runs with the same cars, laps and `config` (seed, fuel, tyre wear).
+    public static func run(policy: any Policy, track: Track, car: CarSpec, cars: Int = 10, laps: Int = 5,
+                           config: RaceConfig = RaceConfig()) -> TrafficEvaluation {
+        let cars = min(max(cars, 1), 40), laps = min(max(laps, 1), 50)
+        var config = config
+        config.laps = laps
+        let entries = (0..<cars).map { RaceEntry(name: "Policy \($0 + 1)", car: car, driver: PolicyDriver(policy: policy)) }
+        // Valid cars, laps and default intervals: setting up cannot fail.
+        let result = try! Race(track: track, entries: entries, config: config).run()
+        func count(_ kind: Incident.Kind) -> Int { result.incidents.reduce(0) { $0 + ($1.kind == kind ? 1 : 0) } }
+        return TrafficEvaluation(track: track.name, car: car.name, cars: cars, laps: laps, contacts: count(.contact),
+                                 offTracks: count(.offTrack), barrierHits: count(.barrier),
+                                 finished: result.entries.reduce(0) { $0 + ($1.finished ? 1 : 0) })
+    }
+}

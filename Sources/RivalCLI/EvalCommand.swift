@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import PolicyCore
 import Sim
 
@@ -15,19 +16,35 @@ struct EvalCommand: ParsableCommand {
             no --car every shipped car. --json prints {"runs":[{"track","car","lapTimes","limitLapTime","ratio",\
             "offTracks","contacts"}]} (seconds; 'contacts' counts barrier contacts; a ratio of null means fewer \
             than two laps were completed).
+
+            --traffic races the policy against itself instead: --cars cars (default 10) from a standing-start grid \
+            for --laps laps (default 5), one race per circuit and car, and counts car-to-car contacts, off-tracks \
+            and barrier hits (the issue's traffic target is a race without contact); --json prints \
+            {"races":[{"track","car","cars","laps","contacts","offTracks","barrierHits","finished"}]}.
             """)
 
     @Option(help: "Weights file (safetensors); default policies/default.safetensors.") var policy: String?
     @Option(help: "Circuit: a shipped name or a circuit CSV (default: every shipped circuit).") var track: String?
     @Option(help: "Car: a shipped name or a car JSON file (default: every shipped car).") var car: String?
-    @Option(help: "Laps to drive (2...50); the first (standing start) is not compared.") var laps = 3
+    @Option(help: "Laps to drive (2...50, default 3); the first (standing start) is not compared. With --traffic, laps raced (1...50, default 5).")
+    var laps: Int?
+    @Flag(help: "Race the policy against itself (a grid of --cars) instead of driving it alone.") var traffic = false
+    @Option(help: "With --traffic: cars on the grid (1...40).") var cars = 10
     @Flag(help: "Print the runs as JSON.") var json = false
     @Flag(help: "Print the table as Markdown.") var markdown = false
     @Option(name: .customLong("trace"), help: .hidden) var traceFile: String?
     @Flag(help: "No progress bar.") var quiet = false
 
     func validate() throws {
-        guard (2...50).contains(laps) else { throw ValidationError("--laps: \(laps): expected an integer in 2...50") }
+        if let laps {
+            let range = traffic ? 1...50 : 2...50
+            guard range.contains(laps) else {
+                throw ValidationError("--laps: \(laps): expected an integer in \(range.lowerBound)...\(range.upperBound)")
+            }
+        }
+        guard (1...40).contains(cars) else { throw ValidationError("--cars: \(cars): expected an integer in 1...40") }
+        if cars != 10 && !traffic { throw ValidationError("--cars: \(cars): only with --traffic") }
+        if traffic && traceFile != nil { throw ValidationError("--trace: only without --traffic") }
         if let path = traceFile { try OutputPath.check(path, flag: "--trace") }
     }
 
@@ -36,6 +53,11 @@ struct EvalCommand: ParsableCommand {
         let tracks = try track.map { try ShippedData.tracks($0, flag: "--track") } ?? ShippedData.allTracks()
         let cars = try car.map { try ShippedData.cars($0, flag: "--car") } ?? ShippedData.allCars()
         let pairs = tracks.flatMap { t in cars.map { (t, $0) } }
+        if traffic {
+            try runTraffic(pairs: pairs, file: file, parameters: parameters)
+            return
+        }
+        let laps = self.laps ?? 3
         var runs: [PolicyEvaluation] = []
         if !json {
             if markdown {
@@ -137,4 +159,89 @@ final class PolicyTrace: Policy {
         count += 1
         return action
     }
+}
+
+extension EvalCommand {
+    /// `--traffic`: one race of the policy against itself per circuit and car, two at a time on two cores (each
+    /// race is deterministic, so the table does not depend on the order they finish in).
+    func runTraffic(pairs: [(Track, CarSpec)], file: String, parameters: MLPParameters) throws {
+        let laps = self.laps ?? 5, cars = self.cars
+        let config = RaceConfig(laps: laps)
+        var networks: [NetworkPolicy] = []
+        for (t, c) in pairs {
+            do {
+                let fuel = config.startingFuelMass(car: c, track: t)
+                networks.append(try NetworkPolicy(parameters: parameters,
+                                                  encoder: ObservationEncoder(track: t, car: c, fuelMass: fuel), file: file))
+            } catch {
+                throw UserError("--policy: \(error)")
+            }
+        }
+        let display = ProgressDisplay(enabled: !quiet)
+        let results = TrafficResults(count: pairs.count)
+        let job = TrafficJob(pairs: pairs, networks: networks)
+        DispatchQueue.concurrentPerform(iterations: min(2, pairs.count)) { worker in
+            for k in stride(from: worker, to: job.pairs.count, by: 2) {
+                let (t, c) = job.pairs[k]
+                let race = TrafficEvaluation.run(policy: job.networks[k], track: t, car: c, cars: cars, laps: laps,
+                                                 config: config)
+                let done = results.set(k, race)
+                display.bar(Double(done) / Double(job.pairs.count), "race \(done) of \(job.pairs.count): \(t.name), \(c.name)")
+            }
+        }
+        display.clear()
+        let races = results.all
+        if json {
+            struct Output: Encodable { var races: [TrafficEvaluation] }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(Output(races: races)), as: UTF8.self))
+            return
+        }
+        if markdown {
+            print("| circuit | car | cars | laps | contacts | off-tracks | barrier | finished |")
+            print("|---|---|---|---|---|---|---|---|")
+        } else {
+            print("circuit        car       cars  laps  contacts  off  barrier  finished")
+        }
+        for r in races {
+            if markdown {
+                print("| \(r.track) | \(r.car) | \(r.cars) | \(r.laps) | \(r.contacts) | \(r.offTracks) | \(r.barrierHits) | \(r.finished) |")
+            } else {
+                print(r.track.padding(toLength: 14, withPad: " ", startingAt: 0) + " "
+                    + r.car.padding(toLength: 8, withPad: " ", startingAt: 0)
+                    + String(format: "  %4d  %4d  %8d  %3d  %7d  %8d", r.cars, r.laps, r.contacts, r.offTracks,
+                             r.barrierHits, r.finished))
+            }
+        }
+        if races.count > 1 {
+            print(String(format: "\n%d of %d races without contact; %d contacts, %d off-tracks, %d barrier hits in all",
+                         races.filter(\.isClean).count, races.count, races.reduce(0) { $0 + $1.contacts },
+                         races.reduce(0) { $0 + $1.offTracks }, races.reduce(0) { $0 + $1.barrierHits }))
+        }
+    }
+}
+
+/// The races of `--traffic`, read-only while the workers run (each network drives only its own race).
+private struct TrafficJob: @unchecked Sendable {
+    let pairs: [(Track, CarSpec)]
+    let networks: [NetworkPolicy]
+}
+
+/// Results written by the workers, one slot each, and how many are done.
+private final class TrafficResults: Sendable {
+    private let state: Mutex<(results: [TrafficEvaluation?], done: Int)>
+
+    init(count: Int) { state = Mutex((Array(repeating: nil, count: count), 0)) }
+
+    /// Stores result `k` and returns how many are done.
+    func set(_ k: Int, _ race: TrafficEvaluation) -> Int {
+        state.withLock { s in
+            s.results[k] = race
+            s.done += 1
+            return s.done
+        }
+    }
+
+    var all: [TrafficEvaluation] { state.withLock { $0.results.compactMap { $0 } } }
 }

@@ -29,6 +29,9 @@ import Testing
         (["persona", "check", "--drivers", "0"], "--drivers: 0: expected an integer in 1...100"),
         (["race", "--driver", "policy", "--policy", "/no/such/p.safetensors"], "--policy: /no/such/p.safetensors"),
         (["eval", "--laps", "1"], "--laps: 1: expected an integer in 2...50"),
+        (["eval", "--traffic", "--laps", "0"], "--laps: 0: expected an integer in 1...50"),
+        (["eval", "--cars", "3"], "--cars: 3: only with --traffic"),
+        (["eval", "--traffic", "--cars", "41"], "--cars: 41: expected an integer in 1...40"),
         (["eval", "--policy", "/no/such/policy.safetensors", "--track", "Monza", "--car", "gt3"],
          "--policy: /no/such/policy.safetensors"),
         (["eval", "--track", "Atlantis"], "--track: Atlantis"),
@@ -124,5 +127,28 @@ import Testing
         } else {
             #expect(run["ratio"] is NSNull)
         }
+    }
+
+    /// `eval --traffic` is the race `rival race --driver policy` runs: the same incidents, counted by kind.
+    @Test func trafficCountsTheRaceIncidents() throws {
+        let common = ["--track", "Catalunya", "--car", "gt3", "--cars", "4", "--laps", "2", "--json"]
+        let out = try CLI.run(["eval", "--traffic"] + common)
+        #expect(out.status == 0, "stderr: \(out.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
+        let races = try #require(object["races"] as? [[String: Any]])
+        #expect(races.count == 1)
+        let race = try #require(races.first)
+        #expect(race["track"] as? String == "Catalunya" && race["car"] as? String == "GT3")
+        #expect(race["cars"] as? Int == 4 && race["laps"] as? Int == 2)
+        let raced = try CLI.run(["race", "--driver", "policy"] + common)
+        #expect(raced.status == 0, "stderr: \(raced.stderr)")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(raced.stdout.utf8)) as? [String: Any])
+        let incidents = try #require(result["incidents"] as? [[String: Any]])
+        func count(_ kind: String) -> Int { incidents.filter { $0["kind"] as? String == kind }.count }
+        #expect(race["contacts"] as? Int == count("contact"))
+        #expect(race["offTracks"] as? Int == count("off-track"))
+        #expect(race["barrierHits"] as? Int == count("barrier"))
+        let classification = try #require(result["classification"] as? [[String: Any]])
+        #expect(race["finished"] as? Int == classification.filter { $0["finished"] as? Bool == true }.count)
     }
 }
