@@ -327,6 +327,16 @@ public final class PolicyTrainer {
                                 delay: delay, recording: recording)
         }
 
+        // Grid episodes (drawn only when the setting is on, so that runs without it draw as before): 4 to 10 cars,
+        // every one driven by the learner and recorded, from the race's own standing-start grid.
+        let gridShare = settings.gridShare ?? 0
+        if gridShare > 0 && random.uniform() < gridShare {
+            let count = 4 + min(Int(random.uniform() * 7), 6)
+            let drivers = (0..<count).map { driver(plan, learner: learnerPolicy, share: share, recording: true, salt: 20 + $0) }
+            let entries = drivers.enumerated().map { RaceEntry(name: "grid \($0.offset)", car: context.car, driver: $0.element) }
+            guard let race = try? Race(track: track, entries: entries, config: raceConfig) else { return EpisodeData() }
+            return record(race, drivers, settings: settings, plan: plan, margin: margin)
+        }
         let s0 = random.uniform() * track.length
         var drivers = [driver(plan, learner: learnerPolicy, share: share, recording: true, salt: 1)]
         var entries = [RaceEntry(name: "learner", car: context.car, driver: drivers[0],
@@ -357,9 +367,15 @@ public final class PolicyTrainer {
                                                           speedFactor: speedFactor)))
             }
         }
-        let config = raceConfig
-        guard let race = try? Race(track: track, entries: entries, config: config) else { return EpisodeData() }
-        let steps = Int(settings.episodeDuration * config.physicsRate)
+        guard let race = try? Race(track: track, entries: entries, config: raceConfig) else { return EpisodeData() }
+        return record(race, drivers, settings: settings, plan: plan, margin: margin)
+    }
+
+    /// Runs an episode's race for ``TrainingSettings/episodeDuration`` and gathers what its recording cars recorded.
+    static func record(_ race: Race, _ drivers: [DAggerDriver], settings: TrainingSettings, plan: ExpertPlan,
+                       margin: Double) -> EpisodeData {
+        let track = race.track
+        let steps = Int(settings.episodeDuration * raceConfig.physicsRate)
         var crashed = false
         for step in 0..<steps {
             race.step()

@@ -89,6 +89,10 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     /// learner's start speed, so that the learner closes on them fast: the first lap's pack and a car that went off
     /// ahead, which the default placement (level pace, 60 m behind to 80 m ahead) almost never gives. nil is 0.
     public var closingShare: Double? = nil
+    /// Share of the episodes that start from the race's standing-start grid with 4 to 10 cars, all driven by the
+    /// learner and recorded: the first seconds of a race, where cars side by side merge towards the line and must
+    /// not both give way (a grid of policies that did stood still at IMS). nil is 0.
+    public var gridShare: Double? = nil
 
     /// The defaults.
     public init() {}
@@ -104,7 +108,8 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     /// Whether `other` describes the same run, differing at most in its schedule: how many iterations it goes on
     /// for (``iterations``, ``extraIterations``), the learning rate and its decay and restart, the data cap
     /// (``maximumSamples``), the loss's target weighting (``steeringTargetWeight``, ``brakingTargetWeight``) and
-    /// the share of closing episodes (``closingShare``). That is what a resumed run may change.
+    /// the shares of closing and grid episodes (``closingShare``, ``gridShare``). That is what a resumed run may
+    /// change.
     public func sameRun(as other: TrainingSettings) -> Bool {
         withoutSchedule(self) == withoutSchedule(other)
     }
@@ -115,7 +120,7 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
         s.iterations = 0; s.extraIterations = 0
         s.learningRate = 1e-3; s.learningRateDecay = 0.8; s.learningRateRestart = nil
         s.maximumSamples = 0
-        s.steeringTargetWeight = nil; s.brakingTargetWeight = nil; s.closingShare = nil
+        s.steeringTargetWeight = nil; s.brakingTargetWeight = nil; s.closingShare = nil; s.gridShare = nil
         return s
     }
 
@@ -156,6 +161,7 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
         }
         if let w = brakingTargetWeight, !(w >= 0 && w <= 100) { return "brakingTargetWeight: \(w): expected 0...100" }
         if let c = closingShare, !(c >= 0 && c <= 1) { return "closingShare: \(c): expected 0...1" }
+        if let g = gridShare, !(g >= 0 && g <= 1) { return "gridShare: \(g): expected 0...1" }
         return nil
     }
 }

@@ -48,6 +48,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("closing-share"),
             help: "Share of the episodes with opponents in which they start ahead and slower, so the learner closes on them (default 0; on --resume, the run's).")
     var closingShare: Double?
+    @Option(name: .customLong("grid-share"),
+            help: "Share of the episodes that start from a standing-start grid of 4 to 10 learner cars (default 0; on --resume, the run's).")
+    var gridShare: Double?
     @Option(help: ArgumentHelp("Which iteration's weights --out gets: the best by validation score, or the latest.",
                                valueName: "best|latest"))
     var weights = "best"
@@ -82,8 +85,8 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("\(flag): \(value): expected a weight in 0...100")
             }
         }
-        if let closingShare, !(closingShare >= 0 && closingShare <= 1) {
-            throw ValidationError("--closing-share: \(closingShare): expected a share in 0...1")
+        for (flag, value) in [("--closing-share", closingShare), ("--grid-share", gridShare)] {
+            if let value, !(value >= 0 && value <= 1) { throw ValidationError("\(flag): \(value): expected a share in 0...1") }
         }
         if warmRestart && !resume { throw ValidationError("--warm-restart: expected it with --resume") }
         guard ["best", "latest"].contains(weights) else { throw ValidationError("--weights: \(weights): expected best or latest") }
@@ -122,7 +125,7 @@ struct TrainCommand: ParsableCommand {
                 throw UserError("--resume: \(checkpoints): the checkpoint was made with other settings; "
                     + "give the same flags as the run being resumed (only the schedule may differ: --iterations, "
                     + "--extra-iterations, --learning-rate, --learning-rate-decay, --max-samples, --warm-restart, "
-                    + "--steering-target-weight, --braking-target-weight, --closing-share)")
+                    + "--steering-target-weight, --braking-target-weight, --closing-share, --grid-share)")
             }
             // The schedule goes on as it was, unless the flags change it.
             settings.learningRate = saved.learningRate
@@ -132,6 +135,7 @@ struct TrainCommand: ParsableCommand {
             settings.steeringTargetWeight = saved.steeringTargetWeight
             settings.brakingTargetWeight = saved.brakingTargetWeight
             settings.closingShare = saved.closingShare
+            settings.gridShare = saved.gridShare
         }
         if let learningRate { settings.learningRate = learningRate }
         if let learningRateDecay { settings.learningRateDecay = learningRateDecay }
@@ -139,6 +143,7 @@ struct TrainCommand: ParsableCommand {
         if let steeringTargetWeight { settings.steeringTargetWeight = steeringTargetWeight }
         if let brakingTargetWeight { settings.brakingTargetWeight = brakingTargetWeight }
         if let closingShare { settings.closingShare = closingShare }
+        if let gridShare { settings.gridShare = gridShare }
         if warmRestart {
             let saved = try Self.checked { () throws(LoadError) in try PolicyTrainer.checkpointIteration(in: checkpoints) }
             settings.learningRateRestart = saved

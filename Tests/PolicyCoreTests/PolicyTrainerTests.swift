@@ -79,6 +79,33 @@ struct PolicyTrainerTests {
         }
     }
 
+    @Test("grid episodes start 4 to 10 recorded cars at rest on the race's grid; a share of 0 draws as before")
+    func gridEpisodes() throws {
+        let trainer = try Self.trainer()
+        func episode(_ index: Int, _ grid: Double?) -> PolicyTrainer.EpisodeData {
+            var s = Self.settings()
+            s.gridShare = grid
+            return PolicyTrainer.episode(index: index, iteration: 0, share: 1, learner: nil, contexts: trainer.training,
+                                         settings: s)
+        }
+        let width = ObservationSpec.count
+        for index in 0..<4 {
+            let plain = episode(index, nil)
+            #expect(plain.inputs == episode(index, 0).inputs && plain.targets == episode(index, 0).targets)
+            let grid = episode(index, 1)
+            let samples = grid.inputs.count / width
+            // Every car records its first decision at rest with a car within 10 m (grid slots are 8 m apart): one
+            // such row per car.
+            var atRest = 0
+            for r in 0..<samples where grid.inputs[r * width] == 0 && abs(grid.inputs[r * width + 57] * 150) < 10 {
+                atRest += 1
+            }
+            #expect(atRest >= 4 && atRest <= 10, "episode \(index): \(atRest) cars recorded at rest beside another")
+            // 6 s of racing for 4 to 10 cars at 60 decisions a second, less what stopped recording.
+            #expect(samples > 4 * 60 * 3, "episode \(index): \(samples) samples")
+        }
+    }
+
     @Test("the same seed trains the same network at any thread count, and a resumed run matches the whole run")
     func determinismAndResume() throws {
         let whole = try Self.trainer(threads: 2)
@@ -136,6 +163,7 @@ struct PolicyTrainerTests {
         restarted.steeringTargetWeight = 5
         restarted.brakingTargetWeight = 4
         restarted.closingShare = 0.5
+        restarted.gridShare = 0.15
         #expect(restarted.sameRun(as: Self.settings()))
         let warm = try PolicyTrainer(settings: restarted, trainingTracks: [Shipped.track("Monza")], validationTracks: [],
                                      cars: [Shipped.car("gt3")])
@@ -152,6 +180,9 @@ struct PolicyTrainerTests {
         bad = restarted
         bad.closingShare = 1.5
         #expect(bad.validate() == "closingShare: 1.5: expected 0...1")
+        bad = restarted
+        bad.gridShare = -0.5
+        #expect(bad.validate() == "gridShare: -0.5: expected 0...1")
         // The weighting is kept in the checkpoint's settings, and a checkpoint written before it existed (no
         // such keys) still loads, as no weighting.
         let encoded = try JSONEncoder().encode(restarted)
@@ -160,6 +191,7 @@ struct PolicyTrainerTests {
         old.removeValue(forKey: "steeringTargetWeight")
         old.removeValue(forKey: "brakingTargetWeight")
         old.removeValue(forKey: "closingShare")
+        old.removeValue(forKey: "gridShare")
         let decoded = try JSONDecoder().decode(TrainingSettings.self, from: JSONSerialization.data(withJSONObject: old))
         #expect(decoded.steeringTargetWeight == nil && decoded.brakingTargetWeight == nil && decoded.closingShare == nil
                 && decoded == Self.settings())
