@@ -29,4 +29,13 @@ void rival_dense_layer_avx2(const float *weights, const float *bias, ptrdiff_t i
                             int activation, const float *tanhConstants,
                             const float *x, ptrdiff_t xStride, float *y, ptrdiff_t yStride, ptrdiff_t count);
 
+/// Feature scaling for PolicyCore's observation encoder with AVX2 (four Doubles a division): for each n < count,
+/// `out[n] = Float(raw[n] / scales[n])`, or 0 where that is not finite; bit-identical to the same in scalar code
+/// (IEEE division and round-to-nearest conversion). Must be called only when rival_cpu_has_avx2() is 1.
+void rival_scale_features_avx2(const double *raw, const double *scales, float *out, ptrdiff_t count);
+
+/// The sine and cosine of x: glibc's sincos where it is there (the same bits as its sin and cos, in one call),
+/// else sin and cos.
+void rival_sincos(double x, double *sine, double *cosine);
+
 #endif
