@@ -273,24 +273,18 @@ public final class ObservationEncoder: @unchecked Sendable {
         let v = observation.view
         // Each feature is staged unscaled; the divisions by the scales are done four or two at a time at the end
         // (scaleFeatures: the same quotients, rounded the same way, at a fraction of the divider's time).
-        var raw = InlineArray<70, Double>(repeating: 0)      // stagedCount
-        var k = 0
-        @inline(__always) func put(_ x: Double, _ scale: Double) {
-            assert(scale == scales[k], "feature \(k): scale \(scale), the spec says \(scales[k])")
-            raw[k] = x
-            k += 1
-        }
+        var staged = StagedFeatures(scales: scales)
         let s = v.s.isFinite ? v.s : 0
         let lateral = v.lateral.isFinite ? v.lateral : 0
         // Own motion.
-        put(v.speed, 50)
-        put(v.lateralSpeed, 5)
-        put(v.yawRate, 1)
-        put(v.steeringAngle / maxSteer, 1)
-        put(v.longitudinalAcceleration, 10)
-        put(v.lateralAcceleration, 10)
-        put(Double(observation.previousAction.steering), 1)
-        put(Double(observation.previousAction.pedal), 1)
+        staged.put(v.speed, 50)
+        staged.put(v.lateralSpeed, 5)
+        staged.put(v.yawRate, 1)
+        staged.put(v.steeringAngle / maxSteer, 1)
+        staged.put(v.longitudinalAcceleration, 10)
+        staged.put(v.lateralAcceleration, 10)
+        staged.put(Double(observation.previousAction.steering), 1)
+        staged.put(Double(observation.previousAction.pedal), 1)
         // Pose on the track. Each distance ahead is located once (all at once: lane 0 is the car's spot, lanes
         // 1...11 the line's, and the course's 10, 80 and 250 m are the line's) and every table column read there.
         // The line's distance n at lane n + 1, the course's at courseLanes[n].
@@ -300,14 +294,14 @@ public final class ObservationEncoder: @unchecked Sendable {
         let pose = at4(Column.cx, here), edges = at4(Column.curvature, here)
         let wl = edges[1], wr = edges[2]
         let half = max(0.5 * (wl + wr), 0.5)
-        put((lateral - 0.5 * (wl - wr)) / half, 1)
-        put(v.headingError, 1)
-        put(wl - lateral, 10)
-        put(wr + lateral, 10)
+        staged.put((lateral - 0.5 * (wl - wr)) / half, 1)
+        staged.put(v.headingError, 1)
+        staged.put(wl - lateral, 10)
+        staged.put(wr + lateral, 10)
         var courseColumns = InlineArray<7, SIMD4<Double>>(repeating: .zero)     // curvature, widths, line offset
         for n in 0..<7 { courseColumns[n] = at4(Column.curvature, spots[courseLanes[n]]) }
-        for n in 0..<7 { put(courseColumns[n][0], 0.01) }
-        for n in 0..<7 { put(courseColumns[n][1] + courseColumns[n][2], 10) }
+        for n in 0..<7 { staged.put(courseColumns[n][0], 0.01) }
+        for n in 0..<7 { staged.put(courseColumns[n][1] + courseColumns[n][2], 10) }
         // The racing line (plus the offset command) ahead, in the car's frame. The car's forward axis is the
         // track's tangent turned by the heading error.
         let tnx = pose[2], tny = pose[3]
@@ -324,44 +318,66 @@ public final class ObservationEncoder: @unchecked Sendable {
                                        offsetCommand: observation.offsetCommand)
             let qx = g[0] + target * g[2] - px
             let qy = g[1] + target * g[3] - py
-            put(fx * qy - fy * qx, 10)
+            staged.put(fx * qy - fy * qx, 10)
         }
         let shift = observation.speedPlanShift
         let scale = observation.speedPlanScale.isFinite && observation.speedPlanScale > 0 ? observation.speedPlanScale : 1
         if shift != 0 && shift.isFinite {
             // The speed plan as the driver misplaces it (Observation.speedPlanShift); geometry stays.
-            for n in 0..<11 { put(scale * at(Column.planSpeed, locate(s + shift + lineDistances[n])), 50) }
-            put(scale * scale * at(Column.planAcceleration, locate(s + shift + lineDistances[1])), 10)
+            for n in 0..<11 { staged.put(scale * at(Column.planSpeed, locate(s + shift + lineDistances[n])), 50) }
+            staged.put(scale * scale * at(Column.planAcceleration, locate(s + shift + lineDistances[1])), 10)
         } else {
-            for n in 0..<11 { put(scale * at(Column.planSpeed, spots[n + 1]), 50) }
-            put(scale * scale * at(Column.planAcceleration, spots[2]), 10)      // 5 m ahead
+            for n in 0..<11 { staged.put(scale * at(Column.planSpeed, spots[n + 1]), 50) }
+            staged.put(scale * scale * at(Column.planAcceleration, spots[2]), 10)      // 5 m ahead
         }
-        put(at(Column.lineSteer, spots[1]), 1)                  // 0 m
-        put(at(Column.lineSteer, spots[3]), 1)                  // 10 m
-        put(at(Column.lineSteer, spots[courseLanes[1]]), 1)                 // 25 m: s + 25, as located for the course
+        staged.put(at(Column.lineSteer, spots[1]), 1)                  // 0 m
+        staged.put(at(Column.lineSteer, spots[3]), 1)                  // 10 m
+        staged.put(at(Column.lineSteer, spots[courseLanes[1]]), 1)                 // 25 m: s + 25, as located for the course
         // The car.
-        put(descriptor.0, 1000)
-        put(descriptor.1, 1)
-        put(descriptor.2, 0.01)
-        put(descriptor.3, 1000)
-        put(observation.offsetCommand, 5)
+        staged.put(descriptor.0, 1000)
+        staged.put(descriptor.1, 1)
+        staged.put(descriptor.2, 0.01)
+        staged.put(descriptor.3, 1000)
+        staged.put(observation.offsetCommand, 5)
         // The nearest opponents.
         let present = min(v.nearby.count, ObservationSpec.opponentCount)
         for i in 0..<ObservationSpec.opponentCount {
             if i < present {
                 let o = v.nearby[i]
-                put(min(max(o.gap, -ObservationSpec.opponentRange), ObservationSpec.opponentRange), ObservationSpec.opponentRange)
-                put(o.lateral - lateral, 5)
-                put(o.speedDifference, 10)
+                staged.put(min(max(o.gap, -ObservationSpec.opponentRange), ObservationSpec.opponentRange), ObservationSpec.opponentRange)
+                staged.put(o.lateral - lateral, 5)
+                staged.put(o.speedDifference, 10)
             } else {
-                put(ObservationSpec.opponentRange, ObservationSpec.opponentRange)
-                put(0, 5)
-                put(0, 10)
+                staged.put(ObservationSpec.opponentRange, ObservationSpec.opponentRange)
+                staged.put(0, 5)
+                staged.put(0, 10)
             }
         }
-        assert(k == ObservationSpec.count)
-        raw.span.withUnsafeBufferPointer { scaleFeatures($0.baseAddress!, into: out, avx2: scalesWithAVX2) }
+        assert(staged.count == ObservationSpec.count)
+        staged.raw.span.withUnsafeBufferPointer { scaleFeatures($0.baseAddress!, into: out, avx2: scalesWithAVX2) }
         return wantsPrior ? prior(observation, here: here, cosHeading: ce, sinHeading: se) : Action()
+    }
+}
+
+/// The unscaled features as `ObservationEncoder.encode` stages them, in order. (A struct with a mutating method
+/// rather than a local function capturing the array: a capture made Swift check exclusivity at run time.)
+struct StagedFeatures {
+    /// The values (``ObservationEncoder/stagedCount``: the features and a pad).
+    var raw = InlineArray<70, Double>(repeating: 0)
+    /// How many are staged.
+    var count = 0
+    /// The features' scales, for checking the order in debug builds.
+    let scales: UnsafePointer<Double>
+
+    init(scales: UnsafeMutablePointer<Double>) {
+        self.scales = UnsafePointer(scales)
+    }
+
+    @inline(__always)
+    mutating func put(_ x: Double, _ scale: Double) {
+        assert(scale == scales[count], "feature \(count): scale \(scale), the spec says \(scales[count])")
+        raw[count] = x
+        count += 1
     }
 }
 
