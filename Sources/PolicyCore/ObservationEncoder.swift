@@ -37,12 +37,11 @@ public final class ObservationEncoder: @unchecked Sendable {
     /// to the next sample's (sample 0 after the last), so that interpolating reads one row: `a + t * (b - a)` with
     /// `b - a` as tabulated, the same Double.
     let table: UnsafeMutablePointer<Double>
-    /// ``ObservationSpec/courseDistances`` and ``ObservationSpec/lineDistances``, copied for the hot path (course
-    /// distances 0, 3 and 6 are line distances 2, 6 and 10: `encode` reuses those spots, and init checks it).
-    let courseDistances: InlineArray<7, Double>
+    /// ``ObservationSpec/lineDistances``, copied for the hot path.
     let lineDistances: InlineArray<11, Double>
     /// What ``locateAll(_:)`` adds to the car's arc length: 0 (unused: lane 0 is the car's spot), the line
-    /// distances, then course distances 25, 50, 120 and 170 m.
+    /// distances, then ``ObservationSpec/courseDistances`` 1, 2, 4 and 5 (course distances 0, 3 and 6 are line
+    /// distances 2, 6 and 10: `encode` reuses those spots, and init checks it).
     let spotOffsets: SIMD16<Double>
     /// The largest of ``spotOffsets``.
     let farthestSpot: Double
@@ -96,7 +95,6 @@ public final class ObservationEncoder: @unchecked Sendable {
         for n in 0..<11 { line11[n] = ObservationSpec.lineDistances[n] }
         precondition(course[0] == line11[2] && course[3] == line11[6] && course[6] == line11[10],
                      "the encoder shares the spots of course distances 10, 80 and 250 m with the line's")
-        courseDistances = course
         lineDistances = line11
         let lanes: InlineArray<7, Int> = [3, 12, 13, 7, 14, 15, 11]
         var offsets = SIMD16<Double>(repeating: 0)

@@ -1,6 +1,7 @@
-// CKernels: the one piece of Rival written in C, an AVX2 dense-layer kernel for PolicyCore's MLP. Swift has no
-// per-function target attribute, so code for a wider instruction set than the package's baseline (x86-64 with
-// SSE2) has to come from C, chosen at run time by a CPU check. docs/policy.md ("Inference") says more.
+// CKernels: the one piece of Rival written in C: an AVX2 dense-layer kernel for PolicyCore's MLP, and AVX2 feature
+// scaling and a sine-and-cosine call for its observation encoder. Swift has no per-function target attribute, so
+// code for a wider instruction set than the package's baseline (x86-64 with SSE2) has to come from C, chosen at run
+// time by a CPU check. docs/policy.md ("Inference") says more.
 #ifndef RIVAL_CKERNELS_H
 #define RIVAL_CKERNELS_H
 
