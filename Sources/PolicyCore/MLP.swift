@@ -229,8 +229,9 @@ public final class MLP {
     let scratchB: UnsafeMutablePointer<Float>
     /// The rational tanh's clamp bound and coefficients, for the AVX2 kernel (12 floats).
     let tanhConstants: UnsafeMutablePointer<Float>
-    /// The kernel the forward passes run (``MLPKernel/best`` unless set).
-    public var kernel: MLPKernel = .best {
+    /// The kernel the forward passes run (``MLPKernel/best`` unless set). Unchecked exclusivity: every forward
+    /// pass reads it, and the class is single-threaded by contract (a dynamic check cost a runtime call a pass).
+    @exclusivity(unchecked) public var kernel: MLPKernel = .best {
         willSet { precondition(newValue.isAvailable, "the \(newValue) kernel does not run on this processor") }
     }
     /// The widest padded layer.

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import Sim
 
@@ -26,18 +27,28 @@ public final class ObservationEncoder: @unchecked Sendable {
     public let wheelbase: Double
     /// The car descriptor features (power to mass, grip, downforce, mass), before scaling.
     let descriptor: (Double, Double, Double, Double)
-    /// Each feature's scale (``ObservationSpec/features``), and a 1 after the last.
-    let scales: InlineArray<70, Double>
+    /// Each feature's scale (``ObservationSpec/features``), then 1s up to ``stagedCount``.
+    let scales: UnsafeMutablePointer<Double>
+    /// Whether the features are scaled by CKernels' AVX2 code (four divisions at a time; the same bits).
+    let scalesWithAVX2: Bool
     /// The circuit's lap length (m), sample spacing (m) and sample count, copied for the hot path.
     let length: Double, spacing: Double, count: Int
     /// Per centreline sample, one row of ``Column/count`` values (see ``Column``) followed by their differences
     /// to the next sample's (sample 0 after the last), so that interpolating reads one row: `a + t * (b - a)` with
     /// `b - a` as tabulated, the same Double.
     let table: UnsafeMutablePointer<Double>
-    /// ``ObservationSpec/courseDistances`` and ``ObservationSpec/lineDistances``, copied for the hot path (course
-    /// distances 0, 3 and 6 are line distances 2, 6 and 10: `encode` reuses those spots, and init checks it).
-    let courseDistances: InlineArray<7, Double>
+    /// ``ObservationSpec/lineDistances``, copied for the hot path.
     let lineDistances: InlineArray<11, Double>
+    /// What ``locateAll(_:)`` adds to the car's arc length: 0 (unused: lane 0 is the car's spot), the line
+    /// distances, then ``ObservationSpec/courseDistances`` 1, 2, 4 and 5 (course distances 0, 3 and 6 are line
+    /// distances 2, 6 and 10: `encode` reuses those spots, and init checks it).
+    let spotOffsets: SIMD16<Double>
+    /// The largest of ``spotOffsets``.
+    let farthestSpot: Double
+    /// The lanes of ``locateAll(_:)`` that hold each course distance's spot.
+    let courseLanes: InlineArray<7, Int>
+    /// Doubles `encode` stages: the features and one pad, so that the scaling reads whole pairs.
+    static let stagedCount = 70
 
     /// The columns of ``table``: centreline position and unit normal (pointing left), curvature, widths, line
     /// offset and the road-wheel angle fraction its curvature needs, planned speed and acceleration.
@@ -84,19 +95,27 @@ public final class ObservationEncoder: @unchecked Sendable {
         for n in 0..<11 { line11[n] = ObservationSpec.lineDistances[n] }
         precondition(course[0] == line11[2] && course[3] == line11[6] && course[6] == line11[10],
                      "the encoder shares the spots of course distances 10, 80 and 250 m with the line's")
-        courseDistances = course
         lineDistances = line11
+        let lanes: InlineArray<7, Int> = [3, 12, 13, 7, 14, 15, 11]
+        var offsets = SIMD16<Double>(repeating: 0)
+        for n in 0..<11 { offsets[n + 1] = line11[n] }
+        for n in 0..<7 where lanes[n] >= 12 { offsets[lanes[n]] = course[n] }
+        spotOffsets = offsets
+        farthestSpot = offsets.max()
+        courseLanes = lanes
         let mass = car.chassis.massKg
         descriptor = (car.powertrain.powerW / mass, car.tyre.lateral.D, 0.5 * 1.225 * car.aero.downforceAreaM2 / mass,
                       mass)
-        var scales = InlineArray<70, Double>(repeating: 1)
+        scales = .allocate(capacity: Self.stagedCount)
+        scales.initialize(repeating: 1, count: Self.stagedCount)
         for (n, feature) in ObservationSpec.features.enumerated() { scales[n] = feature.scale }
-        self.scales = scales
+        scalesWithAVX2 = MLPKernel.best == .avx2
     }
 
     deinit {
         table.deinitialize(count: count * Column.stride)
         table.deallocate()
+        scales.deallocate()
     }
 
     /// An encoder on a plan for `car` on `track` with `fuelMass` kg on board (nil: the fuel a default race
@@ -117,7 +136,8 @@ public final class ObservationEncoder: @unchecked Sendable {
         let v = observation.view
         let s = v.s.isFinite ? v.s : 0
         let heading = v.headingError.isFinite ? v.headingError : 0
-        return prior(observation, here: locate(s), cosHeading: cos(heading), sinHeading: sin(heading))
+        let (se, ce) = sineCosine(heading)
+        return prior(observation, here: locate(s), cosHeading: ce, sinHeading: se)
     }
 
     /// The prior, given the spot of the car's arc length and the cosine and sine of its heading error (finite, or
@@ -165,6 +185,38 @@ public final class ObservationEncoder: @unchecked Sendable {
         p.row[c] + p.t * p.row[Column.count + c]
     }
 
+    /// ``at(_:_:)`` of columns `c...c + 3` (`c <= 7`) in one vector: each lane the same sum, rounded the same.
+    @inline(__always)
+    func at4(_ c: Int, _ p: Spot) -> SIMD4<Double> {
+        let row = UnsafeRawPointer(p.row)
+        let value = row.loadUnaligned(fromByteOffset: c * 8, as: SIMD4<Double>.self)
+        let difference = row.loadUnaligned(fromByteOffset: (Column.count + c) * 8, as: SIMD4<Double>.self)
+        return value + SIMD4(repeating: p.t) * difference
+    }
+
+    /// Writes to `spots` the spot of the car's arc length `s` (lane 0) and of `s + spotOffsets[n]` (lanes
+    /// 1...15), each as ``locate(_:)`` finds it, with the divisions by the spacing done two at a time. (The caller
+    /// keeps the spots in a variable: indexing a constant copies it.)
+    @inline(__always)
+    func locateAll(_ s: Double, into spots: inout InlineArray<16, Spot>) {
+        var a = SIMD16<Double>(repeating: s) + spotOffsets
+        a[0] = s
+        // Every lane is within the lap when the car's and the farthest are (the offsets are at least 0, and
+        // rounding is monotonic). Otherwise each lane as locate(_:) wraps it.
+        if !(s >= 0 && s + farthestSpot < length) {
+            for n in 0..<16 where !(a[n] >= 0 && a[n] < length) { a[n] = track.wrap(a[n]) }
+        }
+        let u = a / SIMD16(repeating: spacing)
+        withUnsafeBytes(of: u) { lanes in       // the lanes read from memory, not extracted one by one
+            for n in 0..<16 {
+                var v = lanes.load(fromByteOffset: n * 8, as: Double.self)
+                if !(v >= 0) { v = 0 }
+                let i = min(Int(v), count - 1)
+                spots[n] = Spot(row: UnsafePointer(table + i * Column.stride), t: v - Double(i))
+            }
+        }
+    }
+
     /// The lateral offset (m) the driver aims at around arc length `s`: the racing line plus `offsetCommand`,
     /// kept within the track limits less the line's margin.
     @inline(__always)
@@ -174,9 +226,15 @@ public final class ObservationEncoder: @unchecked Sendable {
 
     @inline(__always)
     func targetLateral(_ p: Spot, offsetCommand: Double) -> Double {
+        targetLateral(widthLeft: at(Column.widthLeft, p), widthRight: at(Column.widthRight, p),
+                      lineOffset: at(Column.lineOffset, p), offsetCommand: offsetCommand)
+    }
+
+    @inline(__always)
+    func targetLateral(widthLeft: Double, widthRight: Double, lineOffset: Double, offsetCommand: Double) -> Double {
         let command = offsetCommand.isFinite ? offsetCommand : 0
-        let lateral = at(Column.lineOffset, p) + command
-        return min(max(lateral, -at(Column.widthRight, p) + lineMargin), at(Column.widthLeft, p) - lineMargin)
+        let lateral = lineOffset + command
+        return min(max(lateral, -widthRight + lineMargin), widthLeft - lineMargin)
     }
 
     /// Writes the ``ObservationSpec/count`` features of `observation` to `out`. Non-finite inputs give finite
@@ -185,103 +243,15 @@ public final class ObservationEncoder: @unchecked Sendable {
         _ = encode(observation, into: out, prior: false)
     }
 
-    /// ``encode(_:into:)``, and when `wantsPrior` is true also the action ``prior(_:)`` (bit for bit the same),
-    /// which shares the encoder's spot of the car and its cosine and sine of the heading error.
+    /// `out[n] = Float(raw[n] / scales[n])` for every feature (`raw` holds ``stagedCount`` values), or 0 where
+    /// that is not finite: four divisions at a time with AVX2 (`avx2`, only where ``MLPKernel/avx2`` runs), else
+    /// two (the same quotients, rounded the same way).
     @inline(__always)
-    func encode(_ observation: Observation, into out: UnsafeMutablePointer<Float>, prior wantsPrior: Bool) -> Action {
-        let v = observation.view
-        // Each feature is staged unscaled; the divisions by the scales are done two at a time at the end (the
-        // same quotients, rounded the same way, at half the divider's time).
-        var raw = InlineArray<70, Double>(repeating: 0)
-        var k = 0
-        @inline(__always) func put(_ x: Double, _ scale: Double) {
-            assert(scale == scales[k], "feature \(k): scale \(scale), the spec says \(scales[k])")
-            raw[k] = x
-            k += 1
+    func scaleFeatures(_ raw: UnsafePointer<Double>, into out: UnsafeMutablePointer<Float>, avx2: Bool) {
+        if avx2 {
+            rival_scale_features_avx2(raw, scales, out, 69)
+            return
         }
-        let s = v.s.isFinite ? v.s : 0
-        let lateral = v.lateral.isFinite ? v.lateral : 0
-        // Own motion.
-        put(v.speed, 50)
-        put(v.lateralSpeed, 5)
-        put(v.yawRate, 1)
-        put(v.steeringAngle / maxSteer, 1)
-        put(v.longitudinalAcceleration, 10)
-        put(v.lateralAcceleration, 10)
-        put(Double(observation.previousAction.steering), 1)
-        put(Double(observation.previousAction.pedal), 1)
-        // Pose on the track. Each distance ahead is located once and every table column read at that spot.
-        let here = locate(s)
-        let wl = at(Column.widthLeft, here), wr = at(Column.widthRight, here)
-        let half = max(0.5 * (wl + wr), 0.5)
-        put((lateral - 0.5 * (wl - wr)) / half, 1)
-        put(v.headingError, 1)
-        put(wl - lateral, 10)
-        put(wr + lateral, 10)
-        // The course ahead. 10, 80 and 250 m are line distances too: those spots are located once, for both.
-        var ahead = InlineArray<11, Spot>(repeating: here)
-        for n in 0..<11 { ahead[n] = locate(s + lineDistances[n]) }
-        var course = InlineArray<7, Spot>(repeating: here)
-        for n in 0..<7 {
-            switch n {
-            case 0: course[n] = ahead[2]
-            case 3: course[n] = ahead[6]
-            case 6: course[n] = ahead[10]
-            default: course[n] = locate(s + courseDistances[n])
-            }
-        }
-        for n in 0..<7 { put(at(Column.curvature, course[n]), 0.01) }
-        for n in 0..<7 { put(at(Column.widthLeft, course[n]) + at(Column.widthRight, course[n]), 10) }
-        // The racing line (plus the offset command) ahead, in the car's frame. The car's forward axis is the
-        // track's tangent turned by the heading error.
-        let px = at(Column.cx, here) + lateral * at(Column.nx, here)
-        let py = at(Column.cy, here) + lateral * at(Column.ny, here)
-        let tnx = at(Column.nx, here), tny = at(Column.ny, here)
-        let tangentX = tny, tangentY = -tnx
-        let heading = v.headingError.isFinite ? v.headingError : 0
-        let ce = cos(heading), se = sin(heading)
-        let fx = tangentX * ce - tangentY * se, fy = tangentX * se + tangentY * ce
-        for n in 0..<11 {
-            let p = ahead[n]
-            let target = targetLateral(p, offsetCommand: observation.offsetCommand)
-            let qx = at(Column.cx, p) + target * at(Column.nx, p) - px
-            let qy = at(Column.cy, p) + target * at(Column.ny, p) - py
-            put(fx * qy - fy * qx, 10)
-        }
-        let shift = observation.speedPlanShift
-        let scale = observation.speedPlanScale.isFinite && observation.speedPlanScale > 0 ? observation.speedPlanScale : 1
-        if shift != 0 && shift.isFinite {
-            // The speed plan as the driver misplaces it (Observation.speedPlanShift); geometry stays.
-            for n in 0..<11 { put(scale * at(Column.planSpeed, locate(s + shift + lineDistances[n])), 50) }
-            put(scale * scale * at(Column.planAcceleration, locate(s + shift + lineDistances[1])), 10)
-        } else {
-            for n in 0..<11 { put(scale * at(Column.planSpeed, ahead[n]), 50) }
-            put(scale * scale * at(Column.planAcceleration, ahead[1]), 10)      // 5 m ahead
-        }
-        put(at(Column.lineSteer, ahead[0]), 1)                  // 0 m
-        put(at(Column.lineSteer, ahead[2]), 1)                  // 10 m
-        put(at(Column.lineSteer, course[1]), 1)                 // 25 m: s + 25, as located for the course
-        // The car.
-        put(descriptor.0, 1000)
-        put(descriptor.1, 1)
-        put(descriptor.2, 0.01)
-        put(descriptor.3, 1000)
-        put(observation.offsetCommand, 5)
-        // The nearest opponents.
-        let present = min(v.nearby.count, ObservationSpec.opponentCount)
-        for i in 0..<ObservationSpec.opponentCount {
-            if i < present {
-                let o = v.nearby[i]
-                put(min(max(o.gap, -ObservationSpec.opponentRange), ObservationSpec.opponentRange), ObservationSpec.opponentRange)
-                put(o.lateral - lateral, 5)
-                put(o.speedDifference, 10)
-            } else {
-                put(ObservationSpec.opponentRange, ObservationSpec.opponentRange)
-                put(0, 5)
-                put(0, 10)
-            }
-        }
-        assert(k == ObservationSpec.count)
         var q = 0
         while q < 68 {
             let f = SIMD2(raw[q], raw[q + 1]) / SIMD2(scales[q], scales[q + 1])
@@ -292,6 +262,127 @@ public final class ObservationEncoder: @unchecked Sendable {
         }
         let last = Float(raw[68] / scales[68])
         out[68] = last.isFinite ? last : 0
+    }
+
+    /// ``encode(_:into:)``, and when `wantsPrior` is true also the action ``prior(_:)`` (bit for bit the same),
+    /// which shares the encoder's spot of the car and its cosine and sine of the heading error.
+    @inline(__always)
+    func encode(_ observation: Observation, into out: UnsafeMutablePointer<Float>, prior wantsPrior: Bool) -> Action {
+        let v = observation.view
+        // Each feature is staged unscaled; the divisions by the scales are done four or two at a time at the end
+        // (scaleFeatures: the same quotients, rounded the same way, at a fraction of the divider's time).
+        var staged = StagedFeatures(scales: scales)
+        let s = v.s.isFinite ? v.s : 0
+        let lateral = v.lateral.isFinite ? v.lateral : 0
+        // Own motion.
+        staged.put(v.speed, 50)
+        staged.put(v.lateralSpeed, 5)
+        staged.put(v.yawRate, 1)
+        staged.put(v.steeringAngle / maxSteer, 1)
+        staged.put(v.longitudinalAcceleration, 10)
+        staged.put(v.lateralAcceleration, 10)
+        staged.put(Double(observation.previousAction.steering), 1)
+        staged.put(Double(observation.previousAction.pedal), 1)
+        // Pose on the track. Each distance ahead is located once (all at once: lane 0 is the car's spot, lanes
+        // 1...11 the line's, and the course's 10, 80 and 250 m are the line's) and every table column read there.
+        // The line's distance n at lane n + 1, the course's at courseLanes[n].
+        var spots = InlineArray<16, Spot>(repeating: Spot(row: UnsafePointer(table), t: 0))
+        locateAll(s, into: &spots)
+        let here = spots[0]
+        let pose = at4(Column.cx, here), edges = at4(Column.curvature, here)
+        let wl = edges[1], wr = edges[2]
+        let half = max(0.5 * (wl + wr), 0.5)
+        staged.put((lateral - 0.5 * (wl - wr)) / half, 1)
+        staged.put(v.headingError, 1)
+        staged.put(wl - lateral, 10)
+        staged.put(wr + lateral, 10)
+        var courseColumns = InlineArray<7, SIMD4<Double>>(repeating: .zero)     // curvature, widths, line offset
+        for n in 0..<7 { courseColumns[n] = at4(Column.curvature, spots[courseLanes[n]]) }
+        for n in 0..<7 { staged.put(courseColumns[n][0], 0.01) }
+        for n in 0..<7 { staged.put(courseColumns[n][1] + courseColumns[n][2], 10) }
+        // The racing line (plus the offset command) ahead, in the car's frame. The car's forward axis is the
+        // track's tangent turned by the heading error.
+        let tnx = pose[2], tny = pose[3]
+        let px = pose[0] + lateral * tnx
+        let py = pose[1] + lateral * tny
+        let tangentX = tny, tangentY = -tnx
+        let heading = v.headingError.isFinite ? v.headingError : 0
+        let (se, ce) = sineCosine(heading)
+        let fx = tangentX * ce - tangentY * se, fy = tangentX * se + tangentY * ce
+        for n in 0..<11 {
+            let p = spots[n + 1]
+            let g = at4(Column.cx, p), w = at4(Column.curvature, p)
+            let target = targetLateral(widthLeft: w[1], widthRight: w[2], lineOffset: w[3],
+                                       offsetCommand: observation.offsetCommand)
+            let qx = g[0] + target * g[2] - px
+            let qy = g[1] + target * g[3] - py
+            staged.put(fx * qy - fy * qx, 10)
+        }
+        let shift = observation.speedPlanShift
+        let scale = observation.speedPlanScale.isFinite && observation.speedPlanScale > 0 ? observation.speedPlanScale : 1
+        if shift != 0 && shift.isFinite {
+            // The speed plan as the driver misplaces it (Observation.speedPlanShift); geometry stays.
+            for n in 0..<11 { staged.put(scale * at(Column.planSpeed, locate(s + shift + lineDistances[n])), 50) }
+            staged.put(scale * scale * at(Column.planAcceleration, locate(s + shift + lineDistances[1])), 10)
+        } else {
+            for n in 0..<11 { staged.put(scale * at(Column.planSpeed, spots[n + 1]), 50) }
+            staged.put(scale * scale * at(Column.planAcceleration, spots[2]), 10)      // 5 m ahead
+        }
+        staged.put(at(Column.lineSteer, spots[1]), 1)                  // 0 m
+        staged.put(at(Column.lineSteer, spots[3]), 1)                  // 10 m
+        staged.put(at(Column.lineSteer, spots[courseLanes[1]]), 1)                 // 25 m: s + 25, as located for the course
+        // The car.
+        staged.put(descriptor.0, 1000)
+        staged.put(descriptor.1, 1)
+        staged.put(descriptor.2, 0.01)
+        staged.put(descriptor.3, 1000)
+        staged.put(observation.offsetCommand, 5)
+        // The nearest opponents.
+        let present = min(v.nearby.count, ObservationSpec.opponentCount)
+        for i in 0..<ObservationSpec.opponentCount {
+            if i < present {
+                let o = v.nearby[i]
+                staged.put(min(max(o.gap, -ObservationSpec.opponentRange), ObservationSpec.opponentRange), ObservationSpec.opponentRange)
+                staged.put(o.lateral - lateral, 5)
+                staged.put(o.speedDifference, 10)
+            } else {
+                staged.put(ObservationSpec.opponentRange, ObservationSpec.opponentRange)
+                staged.put(0, 5)
+                staged.put(0, 10)
+            }
+        }
+        assert(staged.count == ObservationSpec.count)
+        staged.raw.span.withUnsafeBufferPointer { scaleFeatures($0.baseAddress!, into: out, avx2: scalesWithAVX2) }
         return wantsPrior ? prior(observation, here: here, cosHeading: ce, sinHeading: se) : Action()
     }
+}
+
+/// The unscaled features as `ObservationEncoder.encode` stages them, in order. (A struct with a mutating method
+/// rather than a local function capturing the array: a capture made Swift check exclusivity at run time.)
+struct StagedFeatures {
+    /// The values (``ObservationEncoder/stagedCount``: the features and a pad).
+    var raw = InlineArray<70, Double>(repeating: 0)
+    /// How many are staged.
+    var count = 0
+    /// The features' scales, for checking the order in debug builds.
+    let scales: UnsafePointer<Double>
+
+    init(scales: UnsafeMutablePointer<Double>) {
+        self.scales = UnsafePointer(scales)
+    }
+
+    @inline(__always)
+    mutating func put(_ x: Double, _ scale: Double) {
+        assert(scale == scales[count], "feature \(count): scale \(scale), the spec says \(scales[count])")
+        raw[count] = x
+        count += 1
+    }
+}
+
+/// The sine and cosine of `x`, the same bits as Foundation's `sin` and `cos`, in one call (glibc's `sincos`).
+@inline(__always)
+func sineCosine(_ x: Double) -> (sin: Double, cos: Double) {
+    var sine = 0.0, cosine = 0.0
+    rival_sincos(x, &sine, &cosine)
+    return (sine, cosine)
 }

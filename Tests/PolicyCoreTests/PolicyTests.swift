@@ -139,6 +139,41 @@ struct PolicyTests {
         #expect(single.contains { abs($0.steering) < 1 })
     }
 
+    @Test("feature scaling gives the same bits with AVX2 and without; sineCosine is Foundation's sin and cos")
+    func scalingAndTrigonometry() throws {
+        let encoder = ObservationEncoder(track: try Shipped.track("Monza"), car: try Shipped.car("gt3"))
+        let specials: [Double] = [.nan, .infinity, -.infinity, 1e300, -1e300, 0, -0.0, .leastNormalMagnitude / 64, -.leastNonzeroMagnitude, 4e38, -4e38,
+                                  3.4028234e38, 1.1754942e-38, 7e-46]
+        var state: UInt64 = 11
+        var raw = [Double](repeating: 0, count: ObservationEncoder.stagedCount)
+        for round in 0..<300 {
+            for n in 0..<ObservationSpec.count {
+                raw[n] = round % 3 == 0 ? specials[(n * 7 + round) % specials.count]
+                    : (2 * splitMixUniform(&state) - 1) * pow(10, Double(round % 13) - 6)
+            }
+            var portable = [Float](repeating: 1, count: ObservationSpec.count), avx2 = portable
+            raw.withUnsafeBufferPointer { r in
+                portable.withUnsafeMutableBufferPointer { encoder.scaleFeatures(r.baseAddress!, into: $0.baseAddress!, avx2: false) }
+                if MLPKernel.avx2.isAvailable {
+                    avx2.withUnsafeMutableBufferPointer { encoder.scaleFeatures(r.baseAddress!, into: $0.baseAddress!, avx2: true) }
+                }
+            }
+            let expected = (0..<ObservationSpec.count).map { n -> Float in
+                let f = Float(raw[n] / ObservationSpec.features[n].scale)
+                return f.isFinite ? f : 0
+            }
+            #expect(portable.map(\.bitPattern) == expected.map(\.bitPattern))
+            if MLPKernel.avx2.isAvailable { #expect(avx2.map(\.bitPattern) == expected.map(\.bitPattern)) }
+        }
+        var mismatches = 0
+        for k in 0..<200_000 {
+            let x = k % 2 == 0 ? Double(k - 100_000) * 3.7e-5 : (2 * splitMixUniform(&state) - 1) * pow(10, Double(k % 7) - 3)
+            let (s, c) = sineCosine(x)
+            if s.bitPattern != Foundation.sin(x).bitPattern || c.bitPattern != Foundation.cos(x).bitPattern { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test("a residual policy's action is its network's output plus the prior, bit for bit, alone and batched")
     func residual() throws {
         let (track, car, grid) = try Self.monzaObservations(cars: 6, steps: 900, spread: 0.4)

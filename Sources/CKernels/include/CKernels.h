@@ -1,6 +1,7 @@
-// CKernels: the one piece of Rival written in C, an AVX2 dense-layer kernel for PolicyCore's MLP. Swift has no
-// per-function target attribute, so code for a wider instruction set than the package's baseline (x86-64 with
-// SSE2) has to come from C, chosen at run time by a CPU check. docs/policy.md ("Inference") says more.
+// CKernels: the one piece of Rival written in C: an AVX2 dense-layer kernel for PolicyCore's MLP, and AVX2 feature
+// scaling and a sine-and-cosine call for its observation encoder. Swift has no per-function target attribute, so
+// code for a wider instruction set than the package's baseline (x86-64 with SSE2) has to come from C, chosen at run
+// time by a CPU check. docs/policy.md ("Inference") says more.
 #ifndef RIVAL_CKERNELS_H
 #define RIVAL_CKERNELS_H
 
@@ -28,5 +29,14 @@ int rival_cpu_has_avx2(void);
 void rival_dense_layer_avx2(const float *weights, const float *bias, ptrdiff_t inputs, ptrdiff_t padded,
                             int activation, const float *tanhConstants,
                             const float *x, ptrdiff_t xStride, float *y, ptrdiff_t yStride, ptrdiff_t count);
+
+/// Feature scaling for PolicyCore's observation encoder with AVX2 (four Doubles a division): for each n < count,
+/// `out[n] = Float(raw[n] / scales[n])`, or 0 where that is not finite; bit-identical to the same in scalar code
+/// (IEEE division and round-to-nearest conversion). Must be called only when rival_cpu_has_avx2() is 1.
+void rival_scale_features_avx2(const double *raw, const double *scales, float *out, ptrdiff_t count);
+
+/// The sine and cosine of x: glibc's sincos where it is there (the same bits as its sin and cos, in one call),
+/// else sin and cos.
+void rival_sincos(double x, double *sine, double *cosine);
 
 #endif

@@ -38,7 +38,7 @@ public struct NearbyCar: Sendable, Equatable {
 public struct NearbyCars: Sendable {
     /// How many cars a view holds at most.
     public static let capacity = 8
-    private var storage: InlineArray<8, NearbyCar>
+    @usableFromInline var storage: InlineArray<8, NearbyCar>
     /// How many cars are present (0...capacity).
     public private(set) var count: Int
 
@@ -48,8 +48,8 @@ public struct NearbyCars: Sendable {
         count = 0
     }
 
-    /// The `i`th nearest car, `0 <= i < count`.
-    public subscript(i: Int) -> NearbyCar {
+    /// The `i`th nearest car, `0 <= i < count`. (Inlinable: the policy's encoder reads it on its hot path.)
+    @inlinable public subscript(i: Int) -> NearbyCar {
         precondition(i >= 0 && i < count, "NearbyCars index \(i) out of range 0..<\(count)")
         return storage[i]
     }
