@@ -116,11 +116,20 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
 
     /// `settings` with the schedule fields set to fixed values, for ``sameRun(as:)``.
     private func withoutSchedule(_ settings: TrainingSettings) -> TrainingSettings {
-        var s = settings
+        var s = settings.continuing(TrainingSettings())
         s.iterations = 0; s.extraIterations = 0
-        s.learningRate = 1e-3; s.learningRateDecay = 0.8; s.learningRateRestart = nil
-        s.maximumSamples = 0
-        s.steeringTargetWeight = nil; s.brakingTargetWeight = nil; s.closingShare = nil; s.gridShare = nil
+        return s
+    }
+
+    /// These settings with `saved`'s schedule apart from the iteration counts: the learning rate, its decay and
+    /// restart, the data cap, the target weighting and the closing and grid shares. A resumed run starts from it.
+    public func continuing(_ saved: TrainingSettings) -> TrainingSettings {
+        var s = self
+        s.learningRate = saved.learningRate; s.learningRateDecay = saved.learningRateDecay
+        s.learningRateRestart = saved.learningRateRestart
+        s.maximumSamples = saved.maximumSamples
+        s.steeringTargetWeight = saved.steeringTargetWeight; s.brakingTargetWeight = saved.brakingTargetWeight
+        s.closingShare = saved.closingShare; s.gridShare = saved.gridShare
         return s
     }
 

@@ -128,14 +128,7 @@ struct TrainCommand: ParsableCommand {
                     + "--steering-target-weight, --braking-target-weight, --closing-share, --grid-share)")
             }
             // The schedule goes on as it was, unless the flags change it.
-            settings.learningRate = saved.learningRate
-            settings.learningRateDecay = saved.learningRateDecay
-            settings.learningRateRestart = saved.learningRateRestart
-            settings.maximumSamples = saved.maximumSamples
-            settings.steeringTargetWeight = saved.steeringTargetWeight
-            settings.brakingTargetWeight = saved.brakingTargetWeight
-            settings.closingShare = saved.closingShare
-            settings.gridShare = saved.gridShare
+            settings = settings.continuing(saved)
         }
         if let learningRate { settings.learningRate = learningRate }
         if let learningRateDecay { settings.learningRateDecay = learningRateDecay }
