@@ -71,14 +71,7 @@ struct EvalCommand: ParsableCommand {
         let display = ProgressDisplay(enabled: !quiet)
         for (k, (t, c)) in pairs.enumerated() {
             display.bar(Double(k) / Double(pairs.count), "run \(k + 1) of \(pairs.count): \(t.name), \(c.name)")
-            let network: NetworkPolicy
-            do {
-                let fuel = RaceConfig(laps: laps).startingFuelMass(car: c, track: t)
-                network = try NetworkPolicy(parameters: parameters, encoder: ObservationEncoder(track: t, car: c, fuelMass: fuel),
-                                            file: file)
-            } catch {
-                throw UserError("--policy: \(error)")
-            }
+            let network = try Self.network(parameters, file: file, track: t, car: c, config: RaceConfig(laps: laps))
             // The trace passes the network's actions through unchanged, so a traced run is the run.
             let trace = traceFile.map { _ in PolicyTrace(policy: network, expert: ExpertDriver(plan: network.encoder.plan)) }
             let run = PolicyEvaluation.run(policy: trace ?? network, track: t, car: c, laps: laps)
@@ -162,21 +155,24 @@ final class PolicyTrace: Policy {
 }
 
 extension EvalCommand {
+    /// The network for `track` and `car`, its plan made for the fuel a race run with `config` starts with.
+    static func network(_ parameters: MLPParameters, file: String, track: Track, car: CarSpec,
+                        config: RaceConfig) throws -> NetworkPolicy {
+        do {
+            let fuel = config.startingFuelMass(car: car, track: track)
+            return try NetworkPolicy(parameters: parameters, encoder: ObservationEncoder(track: track, car: car, fuelMass: fuel),
+                                     file: file)
+        } catch {
+            throw UserError("--policy: \(error)")
+        }
+    }
+
     /// `--traffic`: one race of the policy against itself per circuit and car, two at a time on two cores (each
     /// race is deterministic, so the table does not depend on the order they finish in).
     func runTraffic(pairs: [(Track, CarSpec)], file: String, parameters: MLPParameters) throws {
         let laps = self.laps ?? 5, cars = self.cars
         let config = RaceConfig(laps: laps)
-        var networks: [NetworkPolicy] = []
-        for (t, c) in pairs {
-            do {
-                let fuel = config.startingFuelMass(car: c, track: t)
-                networks.append(try NetworkPolicy(parameters: parameters,
-                                                  encoder: ObservationEncoder(track: t, car: c, fuelMass: fuel), file: file))
-            } catch {
-                throw UserError("--policy: \(error)")
-            }
-        }
+        let networks = try pairs.map { try Self.network(parameters, file: file, track: $0.0, car: $0.1, config: config) }
         let display = ProgressDisplay(enabled: !quiet)
         let results = TrafficResults(count: pairs.count)
         let job = TrafficJob(pairs: pairs, networks: networks)
