@@ -205,11 +205,15 @@ public final class ExpertDriver: Driver {
             let other = view.nearby[k]
             let otherSpeed = max(v + other.speedDifference, 0)
             if abs(other.gap) < p.carLength + settings.alongsideMargin {
-                // Alongside: keep clear of it; the car behind (the higher grid slot when level) gives way and drops
-                // back until it can tuck in behind.
+                // Alongside: keep clear of it; the car behind gives way and drops back until it can tuck in behind.
+                // How much grows with the gap (none when level), and it never slows the car below a crawl: a rule
+                // the learned policy can see in its observation (the gap), under which two cars never both give
+                // way (a tie-break by grid slot, which the policy cannot see, left grids of policies standing).
                 target = Self.clear(target, of: other.lateral, from: view.lateral, by: clearance)
-                let ahead = other.gap > 0.5 || (other.gap > -0.5 && other.index < view.carIndex)
-                if ahead { speedCap = min(speedCap, max(otherSpeed - settings.yieldSpeed, 0)) }
+                if other.gap > 0 {
+                    let give = settings.yieldSpeed * min(other.gap / settings.yieldRamp, 1)
+                    speedCap = min(speedCap, max(otherSpeed - give, settings.crawlSpeed))
+                }
             } else if other.gap > 0 {
                 // Ahead: follow it when our paths meet, and do not cut across its lane while it is close.
                 let sameLane = abs(other.lateral - view.lateral) < carWidth + 0.4

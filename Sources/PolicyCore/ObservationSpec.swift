@@ -94,4 +94,7 @@ public enum ObservationSpec {
 
     /// The number of features.
     public static let count = features.count
+
+    /// The position of the feature called `name` in the vector, nil when there is none.
+    public static func index(of name: String) -> Int? { features.firstIndex { $0.name == name } }
 }

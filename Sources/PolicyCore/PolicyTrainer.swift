@@ -126,6 +126,31 @@ public final class PolicyTrainer {
         bestParameters = p
     }
 
+    /// Drops every sample in which another car was within `distance` metres of arc length, ahead or behind
+    /// (the observation's opponent gaps), and returns how many went. For a resumed run whose expert changed how
+    /// it races wheel to wheel: the old labels there would contradict the new ones (the data set keeps no states
+    /// to label again).
+    @discardableResult
+    public func forgetSamples(withCarWithin distance: Double) -> Int {
+        let width = ObservationSpec.count, n = sampleCount
+        let limit = Float(distance / ObservationSpec.opponentRange)
+        let gaps = (0..<ObservationSpec.opponentCount).map { ObservationSpec.index(of: "opponent\($0).gap")! }
+        var kept = 0
+        for i in 0..<n {
+            let base = i * width
+            if gaps.contains(where: { abs(inputs[base + $0]) < limit }) { continue }
+            if kept != i {
+                for j in 0..<width { inputs[kept * width + j] = inputs[base + j] }
+                targets[2 * kept] = targets[2 * i]
+                targets[2 * kept + 1] = targets[2 * i + 1]
+            }
+            kept += 1
+        }
+        inputs.removeLast((n - kept) * width)
+        targets.removeLast((n - kept) * 2)
+        return n - kept
+    }
+
     /// Sets the run's state (from a checkpoint).
     func restore(parameters: MLPParameters, best: MLPParameters, iteration: Int, bestIteration: Int,
                  history: [IterationReport], inputs: [Float], targets: [Float]) {

@@ -57,6 +57,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .customLong("warm-restart"),
           help: "With --resume: restart the step-size schedule, so that the next iteration trains at --learning-rate again.")
     var warmRestart = false
+    @Flag(name: .customLong("forget-alongside"),
+          help: "With --resume: first drop the samples with another car alongside (labelled by an older expert's give-way rule).")
+    var forgetAlongside = false
 
     func validate() throws {
         try OutputPath.check(out, flag: "--out")
@@ -89,6 +92,7 @@ struct TrainCommand: ParsableCommand {
             if let value, !(value >= 0 && value <= 1) { throw ValidationError("\(flag): \(value): expected a share in 0...1") }
         }
         if warmRestart && !resume { throw ValidationError("--warm-restart: expected it with --resume") }
+        if forgetAlongside && !resume { throw ValidationError("--forget-alongside: expected it with --resume") }
         guard ["best", "latest"].contains(weights) else { throw ValidationError("--weights: \(weights): expected best or latest") }
     }
 
@@ -155,6 +159,13 @@ struct TrainCommand: ParsableCommand {
         if resume {
             try Self.checked { () throws(LoadError) in try trainer.restore(from: checkpoints) }
             display.note("rival train: resumed at iteration \(trainer.iteration) with \(trainer.sampleCount) samples")
+            if forgetAlongside {
+                // Alongside as the expert counts it: within a car length plus its margin, for the longest car.
+                let reach = (carList.map(\.chassis.overallLengthM).max() ?? 0) + ExpertSettings().alongsideMargin
+                let dropped = trainer.forgetSamples(withCarWithin: reach)
+                display.note(String(format: "rival train: forgot %d samples with a car within %.2f m (%d left)",
+                                    dropped, reach, trainer.sampleCount))
+            }
         }
         let started = Date()
         let command = HTMLPage.commandLine

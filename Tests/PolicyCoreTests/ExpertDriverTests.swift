@@ -48,6 +48,37 @@ struct ExpertDriverTests {
         #expect(a.entries.allSatisfy { $0.finished })
     }
 
+    /// Two experts side by side on Monza's main straight, the second `back` metres behind the first, for `seconds`:
+    /// their speeds, the first's lead and the contacts.
+    static func sideBySide(back: Double, speed: Double, seconds: Double) throws -> (speeds: [Double], gap: Double, contacts: Int) {
+        let track = try Shipped.track("Monza"), car = try Shipped.car("gt3")
+        let plan = ExpertPlan(track: track, car: car)
+        let entries = [(0.0, 2.5), (-back, -2.5)].enumerated().map { i, place in
+            RaceEntry(name: "car \(i)", car: car, driver: ExpertDriver(plan: plan),
+                      start: StartPlacement(s: 150 + place.0, lateral: place.1, speed: speed))
+        }
+        let race = try Race(track: track, entries: entries, config: RaceConfig(laps: 1))
+        for _ in 0..<Int(seconds * race.config.physicsRate) { race.step() }
+        let contacts = race.incidents.filter { $0.kind == .contact }.count
+        return (race.states.map(\.vx), race.frenet[0].s - race.frenet[1].s, contacts)
+    }
+
+    /// The give-way rule is one the learned policy can see (the gap is in its observation) and under which two
+    /// cars never both give way: none when level (the old tie-break by grid slot, invisible to the policy, left
+    /// grids of policies standing), more the further the other car is ahead.
+    @Test("side by side: the car a little behind gives way whatever its grid slot, and tucks in, cleanly")
+    func giveWay() throws {
+        // From rest, the second grid slot 0.3 m ahead: it leads (the old tie-break made it give way).
+        let start = try Self.sideBySide(back: -0.3, speed: 0, seconds: 5)
+        #expect(start.speeds.allSatisfy { $0 > 25 }, "\(start)")
+        #expect(start.gap < -7, "\(start)")
+        #expect(start.contacts == 0)
+        let behind = try Self.sideBySide(back: 2, speed: 40, seconds: 4)
+        // It dropped back beyond alongside (a car length and 1.5 m) and followed; no contact.
+        #expect(behind.gap > 7, "\(behind)")
+        #expect(behind.contacts == 0)
+    }
+
     /// The default race (`rival race`: Monza, GT3) with a full grid of 20 for 5 laps (`rival race --cars 20 --laps 5`
     /// gives the same race).
     @Test("20 experts, 5 laps at Monza: everyone classified, at most 2 contacts, no off-track, no barrier")

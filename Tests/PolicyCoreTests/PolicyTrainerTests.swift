@@ -106,6 +106,30 @@ struct PolicyTrainerTests {
         }
     }
 
+    @Test("forgetting the samples with a car alongside keeps every other sample, in order, with its target")
+    func forgetAlongside() throws {
+        var settings = Self.settings()
+        settings.gridShare = 1
+        let trainer = try PolicyTrainer(settings: settings, trainingTracks: [Shipped.track("Monza")], validationTracks: [],
+                                        cars: [Shipped.car("gt3")])
+        trainer.runIteration()
+        let width = ObservationSpec.count, gaps = [57, 60, 63, 66]
+        #expect(gaps.map { ObservationSpec.features[$0].name } == (0..<4).map { "opponent\($0).gap" })
+        let near = { (row: ArraySlice<Float>) in gaps.contains { abs(row[row.startIndex + $0] * 150) < 6.1 } }
+        var keptInputs: [Float] = [], keptTargets: [Float] = []
+        for i in 0..<trainer.sampleCount where !near(trainer.inputs[(i * width)..<((i + 1) * width)]) {
+            keptInputs += trainer.inputs[(i * width)..<((i + 1) * width)]
+            keptTargets += trainer.targets[(2 * i)..<(2 * i + 2)]
+        }
+        let before = trainer.sampleCount
+        let dropped = trainer.forgetSamples(withCarWithin: 6.1)
+        // A grid start puts cars within 6.1 m (slots are 8 m apart, diagonally; 4.6 m cars merging).
+        #expect(dropped > 0 && dropped < before / 2, "\(dropped) of \(before)")
+        #expect(trainer.sampleCount == before - dropped)
+        #expect(trainer.inputs == keptInputs && trainer.targets == keptTargets)
+        #expect(trainer.forgetSamples(withCarWithin: 6.1) == 0)
+    }
+
     @Test("the same seed trains the same network at any thread count, and a resumed run matches the whole run")
     func determinismAndResume() throws {
         let whole = try Self.trainer(threads: 2)
