@@ -206,13 +206,13 @@ public final class ExpertDriver: Driver {
             let otherSpeed = max(v + other.speedDifference, 0)
             if abs(other.gap) < p.carLength + settings.alongsideMargin {
                 // Alongside: keep clear of it; the car behind gives way and drops back until it can tuck in behind.
-                // How much grows with the gap (none when level), and it never slows the car below a crawl: a rule
-                // the learned policy can see in its observation (the gap), under which two cars never both give
-                // way (a tie-break by grid slot, which the policy cannot see, left grids of policies standing).
+                // How much grows with the gap (none when level): a rule the learned policy can see in its
+                // observation (the gap), under which two cars never both give way (a tie-break by grid slot, which
+                // the policy cannot see, left grids of policies standing).
                 target = Self.clear(target, of: other.lateral, from: view.lateral, by: clearance)
                 if other.gap > 0 {
                     let give = settings.yieldSpeed * min(other.gap / settings.yieldRamp, 1)
-                    speedCap = min(speedCap, max(otherSpeed - give, settings.crawlSpeed))
+                    speedCap = min(speedCap, max(otherSpeed - give, 0))
                 }
             } else if other.gap > 0 {
                 // Ahead: follow it when our paths meet, and do not cut across its lane while it is close.

@@ -59,9 +59,6 @@ public struct ExpertSettings: Sendable, Equatable {
     public var yieldSpeed: Double = 3
     /// Gap to a car alongside (m, ahead) over which giving way grows from nothing (level) to ``yieldSpeed``.
     public var yieldRamp: Double = 2
-    /// Speed (m/s) below which giving way to a car alongside never slows the car, so that two slow cars side by
-    /// side keep moving.
-    public var crawlSpeed: Double = 3
     /// Gap beyond one car length below which the expert does not cut across the lane of a car ahead (m).
     public var mergeGap: Double = 10
     /// Time gap kept to a car ahead on the same line (s).

@@ -407,14 +407,17 @@ public final class PolicyTrainer {
             guard step % 12 == 11 else { continue }
             var anyRecording = false
             for (i, d) in drivers.enumerated() where d.recording {
-                // A car well off the track, turned away from the line, or stalled is out of what the policy is
-                // for: stop recording it (the expert's labels there would only blur the fit).
+                // A car well off the track, turned away from the line, or stalled on its own is out of what the
+                // policy is for: stop recording it (the expert's labels there would only blur the fit). A car stalled
+                // within 10 m of another is in a jam, which the policy has to learn to clear: it goes on recording
+                // (grids of policies stood jammed for whole races, and no episode had labelled a jam).
                 let f = race.frenet[i], st = race.states[i]
                 let sample = track.sample(at: f.s)
                 let view = race.view(for: i)
                 let offTrack = f.lateral - margin > sample.widthLeft + 0.5 || f.lateral + margin < -sample.widthRight - 0.5
                 let spun = abs(view.headingError - plan.at(plan.lineAngle, f.s)) > 0.6
-                let stalled = race.time > 4 && st.vx < 2
+                let jammed = (0..<view.nearby.count).contains { abs(view.nearby[$0].gap) < 10 }
+                let stalled = race.time > 4 && st.vx < 2 && !jammed
                 if offTrack || spun || stalled {
                     d.recording = false
                     crashed = true

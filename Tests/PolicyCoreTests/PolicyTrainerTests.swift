@@ -106,6 +106,26 @@ struct PolicyTrainerTests {
         }
     }
 
+    @Test("a grid of learners that stands still goes on recording: a jam gets the expert's labels")
+    func jamsAreRecorded() throws {
+        let trainer = try Self.trainer()
+        var settings = Self.settings()
+        settings.gridShare = 1
+        settings.episodeDuration = 10
+        // A learner that always brakes fully (the prior's pedal minus 2, clamped), driving alone (expert share 0).
+        var parameters = trainer.parameters
+        for l in parameters.weights.indices { parameters.weights[l] = parameters.weights[l].map { _ in 0 } }
+        parameters.outputOffset = [0, -2]
+        let data = PolicyTrainer.episode(index: 0, iteration: 1, share: 0, learner: parameters,
+                                         contexts: trainer.training, settings: settings)
+        let width = ObservationSpec.count, samples = data.inputs.count / width
+        // Every car (4 to 10) stands on its slot, 8 m from the next, for the whole episode: all of it is recorded
+        // (10 s at 60 decisions a second), not only the first 4 s as for a car stalled on its own.
+        #expect((0..<samples).allSatisfy { data.inputs[$0 * width] == 0 })
+        #expect(samples % 600 == 0 && (4...10).contains(samples / 600), "\(samples) samples")
+        #expect(data.targets.allSatisfy { $0.isFinite })
+    }
+
     @Test("forgetting the samples with a car alongside keeps every other sample, in order, with its target")
     func forgetAlongside() throws {
         var settings = Self.settings()
