@@ -100,11 +100,12 @@ public struct MLPParameters: Sendable, Equatable {
 
     /// Sets ``inputMean`` and ``inputStd`` to the per-input mean and standard deviation of `count` samples stored
     /// row-major in `inputs` (`count * inputCount` values). A standard deviation below `minimumStd` (an input that
-    /// barely varies) is replaced by `minimumStd`.
-    public mutating func setNormalisation(inputs: [Float], count: Int, minimumStd: Float = 1e-3) {
+    /// barely varies) is replaced by `minimumStd`. With `columns`, only those inputs' are set.
+    public mutating func setNormalisation(inputs: [Float], count: Int, minimumStd: Float = 1e-3,
+                                          only columns: Range<Int>? = nil) {
         let n = inputCount
         precondition(count > 0 && inputs.count == count * n, "inputs must hold count * inputCount values")
-        for i in 0..<n {
+        for i in columns ?? 0..<n {
             var sum = 0.0, sumSquares = 0.0
             for s in 0..<count {
                 let v = Double(inputs[s * n + i])

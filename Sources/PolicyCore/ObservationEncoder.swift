@@ -2,7 +2,7 @@ import CKernels
 import Foundation
 import Sim
 
-/// Turns an ``Observation`` into the feature vector of ``ObservationSpec`` (version 1) for one car on one
+/// Turns an ``Observation`` into the feature vector of ``ObservationSpec`` (version 2) for one car on one
 /// circuit. The reference it conditions the policy on is an ``ExpertPlan``: the racing line (from the shared
 /// `RacingLineCache`) and the speed plan on it (quasi-steady per-axle limits at the plan's grip share, for the
 /// fuel on board), tabulated per centreline sample once, so encoding reads tables and does two trigonometric
@@ -48,7 +48,7 @@ public final class ObservationEncoder: @unchecked Sendable {
     /// The lanes of ``locateAll(_:)`` that hold each course distance's spot.
     let courseLanes: InlineArray<7, Int>
     /// Doubles `encode` stages: the features and one pad, so that the scaling reads whole pairs.
-    static let stagedCount = 70
+    static let stagedCount = 74
 
     /// The columns of ``table``: centreline position and unit normal (pointing left), curvature, widths, line
     /// offset and the road-wheel angle fraction its curvature needs, planned speed and acceleration.
@@ -249,19 +249,19 @@ public final class ObservationEncoder: @unchecked Sendable {
     @inline(__always)
     func scaleFeatures(_ raw: UnsafePointer<Double>, into out: UnsafeMutablePointer<Float>, avx2: Bool) {
         if avx2 {
-            rival_scale_features_avx2(raw, scales, out, 69)
+            rival_scale_features_avx2(raw, scales, out, ObservationSpec.count)
             return
         }
         var q = 0
-        while q < 68 {
+        while q < ObservationSpec.count - 1 {
             let f = SIMD2(raw[q], raw[q + 1]) / SIMD2(scales[q], scales[q + 1])
             let f0 = Float(f[0]), f1 = Float(f[1])
             out[q] = f0.isFinite ? f0 : 0
             out[q + 1] = f1.isFinite ? f1 : 0
             q += 2
         }
-        let last = Float(raw[68] / scales[68])
-        out[68] = last.isFinite ? last : 0
+        let last = Float(raw[ObservationSpec.count - 1] / scales[ObservationSpec.count - 1])
+        out[ObservationSpec.count - 1] = last.isFinite ? last : 0
     }
 
     /// ``encode(_:into:)``, and when `wantsPrior` is true also the action ``prior(_:)`` (bit for bit the same),
@@ -351,6 +351,10 @@ public final class ObservationEncoder: @unchecked Sendable {
                 staged.put(0, 10)
             }
         }
+        let near = ObservationSpec.nearRange
+        for i in 0..<ObservationSpec.opponentCount {
+            staged.put(i < present ? min(max(v.nearby[i].gap, -near), near) : near, near)
+        }
         assert(staged.count == ObservationSpec.count)
         staged.raw.span.withUnsafeBufferPointer { scaleFeatures($0.baseAddress!, into: out, avx2: scalesWithAVX2) }
         return wantsPrior ? prior(observation, here: here, cosHeading: ce, sinHeading: se) : Action()
@@ -361,7 +365,7 @@ public final class ObservationEncoder: @unchecked Sendable {
 /// rather than a local function capturing the array: a capture made Swift check exclusivity at run time.)
 struct StagedFeatures {
     /// The values (``ObservationEncoder/stagedCount``: the features and a pad).
-    var raw = InlineArray<70, Double>(repeating: 0)
+    var raw = InlineArray<74, Double>(repeating: 0)
     /// How many are staged.
     var count = 0
     /// The features' scales, for checking the order in debug builds.

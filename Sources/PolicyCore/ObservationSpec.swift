@@ -1,4 +1,4 @@
-/// The observation a network policy sees, version 1: the layout of the feature vector that
+/// The observation a network policy sees, version 2: the layout of the feature vector that
 /// ``ObservationEncoder`` writes and that a policy's weights file declares (`observation_spec_version`).
 ///
 /// Every feature is a physical quantity divided by a fixed scale, so that typical values are of order 1; the
@@ -6,7 +6,12 @@
 /// file) comes on top. ``features`` lists each with its unit and scale; docs/policy.md has the same table.
 public enum ObservationSpec {
     /// The version string weights files carry in their metadata.
-    public static let version = "rival.observation/1"
+    public static let version = "rival.observation/2"
+    /// Version 1: version 2 without the near gaps (the last ``opponentCount`` features). Its weights files still
+    /// load, as networks of version 2 that give the near gaps zero weight (``MLPParameters/upgradedFromObservationSpec1()``).
+    public static let version1 = "rival.observation/1"
+    /// Version 1's feature count.
+    public static let version1Count = 69
 
     /// Distances ahead (m, along the centreline) at which the course's curvature and width are sampled.
     public static let courseDistances: [Double] = [10, 25, 50, 80, 120, 170, 250]
@@ -19,6 +24,9 @@ public enum ObservationSpec {
     public static let opponentCount = 4
     /// Range within which opponents are given (m); the padding's gap.
     public static let opponentRange = 150.0
+    /// Range of the near gaps (m): the gap again, clamped to this and divided by it, so that the network resolves
+    /// who is ahead of a car alongside (on the 150 m scale a metre is less than 0.01; the give-way rule turns on it).
+    public static let nearRange = 10.0
 
     /// One feature: its name, unit and the scale it is divided by.
     public struct Feature: Sendable, Equatable {
@@ -89,6 +97,11 @@ public enum ObservationSpec {
                         meaning: "its speed minus ours (padding: 0)"),
             ]
         }
+        // Version 2.
+        for k in 0..<opponentCount {
+            f.append(Feature(name: "opponent\(k).nearGap", unit: "m", scale: nearRange,
+                             meaning: "opponent\(k).gap clamped to -10...10 m: who is ahead when alongside (padding: +10)"))
+        }
         return f
     }()
 
@@ -97,4 +110,26 @@ public enum ObservationSpec {
 
     /// The position of the feature called `name` in the vector, nil when there is none.
     public static func index(of name: String) -> Int? { features.firstIndex { $0.name == name } }
+}
+
+extension MLPParameters {
+    /// This network of observation spec 1 (``ObservationSpec/version1``) as one of the current spec that computes
+    /// the same outputs: the features version 2 adds (after version 1's, in the same order) get zero weights, mean
+    /// 0 and standard deviation 1. nil when the network is not a version-1 one (its metadata and input count).
+    public func upgradedFromObservationSpec1() -> MLPParameters? {
+        guard metadata[MLPMetadataKey.specVersion] == ObservationSpec.version1,
+              inputCount == ObservationSpec.version1Count, layerCount >= 1 else { return nil }
+        let old = ObservationSpec.version1Count, new = ObservationSpec.count, rows = layerSizes[1]
+        var p = self
+        var weight = [Float](repeating: 0, count: rows * new)
+        for r in 0..<rows {
+            for c in 0..<old { weight[r * new + c] = weights[0][r * old + c] }
+        }
+        p.weights[0] = weight
+        p.layerSizes[0] = new
+        p.inputMean += [Float](repeating: 0, count: new - old)
+        p.inputStd += [Float](repeating: 1, count: new - old)
+        p.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version
+        return p
+    }
 }

@@ -96,22 +96,48 @@ extension PolicyTrainer {
             }
             return p
         }
-        let latest = try network(CheckpointFile.latest)
-        let best = try network(CheckpointFile.best)
+        var latest = try network(CheckpointFile.latest)
+        var best = try network(CheckpointFile.best)
         let dataFile = (directory as NSString).appendingPathComponent(CheckpointFile.dataset)
         guard let data = FileManager.default.contents(atPath: dataFile), data.count >= 8 else {
             throw LoadError(file: dataFile, expected: "missing or shorter than its 8-byte header")
         }
         let count = Int(data.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) })
-        let width = ObservationSpec.count
-        guard count >= 0, count < 1 << 40, data.count == 8 + 4 * count * (width + 2) else {
+        let width = ObservationSpec.count, oldWidth = ObservationSpec.version1Count
+        // A run of observation spec 1 (its networks were upgraded as they loaded) has 69 features a sample.
+        let stored = count >= 0 && count < 1 << 40 && data.count == 8 + 4 * count * (oldWidth + 2) ? oldWidth : width
+        guard count >= 0, count < 1 << 40, data.count == 8 + 4 * count * (stored + 2) else {
             throw LoadError(file: dataFile, value: "\(data.count) bytes",
                             expected: "expected 8 + 4 x \(count) x \(width + 2) bytes for \(count) samples")
         }
-        var x = [Float](repeating: 0, count: count * width), y = [Float](repeating: 0, count: count * 2)
-        x.withUnsafeMutableBytes { $0.copyBytes(from: data[8..<(8 + 4 * count * width)]) }
-        y.withUnsafeMutableBytes { $0.copyBytes(from: data[(8 + 4 * count * width)...]) }
+        var x = [Float](repeating: 0, count: count * stored), y = [Float](repeating: 0, count: count * 2)
+        x.withUnsafeMutableBytes { $0.copyBytes(from: data[8..<(8 + 4 * count * stored)]) }
+        y.withUnsafeMutableBytes { $0.copyBytes(from: data[(8 + 4 * count * stored)...]) }
+        if stored == oldWidth {
+            x = Self.upgradedFromObservationSpec1(x, count: count)
+            // The new inputs' normalisation from the data (their weights are zero: the outputs do not change).
+            if count > 0 {
+                latest.setNormalisation(inputs: x, count: count, only: oldWidth..<width)
+                best.setNormalisation(inputs: x, count: count, only: oldWidth..<width)
+            }
+        }
         restore(parameters: latest, best: best, iteration: state.iteration, bestIteration: state.bestIteration,
                 history: state.history, inputs: x, targets: y)
+    }
+
+    /// Samples of observation spec 1 (69 features each) with the features version 2 adds computed from them:
+    /// each near gap from its opponent's gap.
+    static func upgradedFromObservationSpec1(_ old: [Float], count: Int) -> [Float] {
+        let oldWidth = ObservationSpec.version1Count, width = ObservationSpec.count
+        let gaps = (0..<ObservationSpec.opponentCount).map { ObservationSpec.index(of: "opponent\($0).gap")! }
+        let near = ObservationSpec.nearRange, range = ObservationSpec.opponentRange
+        var x = [Float](repeating: 0, count: count * width)
+        for i in 0..<count {
+            for j in 0..<oldWidth { x[i * width + j] = old[i * oldWidth + j] }
+            for (k, column) in gaps.enumerated() {
+                x[i * width + oldWidth + k] = Float(min(max(Double(old[i * oldWidth + column]) * range, -near), near) / near)
+            }
+        }
+        return x
     }
 }

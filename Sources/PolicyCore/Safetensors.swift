@@ -261,7 +261,9 @@ extension MLPParameters {
     /// Throws when a layer tensor is missing, a weight is not 2-D or a bias not 1-D, consecutive layers' shapes
     /// do not chain, a normalisation or scaling tensor has the wrong length, the activations metadata is missing
     /// or unknown, `layer_sizes` disagrees with the tensors, any value is not finite, a standard deviation is not
-    /// positive, or `expectedSpecVersion` is given and the file's `observation_spec_version` differs.
+    /// positive, or `expectedSpecVersion` is given and the file's `observation_spec_version` differs. A file of
+    /// ``ObservationSpec/version1`` where the current version is expected loads upgraded
+    /// (``upgradedFromObservationSpec1()``: the same outputs).
     public init(safetensors contents: SafetensorsFile, file: String, expectedSpecVersion: String? = nil)
         throws(LoadError) {
         let tensors = contents.tensors
@@ -326,7 +328,10 @@ extension MLPParameters {
                                 expected: "\(sizes.map(String.init).joined(separator: ",")) as the tensors give")
             }
         }
-        if let expectedSpecVersion {
+        // A version-1 network where the current version is expected loads upgraded (the same outputs).
+        let upgrades = expectedSpecVersion == ObservationSpec.version && metadata[MLPMetadataKey.specVersion]
+            == ObservationSpec.version1 && sizes[0] == ObservationSpec.version1Count
+        if let expectedSpecVersion, !upgrades {
             let found = metadata[MLPMetadataKey.specVersion]
             guard found == expectedSpecVersion else {
                 throw LoadError(file: file, location: "__metadata__.\(MLPMetadataKey.specVersion)",
@@ -361,7 +366,7 @@ extension MLPParameters {
         parameters.metadata = metadata.filter {
             $0.key != MLPMetadataKey.activations && $0.key != MLPMetadataKey.layerSizes
         }
-        self = parameters
+        self = upgrades ? parameters.upgradedFromObservationSpec1()! : parameters
     }
 
     /// The network as a safetensors file: every tensor of ``MLPTensorName`` plus the metadata, with

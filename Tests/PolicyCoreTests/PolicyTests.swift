@@ -21,9 +21,12 @@ struct PolicyTests {
 
     static func index(_ name: String) -> Int { ObservationSpec.features.firstIndex { $0.name == name }! }
 
-    @Test("the spec: 69 uniquely named features, the course out to 250 m, 4 opponents, documented in docs/policy.md")
+    @Test("the spec: 73 uniquely named features, the course out to 250 m, 4 opponents, documented in docs/policy.md")
     func spec() throws {
-        #expect(ObservationSpec.count == 69)
+        #expect(ObservationSpec.count == 73)
+        #expect(ObservationSpec.version == "rival.observation/2")
+        // Version 2 is version 1 and the near gaps after it.
+        #expect(ObservationSpec.features[ObservationSpec.version1Count...].map(\.name) == (0..<4).map { "opponent\($0).nearGap" })
         #expect(Set(ObservationSpec.features.map(\.name)).count == ObservationSpec.count)
         // The encoder reads these layouts at fixed positions.
         #expect(ObservationSpec.courseDistances.count == 7)
@@ -32,7 +35,7 @@ struct PolicyTests {
         #expect(ObservationSpec.lineSteerDistances == [0, 10, 25])
         #expect(ObservationSpec.courseDistances.last == 250)
         #expect(ObservationSpec.lineDistances.last == 250)
-        #expect(ObservationSpec.features.filter { $0.name.hasPrefix("opponent") }.count == 3 * 4)
+        #expect(ObservationSpec.features.filter { $0.name.hasPrefix("opponent") }.count == 4 * 4)
         let doc = try String(contentsOf: Shipped.root.appendingPathComponent("docs/policy.md"), encoding: .utf8)
         for feature in ObservationSpec.features where !feature.name.contains("@") && !feature.name.hasPrefix("opponent") {
             #expect(doc.contains("`\(feature.name)`"), "docs/policy.md lacks \(feature.name)")
@@ -57,6 +60,7 @@ struct PolicyTests {
         // Opponents absent: padded far ahead and level.
         #expect(f[Self.index("opponent0.gap")] == 1)
         #expect(f[Self.index("opponent3.speedDifference")] == 0)
+        #expect(f[Self.index("opponent0.nearGap")] == 1 && f[Self.index("opponent3.nearGap")] == 1)
         // One metre of offset command towards the middle of the track: the target is 1 m that side of the car.
         let side: Float = line.offset[i] > 0 ? -1 : 1
         let shifted = Self.encode(encoder, Observation(view: view, offsetCommand: Double(side)))
@@ -77,6 +81,15 @@ struct PolicyTests {
         #expect(abs(traffic[Self.index("opponent0.lateral")] - 0.4) < 1e-6)
         #expect(abs(traffic[Self.index("opponent0.speedDifference")] + 0.5) < 1e-6)
         #expect(traffic[Self.index("opponent1.gap")] == 1)
+        #expect(traffic[Self.index("opponent0.nearGap")] == 1)   // 30 m: beyond the near range
+        // Alongside, 1.5 m behind and 2 m ahead: the near gaps tell them apart where the gaps barely differ.
+        var alongside = NearbyCars()
+        alongside.insert(NearbyCar(index: 1, gap: -1.5, lateral: view.lateral + 2.5, speedDifference: 0))
+        alongside.insert(NearbyCar(index: 2, gap: 2, lateral: view.lateral - 2.5, speedDifference: 0))
+        let pair = Self.encode(encoder, Observation(view: DriverView(speed: 50, s: s, lateral: view.lateral, nearby: alongside)))
+        #expect(abs(pair[Self.index("opponent0.nearGap")] + 0.15) < 1e-6 && abs(pair[Self.index("opponent1.nearGap")] - 0.2) < 1e-6)
+        #expect(abs(pair[Self.index("opponent0.gap")] + 0.01) < 1e-6)
+        #expect(pair[Self.index("opponent2.nearGap")] == 1)
     }
 
     @Test("encoding never gives a non-finite feature, even for a NaN view")
@@ -215,10 +228,10 @@ struct PolicyTests {
         var wrongInputs = MLPParameters(layerSizes: [10, 4, 2], activations: [.tanh, .identity])
         wrongInputs.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version
         #expect(throws: LoadError(file: "w.safetensors", location: "layers.0.weight", value: "10 inputs",
-                                  expected: "69 inputs (observation spec rival.observation/1)")) {
+                                  expected: "73 inputs (observation spec rival.observation/2)")) {
             try NetworkPolicy(parameters: wrongInputs, encoder: encoder, file: "w.safetensors")
         }
-        var wrongOutputs = MLPParameters(layerSizes: [69, 4, 3], activations: [.tanh, .identity])
+        var wrongOutputs = MLPParameters(layerSizes: [73, 4, 3], activations: [.tanh, .identity])
         wrongOutputs.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version
         #expect(throws: LoadError(file: "w.safetensors", location: "layers.1.weight", value: "3 outputs",
                                   expected: "2 outputs (steering, pedal)")) {
@@ -230,8 +243,58 @@ struct PolicyTests {
         try oldSpec.safetensors.write(to: path)
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(throws: LoadError(file: path, location: "__metadata__.observation_spec_version", value: "rival.observation/0",
-                                  expected: "observation spec version rival.observation/1")) {
+                                  expected: "observation spec version rival.observation/2")) {
             try NetworkPolicy(file: path, encoder: encoder)
         }
+        // A version-1 file of the wrong width is not upgraded: refused.
+        var narrow = MLPParameters(layerSizes: [70, 4, 2], activations: [.tanh, .identity])
+        narrow.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version1
+        try narrow.safetensors.write(to: path)
+        #expect(throws: LoadError(file: path, location: "__metadata__.observation_spec_version", value: "rival.observation/1",
+                                  expected: "observation spec version rival.observation/2")) {
+            try NetworkPolicy(file: path, encoder: encoder)
+        }
+    }
+
+    @Test("a version-1 network loads as a version-2 one that acts the same, bit for bit, whatever the near gaps")
+    func version1Upgrade() throws {
+        let encoder = ObservationEncoder(track: try Shipped.track("Monza"), car: try Shipped.car("gt3"))
+        var old = MLPParameters(layerSizes: [ObservationSpec.version1Count, 16, 2], activations: [.tanh, .identity], seed: 5)
+        old.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version1
+        old.metadata[ActionPrior.metadataKey] = ActionPrior.version
+        for i in old.inputStd.indices { old.inputStd[i] = 0.5 + Float(i % 7) * 0.1; old.inputMean[i] = Float(i % 5) * 0.05 }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("spec1-\(getpid()).safetensors").path
+        try old.safetensors.write(to: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let policy = try NetworkPolicy(file: path, encoder: encoder)
+        let upgraded = try #require(old.upgradedFromObservationSpec1())
+        #expect(policy.network.parameters == upgraded)
+        #expect(upgraded.inputCount == ObservationSpec.count && upgraded.metadata[MLPMetadataKey.specVersion] == ObservationSpec.version)
+        #expect(Self.network().upgradedFromObservationSpec1() == nil)
+        // The outputs: the version-1 network on the first 69 features, the upgraded one on all 73, with cars near.
+        let s = 300 * encoder.track.spacing
+        for gap in [-4.0, -0.5, 0.5, 3.0, 40.0] {
+            var nearby = NearbyCars()
+            nearby.insert(NearbyCar(index: 1, gap: gap, lateral: 2.5, speedDifference: -1))
+            let f = Self.encode(encoder, Observation(view: DriverView(speed: 30, s: s, nearby: nearby)))
+            #expect(old.referenceForward(Array(f[..<ObservationSpec.version1Count])) == upgraded.referenceForward(f))
+            #expect(abs(old.referenceForward(Array(f[..<ObservationSpec.version1Count]))[1]) > 0)
+        }
+    }
+
+    @Test("a version-1 data set gains its near gaps from the gaps it holds")
+    func version1Samples() {
+        var old = [Float](repeating: 0.25, count: 2 * ObservationSpec.version1Count)
+        old[Self.index("opponent0.gap")] = 3 / 150
+        old[Self.index("opponent1.gap")] = -30 / 150
+        old[ObservationSpec.version1Count + Self.index("opponent0.gap")] = -0.5 / 150
+        let x = PolicyTrainer.upgradedFromObservationSpec1(old, count: 2)
+        let width = ObservationSpec.count
+        #expect(x.count == 2 * width)
+        #expect(Array(x[0..<ObservationSpec.version1Count]) == Array(old[0..<ObservationSpec.version1Count]))
+        #expect(Array(x[width..<(width + ObservationSpec.version1Count)]) == Array(old[ObservationSpec.version1Count...]))
+        #expect(abs(x[Self.index("opponent0.nearGap")] - 0.3) < 1e-6 && x[Self.index("opponent1.nearGap")] == -1)
+        #expect(x[Self.index("opponent2.nearGap")] == 1)    // 0.25 x 150 m = 37.5 m
+        #expect(abs(x[width + Self.index("opponent0.nearGap")] + 0.05) < 1e-6)
     }
 }
