@@ -35,7 +35,7 @@ public struct MLPGradient: Sendable, Equatable {
 ///
 /// The loss of a minibatch of `count` samples with `m` outputs is `sum w_o (y - t)^2 / (count * m)`, with
 /// ``outputWeights`` `w_o` (1 unless set), each scaled per sample by the target's size when ``labelWeights`` are
-/// set (so that rare, large targets count more). The input
+/// set (so that rare, large targets count more), and by the sample's inputs when ``inputWeight`` is set. The input
 /// normalisation and output scaling are fixed (not trained). Everything is deterministic: the same parameters,
 /// minibatches and settings give the same result on every run. Not thread-safe.
 public final class MLPTrainer {
@@ -63,6 +63,9 @@ public final class MLPTrainer {
                 "one finite, non-negative label weight per output")
         }
     }
+
+    /// A weight on whole samples by their inputs (default none: every sample counts the same).
+    public var inputWeight: InputWeight?
 
     /// Parallel workers for a minibatch (1 or 2). Every minibatch is split into the same two halves whatever
     /// this is, and their gradients are summed in the same order, so results do not depend on it.
@@ -250,9 +253,10 @@ public final class MLPTrainer {
         let mean = template.inputMean, std = template.inputStd
         let scale = template.outputScale, offset = template.outputOffset
         let activations = template.activations
-        let weights = outputWeights, labelWeights = self.labelWeights
+        let weights = outputWeights, labelWeights = self.labelWeights, inputWeight = self.inputWeight
         var sumSquares = 0.0
         for s in range {
+            let sampleWeight = inputWeight?.factor(inputs + s * nIn) ?? 1
             for i in 0..<nIn { a[i] = (inputs[s * nIn + i] - mean[i]) / std[i] }
             for k in 0..<layerCount {
                 let inWidth = layerSizes[k], outWidth = layerSizes[k + 1]
@@ -267,7 +271,7 @@ public final class MLPTrainer {
                 let y = a[last + o] * scale[o] + offset[o]
                 let target = targets[s * nOut + o]
                 let difference = y - target
-                let weight = weights[o] * labelWeights[o].factor(target)
+                let weight = weights[o] * labelWeights[o].factor(target) * sampleWeight
                 sumSquares += Double(weight) * Double(difference) * Double(difference)
                 d[last + o] = lossScale * weight * difference * scale[o]
             }
@@ -309,6 +313,30 @@ public struct LabelWeight: Sendable, Equatable {
     @inline(__always)
     func factor(_ target: Float) -> Float {
         1 + positive * max(target, 0) + negative * max(-target, 0)
+    }
+}
+
+/// How much more a sample counts in ``MLPTrainer``'s loss when any of some inputs is small in magnitude: for
+/// example the near gaps, so that samples with a car alongside count more.
+public struct InputWeight: Sendable, Equatable {
+    /// The inputs looked at (indices into a sample's features, before normalisation).
+    public var columns: [Int]
+    /// A sample whose input in any of ``columns`` has a magnitude below this counts `1 + extra`.
+    public var below: Float
+    /// The extra weight.
+    public var extra: Float
+
+    public init(columns: [Int], below: Float, extra: Float) {
+        self.columns = columns
+        self.below = below
+        self.extra = extra
+    }
+
+    /// The factor on a sample's weight, for its features at `x`.
+    @inline(__always)
+    func factor(_ x: UnsafePointer<Float>) -> Float {
+        for c in columns where abs(x[c]) < below { return 1 + extra }
+        return 1
     }
 }
 

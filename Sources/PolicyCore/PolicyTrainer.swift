@@ -252,6 +252,12 @@ public final class PolicyTrainer {
         trainer.outputWeights = [Float(settings.steeringWeight), 1]
         let steer = Float(settings.steeringTargetWeight ?? 0), brake = Float(settings.brakingTargetWeight ?? 0)
         trainer.labelWeights = [LabelWeight(positive: steer, negative: steer), LabelWeight(negative: brake)]
+        if let traffic = settings.trafficWeight, traffic > 0 {
+            // Another car within the near range: a near gap below 1 in magnitude (the padding is 1).
+            trainer.inputWeight = InputWeight(
+                columns: (0..<ObservationSpec.opponentCount).map { ObservationSpec.index(of: "opponent\($0).nearGap")! },
+                below: 1, extra: Float(traffic))
+        }
         trainer.threads = min(threads, 2)
         var order = Array(0..<n)
         var batchInputs = [Float](repeating: 0, count: batch * width)

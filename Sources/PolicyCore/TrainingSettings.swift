@@ -52,6 +52,10 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     /// Extra weight of a sample's pedal error per unit of brake in its target: `1 + this * max(-pedal, 0)`, so
     /// that the end of a braking zone, where behaviour cloning brakes too little, counts more. nil is 0.
     public var brakingTargetWeight: Double? = nil
+    /// Extra weight of a sample with another car within ``ObservationSpec/nearRange`` (10 m): `1 + this` on both
+    /// outputs, so that wheel-to-wheel states (a few per cent of the samples: the start, merging, giving way) are
+    /// not averaged away. nil is 0.
+    public var trafficWeight: Double? = nil
 
     // MARK: Domain randomisation
 
@@ -107,7 +111,8 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
 
     /// Whether `other` describes the same run, differing at most in its schedule: how many iterations it goes on
     /// for (``iterations``, ``extraIterations``), the learning rate and its decay and restart, the data cap
-    /// (``maximumSamples``), the loss's target weighting (``steeringTargetWeight``, ``brakingTargetWeight``) and
+    /// (``maximumSamples``), the loss's weighting (``steeringTargetWeight``, ``brakingTargetWeight``,
+    /// ``trafficWeight``) and
     /// the shares of closing and grid episodes (``closingShare``, ``gridShare``). That is what a resumed run may
     /// change.
     public func sameRun(as other: TrainingSettings) -> Bool {
@@ -122,13 +127,14 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     }
 
     /// These settings with `saved`'s schedule apart from the iteration counts: the learning rate, its decay and
-    /// restart, the data cap, the target weighting and the closing and grid shares. A resumed run starts from it.
+    /// restart, the data cap, the loss's weighting and the closing and grid shares. A resumed run starts from it.
     public func continuing(_ saved: TrainingSettings) -> TrainingSettings {
         var s = self
         s.learningRate = saved.learningRate; s.learningRateDecay = saved.learningRateDecay
         s.learningRateRestart = saved.learningRateRestart
         s.maximumSamples = saved.maximumSamples
         s.steeringTargetWeight = saved.steeringTargetWeight; s.brakingTargetWeight = saved.brakingTargetWeight
+        s.trafficWeight = saved.trafficWeight
         s.closingShare = saved.closingShare; s.gridShare = saved.gridShare
         return s
     }
@@ -169,6 +175,7 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
             return "steeringTargetWeight: \(w): expected 0...100"
         }
         if let w = brakingTargetWeight, !(w >= 0 && w <= 100) { return "brakingTargetWeight: \(w): expected 0...100" }
+        if let w = trafficWeight, !(w >= 0 && w <= 100) { return "trafficWeight: \(w): expected 0...100" }
         if let c = closingShare, !(c >= 0 && c <= 1) { return "closingShare: \(c): expected 0...1" }
         if let g = gridShare, !(g >= 0 && g <= 1) { return "gridShare: \(g): expected 0...1" }
         return nil

@@ -45,6 +45,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("braking-target-weight"),
             help: "Extra loss weight of a sample's pedal per unit of brake in its target, so braking counts more (default 0; on --resume, the run's).")
     var brakingTargetWeight: Double?
+    @Option(name: .customLong("traffic-weight"),
+            help: "Extra loss weight of a sample with another car within 10 m, so that wheel-to-wheel states count more (default 0; on --resume, the run's).")
+    var trafficWeight: Double?
     @Option(name: .customLong("closing-share"),
             help: "Share of the episodes with opponents in which they start ahead and slower, so the learner closes on them (default 0; on --resume, the run's).")
     var closingShare: Double?
@@ -83,7 +86,8 @@ struct TrainCommand: ParsableCommand {
         if let cap = maxSamples, !(1000...100_000_000).contains(cap) {
             throw ValidationError("--max-samples: \(cap): expected 1000...100000000")
         }
-        for (flag, value) in [("--steering-target-weight", steeringTargetWeight), ("--braking-target-weight", brakingTargetWeight)] {
+        for (flag, value) in [("--steering-target-weight", steeringTargetWeight), ("--braking-target-weight", brakingTargetWeight),
+                              ("--traffic-weight", trafficWeight)] {
             if let value, !(value >= 0 && value <= 100) {
                 throw ValidationError("\(flag): \(value): expected a weight in 0...100")
             }
@@ -129,7 +133,7 @@ struct TrainCommand: ParsableCommand {
                 throw UserError("--resume: \(checkpoints): the checkpoint was made with other settings; "
                     + "give the same flags as the run being resumed (only the schedule may differ: --iterations, "
                     + "--extra-iterations, --learning-rate, --learning-rate-decay, --max-samples, --warm-restart, "
-                    + "--steering-target-weight, --braking-target-weight, --closing-share, --grid-share)")
+                    + "--steering-target-weight, --braking-target-weight, --traffic-weight, --closing-share, --grid-share)")
             }
             // The schedule goes on as it was, unless the flags change it.
             settings = settings.continuing(saved)
@@ -139,6 +143,7 @@ struct TrainCommand: ParsableCommand {
         if let maxSamples { settings.maximumSamples = maxSamples }
         if let steeringTargetWeight { settings.steeringTargetWeight = steeringTargetWeight }
         if let brakingTargetWeight { settings.brakingTargetWeight = brakingTargetWeight }
+        if let trafficWeight { settings.trafficWeight = trafficWeight }
         if let closingShare { settings.closingShare = closingShare }
         if let gridShare { settings.gridShare = gridShare }
         if warmRestart {

@@ -186,9 +186,15 @@ import PolicyCore
 
     /// The mean squared error of `p` in Double precision, for finite differences.
     static func doubleLoss(_ p: MLPParameters, weights: [[Double]], biases: [[Double]], inputs: [Float],
-                           targets: [Float], count: Int, labelWeights: [LabelWeight]? = nil) -> Double {
+                           targets: [Float], count: Int, labelWeights: [LabelWeight]? = nil,
+                           inputWeight: InputWeight? = nil) -> Double {
         var total = 0.0
         for s in 0..<count {
+            // The input weighting written out independently of InputWeight.factor.
+            var sampleWeight = 1.0
+            if let inputWeight, inputWeight.columns.contains(where: { abs(inputs[s * p.inputCount + $0]) < inputWeight.below }) {
+                sampleWeight += Double(inputWeight.extra)
+            }
             var h = (0..<p.inputCount).map {
                 (Double(inputs[s * p.inputCount + $0]) - Double(p.inputMean[$0])) / Double(p.inputStd[$0])
             }
@@ -211,7 +217,7 @@ import PolicyCore
                 // The label weighting written out independently of LabelWeight.factor.
                 var w = 1.0
                 if let l = labelWeights?[o] { w += target > 0 ? Double(l.positive) * target : Double(l.negative) * -target }
-                total += w * d * d
+                total += sampleWeight * w * d * d
             }
         }
         return total / Double(count * p.outputCount)
@@ -219,13 +225,17 @@ import PolicyCore
 
     /// Without and with a label weighting (heavier large steering targets on output 0, heavier negative targets
     /// on output 1, as `rival train --steering-target-weight --braking-target-weight` sets).
-    static let gradientCases: [([Activation], [LabelWeight]?)] = [
-        ([.tanh, .tanh, .identity], nil), ([.relu, .tanh, .tanh], nil),
-        ([.tanh, .tanh, .identity], [LabelWeight(positive: 5, negative: 5), LabelWeight(negative: 4)]),
+    /// And with an input weighting (samples with a small input 0 or 2 count 4 times, as `--traffic-weight 3` weights
+    /// samples with a car near).
+    static let gradientCases: [([Activation], [LabelWeight]?, InputWeight?)] = [
+        ([.tanh, .tanh, .identity], nil, nil), ([.relu, .tanh, .tanh], nil, nil),
+        ([.tanh, .tanh, .identity], [LabelWeight(positive: 5, negative: 5), LabelWeight(negative: 4)], nil),
+        ([.tanh, .tanh, .identity], nil, InputWeight(columns: [0, 2], below: 0.5, extra: 3)),
     ]
 
     @Test(arguments: gradientCases)
-    func gradientMatchesFiniteDifferences(_ activations: [Activation], _ labelWeights: [LabelWeight]?) {
+    func gradientMatchesFiniteDifferences(_ activations: [Activation], _ labelWeights: [LabelWeight]?,
+                                          _ inputWeight: InputWeight?) {
         let p = Self.network([5, 8, 8, 2], activations, seed: 5)
         let count = 6
         let x = Self.inputs(p, count: count, seed: 9)
@@ -233,18 +243,26 @@ import PolicyCore
         let t = (0..<(count * 2)).map { _ in Float(2 * Self.uniform(&state) - 1) }
         let trainer = MLPTrainer(parameters: p)
         if let labelWeights { trainer.labelWeights = labelWeights }
+        trainer.inputWeight = inputWeight
         let loss = trainer.computeGradient(inputs: x, targets: t, count: count)
         let gradient = trainer.gradient
         var weights = p.weights.map { $0.map(Double.init) }
         var biases = p.biases.map { $0.map(Double.init) }
         let unweighted = Self.doubleLoss(p, weights: weights, biases: biases, inputs: x, targets: t, count: count)
         let reference = Self.doubleLoss(p, weights: weights, biases: biases, inputs: x, targets: t, count: count,
-                                        labelWeights: labelWeights)
+                                        labelWeights: labelWeights, inputWeight: inputWeight)
         #expect(abs(Double(loss) - reference) < 1e-5)
         // The weighting counts: with these targets it raises the loss by more than half.
         if labelWeights != nil { #expect(reference > 1.5 * unweighted) }
+        if let inputWeight {
+            // Some samples weighted, some not.
+            let weighted = (0..<count).filter { s in inputWeight.columns.contains { abs(x[s * 5 + $0]) < 0.5 } }.count
+            #expect(weighted > 0 && weighted < count, "\(weighted) of \(count) samples weighted")
+            #expect(reference > 1.1 * unweighted)
+        }
         func doubleLoss(_ weights: [[Double]], _ biases: [[Double]]) -> Double {
-            Self.doubleLoss(p, weights: weights, biases: biases, inputs: x, targets: t, count: count, labelWeights: labelWeights)
+            Self.doubleLoss(p, weights: weights, biases: biases, inputs: x, targets: t, count: count,
+                            labelWeights: labelWeights, inputWeight: inputWeight)
         }
         let h = 1e-6
         var worst = 0.0

@@ -208,6 +208,7 @@ struct PolicyTrainerTests {
         restarted.brakingTargetWeight = 4
         restarted.closingShare = 0.5
         restarted.gridShare = 0.15
+        restarted.trafficWeight = 3
         #expect(restarted.sameRun(as: Self.settings()))
         let warm = try PolicyTrainer(settings: restarted, trainingTracks: [Shipped.track("Monza")], validationTracks: [],
                                      cars: [Shipped.car("gt3")])
@@ -221,6 +222,9 @@ struct PolicyTrainerTests {
         bad = restarted
         bad.brakingTargetWeight = -1
         #expect(bad.validate() == "brakingTargetWeight: -1.0: expected 0...100")
+        bad = restarted
+        bad.trafficWeight = .nan
+        #expect(bad.validate() == "trafficWeight: nan: expected 0...100")
         bad = restarted
         bad.closingShare = 1.5
         #expect(bad.validate() == "closingShare: 1.5: expected 0...1")
@@ -236,6 +240,7 @@ struct PolicyTrainerTests {
         old.removeValue(forKey: "brakingTargetWeight")
         old.removeValue(forKey: "closingShare")
         old.removeValue(forKey: "gridShare")
+        old.removeValue(forKey: "trafficWeight")
         let decoded = try JSONDecoder().decode(TrainingSettings.self, from: JSONSerialization.data(withJSONObject: old))
         #expect(decoded.steeringTargetWeight == nil && decoded.brakingTargetWeight == nil && decoded.closingShare == nil
                 && decoded == Self.settings())
