@@ -1,5 +1,6 @@
-// The AVX2 dense-layer kernel (see include/CKernels.h). Separate multiplies and adds, never FMA: the sums are
-// rounded exactly as the portable Swift kernel rounds them, so the two give the same bits on any x86-64.
+// The AVX2 dense-layer kernel (see include/CKernels.h). Every multiply-add is one fused multiply-add (FMA), in the
+// order the portable Swift kernel does its fused multiply-adds (Float's addingProduct), and the rest of the
+// arithmetic is the same operations in the same order, so the two give the same bits on any machine.
 #define _GNU_SOURCE     // sincos
 #include "CKernels.h"
 
@@ -19,14 +20,16 @@ void rival_sincos(double x, double *sine, double *cosine) {
 #include <cpuid.h>
 #include <immintrin.h>
 
-// No contraction of a * b + c into FMA (the target below has no FMA either; this keeps it so).
+// No contraction of a * b + c into FMA: the kernel fuses exactly where the portable kernel does (with
+// _mm256_fmadd_ps), and nowhere else.
 #pragma clang fp contract(off)
 
-int rival_cpu_has_avx2(void) {
+int rival_cpu_has_avx2_fma(void) {
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
     // AVX (bit 28) and OSXSAVE (bit 27): the OS saves the YMM registers if XCR0 has bits 1 and 2 set.
     if (!(c & (1u << 27)) || !(c & (1u << 28))) return 0;
+    if (!(c & (1u << 12))) return 0;    // FMA
     unsigned lo, hi;
     __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
     if ((lo & 6u) != 6u) return 0;
@@ -35,10 +38,10 @@ int rival_cpu_has_avx2(void) {
     return (b & (1u << 5)) ? 1 : 0;   // AVX2
 }
 
-#define AVX2_INLINE static inline __attribute__((target("avx2"), always_inline))
+#define AVX2_INLINE static inline __attribute__((target("avx2,fma"), always_inline))
 
 /// PolicyCore's rational tanh on eight lanes: clamp to +-k[0], then x P(x^2) / Q(x^2) by Horner's rule, each
-/// step a rounded multiply and a rounded add. The clamp is min then max with the bound first: each returns its
+/// step one fused multiply-add (p x^2 + k, rounded once). The clamp is min then max with the bound first: each returns its
 /// second operand when a lane is NaN, so NaN stays NaN, and otherwise picks as the portable kernel's
 /// compare-and-select does (two instructions where that takes four).
 AVX2_INLINE __m256 tanh8(__m256 v, const float *k) {
@@ -46,10 +49,10 @@ AVX2_INLINE __m256 tanh8(__m256 v, const float *k) {
     const __m256 x = _mm256_max_ps(low, _mm256_min_ps(high, v));
     const __m256 x2 = _mm256_mul_ps(x, x);
     __m256 p = _mm256_set1_ps(k[7]);
-    for (int n = 6; n >= 1; n--) p = _mm256_add_ps(_mm256_mul_ps(p, x2), _mm256_set1_ps(k[n]));
+    for (int n = 6; n >= 1; n--) p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(k[n]));
     p = _mm256_mul_ps(p, x);
     __m256 q = _mm256_set1_ps(k[11]);
-    for (int n = 10; n >= 8; n--) q = _mm256_add_ps(_mm256_mul_ps(q, x2), _mm256_set1_ps(k[n]));
+    for (int n = 10; n >= 8; n--) q = _mm256_fmadd_ps(q, x2, _mm256_set1_ps(k[n]));
     return _mm256_div_ps(p, q);
 }
 
@@ -82,7 +85,7 @@ AVX2_INLINE void tile(const float *w, const float *bias, ptrdiff_t inputs, ptrdi
         for (int b = 0; b < B; b++) wb[b] = _mm256_loadu_ps(row + 8 * b);
         for (int s = 0; s < S; s++) {
             const __m256 xi = _mm256_broadcast_ss(x + s * xStride + i);
-            for (int b = 0; b < B; b++) acc[s][b] = _mm256_add_ps(acc[s][b], _mm256_mul_ps(wb[b], xi));
+            for (int b = 0; b < B; b++) acc[s][b] = _mm256_fmadd_ps(wb[b], xi, acc[s][b]);
         }
     }
     for (int s = 0; s < S; s++)
@@ -110,15 +113,16 @@ AVX2_INLINE void sampleGroup(const float *w, const float *bias, ptrdiff_t inputs
     if (o < padded) tile(w, bias, inputs, padded, activation, k, x, xStride, y, yStride, o, S, 1);
 }
 
-__attribute__((target("avx2")))
+__attribute__((target("avx2,fma")))
 void rival_dense_layer_avx2(const float *weights, const float *bias, ptrdiff_t inputs, ptrdiff_t padded,
                             int activation, const float *tanhConstants,
                             const float *x, ptrdiff_t xStride, float *y, ptrdiff_t yStride, ptrdiff_t count) {
     const float *k = tanhConstants;
     ptrdiff_t s = 0;
     // Five samples at a time, sixteen outputs a tile: ten accumulators, two weight loads and five broadcasts
-    // feed ten multiplies and ten adds (13 of the 16 registers; measured 5 % faster than four samples, whose
-    // loads and loop take a larger share of the instructions; 4 x 3, 3 x 4, 6 x 2 and 8 x 1 tiles were slower).
+    // feed ten fused multiply-adds (13 of the 16 registers; measured 5 % faster than four samples, whose
+    // loads and loop take a larger share of the instructions; 4 x 3, 3 x 4, 6 x 2 and 8 x 1 tiles were slower;
+    // with FMA, 4 x 2 and 6 x 2 measured slower again).
     // Then four at a time, then one.
     for (; s + 5 <= count; s += 5)
         sampleGroup(weights, bias, inputs, padded, activation, k, x + s * xStride, xStride, y + s * yStride, yStride, 5);
@@ -146,7 +150,7 @@ void rival_scale_features_avx2(const double *raw, const double *scales, float *o
 
 #else
 
-int rival_cpu_has_avx2(void) { return 0; }
+int rival_cpu_has_avx2_fma(void) { return 0; }
 
 void rival_scale_features_avx2(const double *raw, const double *scales, float *out, ptrdiff_t count) {
     (void)raw; (void)scales; (void)out; (void)count;

@@ -1,5 +1,5 @@
 // Fast forward passes of `MLP`: SIMD8 across outputs over the packed, transposed weights, in portable Swift or in
-// the AVX2 kernel of CKernels (bit-identical).
+// the AVX2 and FMA kernel of CKernels (bit-identical: the same fused multiply-adds in the same order).
 import CKernels
 
 /// Numerator coefficients (odd powers 1...13) of the rational tanh approximation: a minimax fit of
@@ -27,8 +27,29 @@ public func fastTanh(_ x: Float) -> Float {
     fastTanhKernel(SIMD8<Float>(repeating: x))[0]
 }
 
-/// The rational tanh approximation (see ``fastTanh(_:)``).
+/// The rational tanh approximation (see ``fastTanh(_:)``), each Horner step a rounded multiply and a rounded add
+/// (the training code's tanh: plain SSE2 arithmetic on the baseline x86-64 target).
 func fastTanhKernel(_ input: SIMD8<Float>) -> SIMD8<Float> {
+    rationalTanh(input, fused: false)
+}
+
+/// The rational tanh of inference, each Horner step one fused multiply-add (`p x^2 + c`, rounded once), exactly
+/// as CKernels' `tanh8` computes it. The same approximation as ``fastTanhKernel(_:)``; the two may differ in the
+/// last bits.
+@inline(__always)
+func inferenceTanh(_ input: SIMD8<Float>) -> SIMD8<Float> {
+    rationalTanh(input, fused: true)
+}
+
+/// One Horner step, `p x^2 + c`: one fused multiply-add when `fused`, else a rounded multiply and a rounded add.
+@inline(__always)
+private func horner(_ p: SIMD8<Float>, _ x2: SIMD8<Float>, _ c: Float, fused: Bool) -> SIMD8<Float> {
+    fused ? SIMD8(repeating: c).addingProduct(p, x2) : p * x2 + SIMD8(repeating: c)
+}
+
+/// The rational tanh approximation, its Horner steps fused or not (`fused` is a constant at every call).
+@inline(__always)
+private func rationalTanh(_ input: SIMD8<Float>, fused: Bool) -> SIMD8<Float> {
     // Clamp with compare-and-select: SIMD's `clamped` and `pointwiseMin` compile to calls, and lane-by-lane
     // `min`/`max` to branches. Comparisons with a NaN lane are false, so NaN stays NaN.
     let high = SIMD8<Float>(repeating: tanhClamp), low = SIMD8<Float>(repeating: -tanhClamp)
@@ -36,17 +57,17 @@ func fastTanhKernel(_ input: SIMD8<Float>) -> SIMD8<Float> {
     x = x.replacing(with: low, where: x .< low)
     let x2 = x * x
     var p = SIMD8<Float>(repeating: tanhP.6)
-    p = p * x2 + SIMD8(repeating: tanhP.5)
-    p = p * x2 + SIMD8(repeating: tanhP.4)
-    p = p * x2 + SIMD8(repeating: tanhP.3)
-    p = p * x2 + SIMD8(repeating: tanhP.2)
-    p = p * x2 + SIMD8(repeating: tanhP.1)
-    p = p * x2 + SIMD8(repeating: tanhP.0)
+    p = horner(p, x2, tanhP.5, fused: fused)
+    p = horner(p, x2, tanhP.4, fused: fused)
+    p = horner(p, x2, tanhP.3, fused: fused)
+    p = horner(p, x2, tanhP.2, fused: fused)
+    p = horner(p, x2, tanhP.1, fused: fused)
+    p = horner(p, x2, tanhP.0, fused: fused)
     p = p * x
     var q = SIMD8<Float>(repeating: tanhQ.3)
-    q = q * x2 + SIMD8(repeating: tanhQ.2)
-    q = q * x2 + SIMD8(repeating: tanhQ.1)
-    q = q * x2 + SIMD8(repeating: tanhQ.0)
+    q = horner(q, x2, tanhQ.2, fused: fused)
+    q = horner(q, x2, tanhQ.1, fused: fused)
+    q = horner(q, x2, tanhQ.0, fused: fused)
     return p / q
 }
 
@@ -74,7 +95,7 @@ private func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
 @inline(__always)
 private func activate(_ v: SIMD8<Float>, _ activation: Activation) -> SIMD8<Float> {
     switch activation {
-    case .tanh: return fastTanhKernel(v)
+    case .tanh: return inferenceTanh(v)
     case .relu: return v.replacing(with: 0, where: v .< 0)
     case .identity: return v
     }
@@ -191,10 +212,10 @@ extension MLP {
             var row = w + o
             for i in 0..<n {
                 let xi = SIMD8<Float>(repeating: x[i])
-                a0 = a0 + load8(row) * xi
-                a1 = a1 + load8(row + 8) * xi
-                a2 = a2 + load8(row + 16) * xi
-                a3 = a3 + load8(row + 24) * xi
+                a0 = a0.addingProduct(load8(row), xi)
+                a1 = a1.addingProduct(load8(row + 8), xi)
+                a2 = a2.addingProduct(load8(row + 16), xi)
+                a3 = a3.addingProduct(load8(row + 24), xi)
                 row += stride
             }
             store8(activate(a0, layer.activation), target + o)
@@ -208,8 +229,8 @@ extension MLP {
             var row = w + o
             for i in 0..<n {
                 let xi = SIMD8<Float>(repeating: x[i])
-                a0 = a0 + load8(row) * xi
-                a1 = a1 + load8(row + 8) * xi
+                a0 = a0.addingProduct(load8(row), xi)
+                a1 = a1.addingProduct(load8(row + 8), xi)
                 row += stride
             }
             store8(activate(a0, layer.activation), target + o)
@@ -222,7 +243,7 @@ extension MLP {
             var a0 = load8(b + o)
             var row = w + o
             for i in 0..<n {
-                a0 = a0 + load8(row) * SIMD8(repeating: x[i])
+                a0 = a0.addingProduct(load8(row), SIMD8(repeating: x[i]))
                 row += stride
             }
             store8(activate(a0, layer.activation), target + o)
@@ -266,10 +287,10 @@ extension MLP {
             var row = w + o
             for i in 0..<n {
                 let wi = load8(row)
-                a0 = a0 + wi * SIMD8(repeating: x0[i])
-                a1 = a1 + wi * SIMD8(repeating: x1[i])
-                a2 = a2 + wi * SIMD8(repeating: x2[i])
-                a3 = a3 + wi * SIMD8(repeating: x3[i])
+                a0 = a0.addingProduct(wi, SIMD8(repeating: x0[i]))
+                a1 = a1.addingProduct(wi, SIMD8(repeating: x1[i]))
+                a2 = a2.addingProduct(wi, SIMD8(repeating: x2[i]))
+                a3 = a3.addingProduct(wi, SIMD8(repeating: x3[i]))
                 row += stride
             }
             store8(activate(a0, layer.activation), t0 + o)

@@ -152,27 +152,30 @@ public struct MLPParameters: Sendable, Equatable {
     }
 }
 
-/// The code that evaluates an ``MLP``'s layers. Both give bit-identical outputs (the same products, rounded and
-/// added in the same order; neither uses fused multiply-add), so the choice changes speed only.
+/// The code that evaluates an ``MLP``'s layers. Both give bit-identical outputs (the same fused multiply-adds in
+/// the same order, and the same other operations), so the choice changes speed only.
 public enum MLPKernel: String, Sendable, CaseIterable {
-    /// Swift SIMD8 code for the package's baseline target (x86-64 with SSE2, or any other processor).
+    /// Swift SIMD8 code for the package's baseline target (x86-64 with SSE2, or any other processor). Its fused
+    /// multiply-adds are instructions on arm64, but calls to libm's `fmaf` on x86-64 (compiled for the baseline,
+    /// which has no FMA): correct to the bit, many times slower. There it runs only where `avx2` cannot.
     case portable
-    /// A C kernel compiled for AVX2 (target CKernels): eight-wide registers, four samples a tile in batches.
-    /// Runs only where the processor and OS support AVX2 (x86-64 since 2013-2015).
+    /// A C kernel compiled for AVX2 and FMA (target CKernels): eight-wide registers, five samples a tile in
+    /// batches. Runs only where the processor and OS support AVX2 and the processor has FMA (x86-64 since
+    /// 2013-2015).
     case avx2
 
     /// Whether this kernel runs on this machine.
     public var isAvailable: Bool {
         switch self {
         case .portable: return true
-        case .avx2: return MLPKernel.hasAVX2
+        case .avx2: return MLPKernel.hasAVX2FMA
         }
     }
 
     /// The fastest kernel available on this machine (checked once).
-    public static let best: MLPKernel = hasAVX2 ? .avx2 : .portable
+    public static let best: MLPKernel = hasAVX2FMA ? .avx2 : .portable
 
-    private static let hasAVX2: Bool = rival_cpu_has_avx2() == 1
+    private static let hasAVX2FMA: Bool = rival_cpu_has_avx2_fma() == 1
 }
 
 /// Metadata keys of a policy network's safetensors header.

@@ -65,6 +65,29 @@ import PolicyCore
         #expect(fastTanh(Float.nan).isNaN)
     }
 
+    /// The network's own tanh (its Horner steps fused multiply-adds, unlike ``fastTanh(_:)``'s) through a 1-1
+    /// tanh layer with weight 1 and bias 0, on every kernel: as accurate as the fast tanh, odd, NaN stays NaN. (It
+    /// saturates at 1 - 2.4e-7 where the unfused form rounds to 1: still within the error bound.)
+    @Test(arguments: MLPTests.kernels)
+    func networkTanhMatchesFoundation(_ kernel: MLPKernel) {
+        var p = MLPParameters(layerSizes: [1, 1], activations: [.tanh])
+        p.weights[0] = [1]; p.biases[0] = [0]; p.inputMean = [0]; p.inputStd = [1]; p.outputScale = [1]; p.outputOffset = [0]
+        let mlp = MLP(p)
+        mlp.kernel = kernel
+        var worst: Double = 0
+        var x: Float = -12
+        while x <= 12 {
+            let y = mlp.forward([x])[0]
+            worst = max(worst, abs(Double(y) - Foundation.tanh(Double(x))))
+            #expect(y == -mlp.forward([-x])[0])
+            x += 1e-3
+        }
+        #expect(worst < 1e-6, "worst absolute error \(worst)")
+        let one = mlp.forward([.infinity])[0]
+        #expect(one <= 1 && one > 1 - 1e-6 && mlp.forward([-.infinity]) == [-one] && mlp.forward([0]) == [0])
+        #expect(mlp.forward([.nan])[0].isNaN)
+    }
+
     /// The kernels this machine runs (the portable one always).
     static let kernels = MLPKernel.allCases.filter(\.isAvailable)
 
@@ -125,7 +148,7 @@ import PolicyCore
     }
 
     @Test("the AVX2 kernel gives the portable kernel's outputs bit for bit, alone and in batches of 0 to 70",
-          .enabled(if: MLPKernel.avx2.isAvailable, "this processor has no AVX2"))
+          .enabled(if: MLPKernel.avx2.isAvailable, "this processor has no AVX2 and FMA"))
     func avx2MatchesPortableBitForBit() {
         // Output widths that exercise every tile: 64-wide passes, 32, 16 and 8 (alone), four-sample tiles of 16
         // and the trailing 8; batches past the 32-sample chunk.
