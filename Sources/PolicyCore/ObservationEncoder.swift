@@ -353,7 +353,7 @@ public final class ObservationEncoder: @unchecked Sendable {
         }
         let near = ObservationSpec.nearRange
         for i in 0..<ObservationSpec.opponentCount {
-            staged.put(i < present ? min(max(v.nearby[i].gap, -near), near) : near, near)
+            staged.put(i < present ? ObservationSpec.nearGap(v.nearby[i].gap) : near, near)
         }
         assert(staged.count == ObservationSpec.count)
         staged.raw.span.withUnsafeBufferPointer { scaleFeatures($0.baseAddress!, into: out, avx2: scalesWithAVX2) }

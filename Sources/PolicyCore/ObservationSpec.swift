@@ -110,6 +110,14 @@ public enum ObservationSpec {
 
     /// The position of the feature called `name` in the vector, nil when there is none.
     public static func index(of name: String) -> Int? { features.firstIndex { $0.name == name } }
+    /// The positions of the opponents' gaps (`opponentK.gap`), nearest first.
+    public static let gapIndices = (0..<opponentCount).map { index(of: "opponent\($0).gap")! }
+    /// The positions of the opponents' near gaps (`opponentK.nearGap`), nearest first.
+    public static let nearGapIndices = (0..<opponentCount).map { index(of: "opponent\($0).nearGap")! }
+
+    /// A gap (m) as its near gap counts it, before scaling: clamped to ``nearRange``.
+    @inline(__always)
+    public static func nearGap(_ gap: Double) -> Double { min(max(gap, -nearRange), nearRange) }
 }
 
 extension MLPParameters {

@@ -105,8 +105,9 @@ extension PolicyTrainer {
         let count = Int(data.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) })
         let width = ObservationSpec.count, oldWidth = ObservationSpec.version1Count
         // A run of observation spec 1 (its networks were upgraded as they loaded) has 69 features a sample.
-        let stored = count >= 0 && count < 1 << 40 && data.count == 8 + 4 * count * (oldWidth + 2) ? oldWidth : width
-        guard count >= 0, count < 1 << 40, data.count == 8 + 4 * count * (stored + 2) else {
+        let plausible = count >= 0 && count < 1 << 40
+        let stored = plausible && data.count == 8 + 4 * count * (oldWidth + 2) ? oldWidth : width
+        guard plausible, data.count == 8 + 4 * count * (stored + 2) else {
             throw LoadError(file: dataFile, value: "\(data.count) bytes",
                             expected: "expected 8 + 4 x \(count) x \(width + 2) bytes for \(count) samples")
         }
@@ -118,7 +119,8 @@ extension PolicyTrainer {
             // The new inputs' normalisation from the data (their weights are zero: the outputs do not change).
             if count > 0 {
                 latest.setNormalisation(inputs: x, count: count, only: oldWidth..<width)
-                best.setNormalisation(inputs: x, count: count, only: oldWidth..<width)
+                best.inputMean[oldWidth...] = latest.inputMean[oldWidth...]
+                best.inputStd[oldWidth...] = latest.inputStd[oldWidth...]
             }
         }
         restore(parameters: latest, best: best, iteration: state.iteration, bestIteration: state.bestIteration,
@@ -129,13 +131,12 @@ extension PolicyTrainer {
     /// each near gap from its opponent's gap.
     static func upgradedFromObservationSpec1(_ old: [Float], count: Int) -> [Float] {
         let oldWidth = ObservationSpec.version1Count, width = ObservationSpec.count
-        let gaps = (0..<ObservationSpec.opponentCount).map { ObservationSpec.index(of: "opponent\($0).gap")! }
         let near = ObservationSpec.nearRange, range = ObservationSpec.opponentRange
         var x = [Float](repeating: 0, count: count * width)
         for i in 0..<count {
             for j in 0..<oldWidth { x[i * width + j] = old[i * oldWidth + j] }
-            for (k, column) in gaps.enumerated() {
-                x[i * width + oldWidth + k] = Float(min(max(Double(old[i * oldWidth + column]) * range, -near), near) / near)
+            for (k, column) in ObservationSpec.gapIndices.enumerated() {
+                x[i * width + oldWidth + k] = Float(ObservationSpec.nearGap(Double(old[i * oldWidth + column]) * range) / near)
             }
         }
         return x

@@ -134,7 +134,7 @@ public final class PolicyTrainer {
     public func forgetSamples(withCarWithin distance: Double) -> Int {
         let width = ObservationSpec.count, n = sampleCount
         let limit = Float(distance / ObservationSpec.opponentRange)
-        let gaps = (0..<ObservationSpec.opponentCount).map { ObservationSpec.index(of: "opponent\($0).gap")! }
+        let gaps = ObservationSpec.gapIndices
         var kept = 0
         for i in 0..<n {
             let base = i * width
@@ -254,9 +254,7 @@ public final class PolicyTrainer {
         trainer.labelWeights = [LabelWeight(positive: steer, negative: steer), LabelWeight(negative: brake)]
         if let traffic = settings.trafficWeight, traffic > 0 {
             // Another car within the near range: a near gap below 1 in magnitude (the padding is 1).
-            trainer.inputWeight = InputWeight(
-                columns: (0..<ObservationSpec.opponentCount).map { ObservationSpec.index(of: "opponent\($0).nearGap")! },
-                below: 1, extra: Float(traffic))
+            trainer.inputWeight = InputWeight(columns: ObservationSpec.nearGapIndices, below: 1, extra: Float(traffic))
         }
         trainer.threads = min(threads, 2)
         var order = Array(0..<n)
