@@ -38,6 +38,7 @@ import Testing
         (["train", "--hidden", "64,0"], "--hidden: 64,0: expected comma-separated widths in 1...1024, for example 64,64"),
         (["train", "--iterations", "0"], "--iterations: 0: expected 1...1000"),
         (["train", "--warm-restart"], "--warm-restart: expected it with --resume"),
+        (["train", "--forget-alongside"], "--forget-alongside: expected it with --resume"),
         (["train", "--weights", "median"], "--weights: median: expected best or latest"),
         (["train", "--learning-rate", "2"], "--learning-rate: 2.0: expected a step size in 0...1 (exclusive)"),
         (["train", "--max-samples", "10"], "--max-samples: 10: expected 1000...100000000"),
