@@ -188,6 +188,9 @@ public enum MLPMetadataKey {
     public static let activations = "activations"
     /// Free text: how the network was trained (command, seed, data, wall time).
     public static let provenance = "provenance"
+    /// The observation spec version of the file a network was loaded from, when it was upgraded as it loaded
+    /// (``MLPParameters/upgradedToCurrentSpec()``).
+    public static let upgradedFrom = "observation_spec_upgraded_from"
 }
 
 /// SplitMix64 mapped to a uniform Double in [0, 1) (53 bits): a portable, seedable source for weight init.

@@ -2,7 +2,7 @@ import CKernels
 import Foundation
 import Sim
 
-/// Turns an ``Observation`` into the feature vector of ``ObservationSpec`` (version 2) for one car on one
+/// Turns an ``Observation`` into the feature vector of ``ObservationSpec`` (version 3) for one car on one
 /// circuit. The reference it conditions the policy on is an ``ExpertPlan``: the racing line (from the shared
 /// `RacingLineCache`) and the speed plan on it (quasi-steady per-axle limits at the plan's grip share, for the
 /// fuel on board), tabulated per centreline sample once, so encoding reads tables and does two trigonometric
@@ -338,7 +338,12 @@ public final class ObservationEncoder: @unchecked Sendable {
         staged.put(descriptor.3, 1000)
         staged.put(observation.offsetCommand, 5)
         // The nearest opponents.
-        let present = min(v.nearby.count, ObservationSpec.opponentCount)
+        // Those within the horizon: the cars are nearest first, so they are a prefix.
+        var present = 0
+        while present < min(v.nearby.count, ObservationSpec.opponentCount)
+                && ObservationSpec.givesOpponent(atGap: v.nearby[present].gap) {
+            present += 1
+        }
         for i in 0..<ObservationSpec.opponentCount {
             if i < present {
                 let o = v.nearby[i]

@@ -1,4 +1,4 @@
-/// The observation a network policy sees, version 2: the layout of the feature vector that
+/// The observation a network policy sees, version 3: the layout of the feature vector that
 /// ``ObservationEncoder`` writes and that a policy's weights file declares (`observation_spec_version`).
 ///
 /// Every feature is a physical quantity divided by a fixed scale, so that typical values are of order 1; the
@@ -6,9 +6,14 @@
 /// file) comes on top. ``features`` lists each with its unit and scale; docs/policy.md has the same table.
 public enum ObservationSpec {
     /// The version string weights files carry in their metadata.
-    public static let version = "rival.observation/2"
+    public static let version = "rival.observation/3"
+    /// Version 2: the same features as version 3, but opponents are given out to ``opponentRange`` (150 m) instead
+    /// of ``opponentHorizon`` (60 m). Its weights files load as networks of version 3 with the same weights
+    /// (``MLPParameters/upgradedToCurrentSpec()``): the network then sees no car beyond 60 m, which its training
+    /// episodes (opponents placed 60 m behind to 80 m ahead) seldom showed it anyway.
+    public static let version2 = "rival.observation/2"
     /// Version 1: version 2 without the near gaps (the last ``opponentCount`` features). Its weights files still
-    /// load, as networks of version 2 that give the near gaps zero weight (``MLPParameters/upgradedFromObservationSpec1()``).
+    /// load, as networks of version 3 that give the near gaps zero weight.
     public static let version1 = "rival.observation/1"
     /// Version 1's feature count.
     public static let version1Count = 69
@@ -22,8 +27,13 @@ public enum ObservationSpec {
     public static let lineSteerDistances: [Double] = [0, 10, 25]
     /// Opponents given (nearest first by absolute gap); absent ones are padded as far ahead and level.
     public static let opponentCount = 4
-    /// Range within which opponents are given (m); the padding's gap.
+    /// Scale of the opponents' gaps (m) and the padding's gap: an absent opponent is 150 m ahead.
     public static let opponentRange = 150.0
+    /// Opponents farther than this (m of arc length, ahead or behind) are not given: their slots are padded as
+    /// absent (version 3). A car 60 m away is 1.2 s away at 50 m/s, and the expert reacts to none that far;
+    /// with opponents out to 150 m, a car 100 to 150 m behind filled the slots, the network had seldom seen one
+    /// there in training, and in 10-car races it went off far from other cars (docs/policy.md, "Traffic").
+    public static let opponentHorizon = 60.0
     /// Range of the near gaps (m): the gap again, clamped to this and divided by it, so that the network resolves
     /// who is ahead of a car alongside (on the 150 m scale a metre is less than 0.01; the give-way rule turns on it).
     public static let nearRange = 10.0
@@ -90,7 +100,7 @@ public enum ObservationSpec {
         for k in 0..<opponentCount {
             f += [
                 Feature(name: "opponent\(k).gap", unit: "m", scale: opponentRange,
-                        meaning: "arc-length gap to the \(k + 1)th nearest car, + = ahead (padding: +150)"),
+                        meaning: "arc-length gap to the \(k + 1)th nearest car within 60 m, + = ahead (padding: +150)"),
                 Feature(name: "opponent\(k).lateral", unit: "m", scale: 5,
                         meaning: "its lateral offset minus ours, + = to our left (padding: 0)"),
                 Feature(name: "opponent\(k).speedDifference", unit: "m/s", scale: 10,
@@ -115,12 +125,36 @@ public enum ObservationSpec {
     /// The positions of the opponents' near gaps (`opponentK.nearGap`), nearest first.
     public static let nearGapIndices = (0..<opponentCount).map { index(of: "opponent\($0).nearGap")! }
 
+    /// Whether an opponent `gap` metres away (ahead or behind) is given: within ``opponentHorizon``.
+    @inline(__always)
+    public static func givesOpponent(atGap gap: Double) -> Bool { abs(gap) <= opponentHorizon }
+
     /// A gap (m) as its near gap counts it, before scaling: clamped to ``nearRange``.
     @inline(__always)
     public static func nearGap(_ gap: Double) -> Double { min(max(gap, -nearRange), nearRange) }
 }
 
 extension MLPParameters {
+    /// This network of an earlier observation spec (``ObservationSpec/version1`` or ``ObservationSpec/version2``)
+    /// as one of the current spec: a version-1 network gains the near gaps with zero weights
+    /// (``upgradedFromObservationSpec1()``); both keep their weights and are marked `observation_spec_upgraded_from`.
+    /// What changes is only what the encoder gives them: no opponent beyond ``ObservationSpec/opponentHorizon``.
+    /// nil when the network is of neither (its metadata and input count).
+    public func upgradedToCurrentSpec() -> MLPParameters? {
+        let found = metadata[MLPMetadataKey.specVersion]
+        var p: MLPParameters
+        if found == ObservationSpec.version2 && inputCount == ObservationSpec.count {
+            p = self
+            p.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version
+        } else if let upgraded = upgradedFromObservationSpec1() {
+            p = upgraded
+        } else {
+            return nil
+        }
+        p.metadata[MLPMetadataKey.upgradedFrom] = found
+        return p
+    }
+
     /// This network of observation spec 1 (``ObservationSpec/version1``) as one of the current spec that computes
     /// the same outputs: the features version 2 adds (after version 1's, in the same order) get zero weights, mean
     /// 0 and standard deviation 1. nil when the network is not a version-1 one (its metadata and input count).

@@ -123,8 +123,33 @@ extension PolicyTrainer {
                 best.inputStd[oldWidth...] = latest.inputStd[oldWidth...]
             }
         }
+        // Samples of spec 1 or 2 gave opponents out to 150 m: hide those beyond the horizon, as the encoder now
+        // does (samples of spec 3 are unchanged by this).
+        Self.hideOpponentsBeyondHorizon(&x, count: count)
         restore(parameters: latest, best: best, iteration: state.iteration, bestIteration: state.bestIteration,
                 history: state.history, inputs: x, targets: y)
+    }
+
+    /// Pads, in `count` samples of the current width, every opponent slot whose gap is beyond
+    /// ``ObservationSpec/opponentHorizon`` as the encoder pads an absent opponent; returns how many slots it padded.
+    /// A slot the encoder gave (a gap within the horizon, so a scaled gap of at most `Float(60 / 150)`) is kept.
+    @discardableResult
+    static func hideOpponentsBeyondHorizon(_ x: inout [Float], count: Int) -> Int {
+        let width = ObservationSpec.count
+        let limit = Float(ObservationSpec.opponentHorizon / ObservationSpec.opponentRange)
+        var padded = 0
+        for i in 0..<count {
+            for k in 0..<ObservationSpec.opponentCount {
+                let gap = i * width + ObservationSpec.gapIndices[k]
+                guard abs(x[gap]) > limit, x[gap] != 1 || x[gap + 1] != 0 || x[gap + 2] != 0 else { continue }
+                x[gap] = 1
+                x[gap + 1] = 0
+                x[gap + 2] = 0
+                x[i * width + ObservationSpec.nearGapIndices[k]] = 1
+                padded += 1
+            }
+        }
+        return padded
     }
 
     /// Samples of observation spec 1 (69 features each) with the features version 2 adds computed from them:

@@ -126,6 +126,39 @@ public final class PolicyTrainer {
         bestParameters = p
     }
 
+    /// Starts the run from `network` instead of random weights (before the first iteration); the settings must
+    /// describe it (``TrainingSettings/initialNetwork``). Throws, naming `file`, when the run has begun or the
+    /// network's layer sizes or action prior differ from the settings'.
+    public func start(from network: MLPParameters, file: String) throws(LoadError) {
+        guard iteration == 0, settings.initialNetwork != nil else {
+            throw LoadError(file: file, expected: "a run that has not begun, with settings.initialNetwork set")
+        }
+        try Self.checkStart(network, settings: settings, file: file)
+        var p = network
+        p.metadata = parameters.metadata
+        parameters = p
+        bestParameters = p
+    }
+
+    /// Throws, naming `file`, unless a run with `settings` can start from `network`: the same layer sizes
+    /// (`ObservationSpec.count`, the hidden widths, 2), tanh hidden layers, and an action prior as the settings say.
+    public static func checkStart(_ network: MLPParameters, settings: TrainingSettings, file: String) throws(LoadError) {
+        let sizes = [ObservationSpec.count] + settings.hiddenLayers + [2]
+        let activations = Array(repeating: Activation.tanh, count: settings.hiddenLayers.count) + [.identity]
+        guard network.layerSizes == sizes, network.activations == activations else {
+            throw LoadError(file: file, location: "__metadata__.\(MLPMetadataKey.layerSizes)",
+                            value: network.layerSizes.map(String.init).joined(separator: ","),
+                            expected: sizes.map(String.init).joined(separator: ",")
+                                + " with tanh hidden layers, as the settings give (--hidden)")
+        }
+        let prior = settings.residual ? ActionPrior.version : nil
+        guard network.metadata[ActionPrior.metadataKey] == prior else {
+            throw LoadError(file: file, location: "__metadata__.\(ActionPrior.metadataKey)",
+                            value: network.metadata[ActionPrior.metadataKey] ?? "",
+                            expected: prior.map { "\($0), a residual network" } ?? "absent")
+        }
+    }
+
     /// Drops every sample in which another car was within `distance` metres of arc length, ahead or behind
     /// (the observation's opponent gaps), and returns how many went. For a resumed run whose expert changed how
     /// it races wheel to wheel: the old labels there would contradict the new ones (the data set keeps no states
@@ -188,9 +221,9 @@ public final class PolicyTrainer {
     public func runIteration(progress: (String, Double) -> Void = { _, _ in }) -> IterationReport {
         let started = Date()
         let k = iteration
-        let share = k == 0 ? 1 : pow(settings.expertShareDecay, Double(k))
+        let share = settings.expertShare(iteration: k)
         // Collect.
-        let learner: MLPParameters? = k == 0 ? nil : parameters
+        let learner: MLPParameters? = k == 0 && settings.initialNetwork == nil ? nil : parameters
         let episodes = settings.episodesPerIteration
         let box = ResultBox<EpisodeData>(count: episodes)
         let contexts = training, settings = settings
@@ -214,7 +247,7 @@ public final class PolicyTrainer {
             inputs.removeFirst(excess * ObservationSpec.count)
             targets.removeFirst(excess * 2)
         }
-        if k == 0 {
+        if k == 0 && settings.initialNetwork == nil {
             parameters.setNormalisation(inputs: inputs, count: sampleCount)
             // Outputs (or residuals) in -1...1 (-2...2).
             parameters.outputScale = [1, 1]

@@ -262,8 +262,8 @@ extension MLPParameters {
     /// do not chain, a normalisation or scaling tensor has the wrong length, the activations metadata is missing
     /// or unknown, `layer_sizes` disagrees with the tensors, any value is not finite, a standard deviation is not
     /// positive, or `expectedSpecVersion` is given and the file's `observation_spec_version` differs. A file of
-    /// ``ObservationSpec/version1`` where the current version is expected loads upgraded
-    /// (``upgradedFromObservationSpec1()``: the same outputs).
+    /// ``ObservationSpec/version1`` or ``ObservationSpec/version2`` where the current version is expected loads
+    /// upgraded (``upgradedToCurrentSpec()``: the same weights).
     public init(safetensors contents: SafetensorsFile, file: String, expectedSpecVersion: String? = nil)
         throws(LoadError) {
         let tensors = contents.tensors
@@ -328,9 +328,10 @@ extension MLPParameters {
                                 expected: "\(sizes.map(String.init).joined(separator: ",")) as the tensors give")
             }
         }
-        // A version-1 network where the current version is expected loads upgraded (the same outputs).
-        let upgrades = expectedSpecVersion == ObservationSpec.version && metadata[MLPMetadataKey.specVersion]
-            == ObservationSpec.version1 && sizes[0] == ObservationSpec.version1Count
+        // A network of an earlier spec where the current one is expected loads upgraded (the same weights).
+        let upgrades = expectedSpecVersion == ObservationSpec.version
+            && (metadata[MLPMetadataKey.specVersion] == ObservationSpec.version1 && sizes[0] == ObservationSpec.version1Count
+                || metadata[MLPMetadataKey.specVersion] == ObservationSpec.version2 && sizes[0] == ObservationSpec.count)
         if let expectedSpecVersion, !upgrades {
             let found = metadata[MLPMetadataKey.specVersion]
             guard found == expectedSpecVersion else {
@@ -366,7 +367,7 @@ extension MLPParameters {
         parameters.metadata = metadata.filter {
             $0.key != MLPMetadataKey.activations && $0.key != MLPMetadataKey.layerSizes
         }
-        self = upgrades ? parameters.upgradedFromObservationSpec1()! : parameters
+        self = upgrades ? parameters.upgradedToCurrentSpec()! : parameters
     }
 
     /// The network as a safetensors file: every tensor of ``MLPTensorName`` plus the metadata, with

@@ -6,6 +6,11 @@ import Foundation
 public struct TrainingSettings: Sendable, Equatable, Codable {
     /// Seed of every random choice of the run (episodes, minibatches, initial weights).
     public var seed: UInt64 = 1
+    /// What the network starts from when it is not drawn at random: a description of the weights file given to
+    /// ``PolicyTrainer/start(from:description:)`` (`rival train --init`). Such a run lets the network drive from
+    /// iteration 0, with the expert's share `expertShareDecay^(k + 1)` in iteration k, and keeps the file's input
+    /// normalisation. nil: a run from random weights.
+    public var initialNetwork: String? = nil
     /// Hidden layer widths (tanh); the output layer (2, identity) follows.
     public var hiddenLayers: [Int] = [64, 64]
     /// Circuits the policy is trained on (shipped names).
@@ -127,7 +132,8 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     }
 
     /// These settings with `saved`'s schedule apart from the iteration counts: the learning rate, its decay and
-    /// restart, the data cap, the loss's weighting and the closing and grid shares. A resumed run starts from it.
+    /// restart, the data cap, the loss's weighting, the closing and grid shares, and the network the run started
+    /// from. A resumed run starts from it.
     public func continuing(_ saved: TrainingSettings) -> TrainingSettings {
         var s = self
         s.learningRate = saved.learningRate; s.learningRateDecay = saved.learningRateDecay
@@ -136,7 +142,14 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
         s.steeringTargetWeight = saved.steeringTargetWeight; s.brakingTargetWeight = saved.brakingTargetWeight
         s.trafficWeight = saved.trafficWeight
         s.closingShare = saved.closingShare; s.gridShare = saved.gridShare
+        s.initialNetwork = saved.initialNetwork
         return s
+    }
+
+    /// The share of decisions the expert takes in iteration `k` (the rest the network takes).
+    public func expertShare(iteration k: Int) -> Double {
+        if initialNetwork != nil { return pow(expertShareDecay, Double(k + 1)) }
+        return k == 0 ? 1 : pow(expertShareDecay, Double(k))
     }
 
     /// The Adam step size of iteration `k`.

@@ -60,6 +60,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .customLong("warm-restart"),
           help: "With --resume: restart the step-size schedule, so that the next iteration trains at --learning-rate again.")
     var warmRestart = false
+    @Option(name: .customLong("init"),
+            help: "Start from this weights file instead of random weights: a new run that fine-tunes it (the network drives from iteration 0).")
+    var initial: String?
     @Flag(name: .customLong("forget-alongside"),
           help: "With --resume: first drop the samples with another car alongside (labelled by an older expert's give-way rule).")
     var forgetAlongside = false
@@ -97,6 +100,9 @@ struct TrainCommand: ParsableCommand {
         }
         if warmRestart && !resume { throw ValidationError("--warm-restart: expected it with --resume") }
         if forgetAlongside && !resume { throw ValidationError("--forget-alongside: expected it with --resume") }
+        if initial != nil && resume {
+            throw ValidationError("--init: expected it without --resume (a resumed run goes on from its checkpoint)")
+        }
         guard ["best", "latest"].contains(weights) else { throw ValidationError("--weights: \(weights): expected best or latest") }
     }
 
@@ -150,7 +156,18 @@ struct TrainCommand: ParsableCommand {
             let saved = try Self.checked { () throws(LoadError) in try PolicyTrainer.checkpointIteration(in: checkpoints) }
             settings.learningRateRestart = saved
         }
+        // The network to start from, loaded before anything is built so that a bad file fails at once.
+        let start: MLPParameters? = try initial.map { file in
+            try Self.checked { () throws(LoadError) in
+                try MLPParameters(safetensors: try SafetensorsFile(path: file), file: file,
+                                  expectedSpecVersion: ObservationSpec.version)
+            }
+        }
+        if let initial { settings.initialNetwork = (initial as NSString).lastPathComponent }
         if let problem = settings.validate() { throw UserError("rival train: \(problem)") }
+        if let start, let initial {
+            try Self.checked { () throws(LoadError) in try PolicyTrainer.checkStart(start, settings: settings, file: initial) }
+        }
         let display = ProgressDisplay(enabled: !quiet)
         display.note("rival train: building plans and encoders for \(trainTracks.count + validationTracks.count) circuits "
             + "x \(carList.count) cars")
@@ -160,6 +177,10 @@ struct TrainCommand: ParsableCommand {
                                         cars: carList, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         } catch {
             throw UserError(error.description)
+        }
+        if let start, let initial {
+            try Self.checked { () throws(LoadError) in try trainer.start(from: start, file: initial) }
+            display.note("rival train: starting from \(initial)")
         }
         if resume {
             try Self.checked { () throws(LoadError) in try trainer.restore(from: checkpoints) }
@@ -195,6 +216,10 @@ struct TrainCommand: ParsableCommand {
             format: "%@ (seed %llu); DAgger from the expert, %d iterations, best %d, wrote %d (%@), %d samples, %.0f s "
                 + "wall over all iterations (%.0f s in this invocation)", command, seed, trainer.iteration,
             trainer.bestIteration, written, weights, trainer.sampleCount, wall, Date().timeIntervalSince(started))
+        if let name = settings.initialNetwork {
+            // The starting file's own provenance when this invocation loaded it (a resumed run knows its name only).
+            best.metadata["initialised_from"] = name + (start.map { ": " + ($0.metadata[MLPMetadataKey.provenance] ?? "(no provenance)") } ?? "")
+        }
         best.metadata["training_tracks"] = settings.trainingTracks.joined(separator: ",")
         best.metadata["validation_tracks"] = settings.validationTracks.joined(separator: ",")
         try Self.checked { () throws(LoadError) in try best.safetensors.write(to: out) }

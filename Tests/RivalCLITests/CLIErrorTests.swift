@@ -40,6 +40,10 @@ import Testing
         (["train", "--warm-restart"], "--warm-restart: expected it with --resume"),
         (["train", "--forget-alongside"], "--forget-alongside: expected it with --resume"),
         (["train", "--weights", "median"], "--weights: median: expected best or latest"),
+        (["train", "--init", "x.safetensors", "--resume"], "--init: expected it without --resume"),
+        (["train", "--init", "/no/such/p.safetensors"], "/no/such/p.safetensors"),
+        (["train", "--init", "policies/default.safetensors", "--hidden", "32"],
+         "policies/default.safetensors: __metadata__.layer_sizes: 73,64,64,2: 73,32,2 with tanh hidden layers"),
         (["train", "--learning-rate", "2"], "--learning-rate: 2.0: expected a step size in 0...1 (exclusive)"),
         (["train", "--max-samples", "10"], "--max-samples: 10: expected 1000...100000000"),
         (["train", "--braking-target-weight=-1"], "--braking-target-weight: -1.0: expected a weight in 0...100"),
@@ -94,7 +98,7 @@ import Testing
     @Test func specPrintsEveryFeature() throws {
         let out = try CLI.run(["spec"])
         #expect(out.status == 0)
-        #expect(out.stdout.contains("rival.observation/2: 73 features"))
+        #expect(out.stdout.contains("rival.observation/3: 73 features"))
         #expect(out.stdout.contains("| 68 | `opponent3.speedDifference` | m/s | 10 |"))
     }
 
