@@ -16,6 +16,28 @@ extension PolicyTrainer {
         public static let state = "trainer.json"
         /// The aggregated data set (binary, see the extension's documentation).
         public static let dataset = "dataset.bin"
+        /// The network after iteration `k` (kept for every iteration, for ``PolicyTrainer/averagedNetwork(last:in:)``).
+        public static func iteration(_ k: Int) -> String { "iteration-\(k).safetensors" }
+    }
+
+    /// The average of the networks of the last `k` finished iterations kept in the checkpoint `directory` (stochastic
+    /// weight averaging: Izmailov et al. 2018; iterations differ a lot in how they drive, and an average of several
+    /// damps that). Throws, naming the file, when one is missing or does not match the others.
+    public static func averagedNetwork(last k: Int, in directory: String) throws(LoadError) -> MLPParameters {
+        let done = try checkpointIteration(in: directory)
+        guard k >= 1, k <= done else {
+            throw LoadError(file: directory, value: "the last \(k) iterations",
+                            expected: "1...\(done) (the iterations the checkpoint has finished)")
+        }
+        var networks: [MLPParameters] = []
+        var names: [String] = []
+        for iteration in (done - k)..<done {
+            let file = (directory as NSString).appendingPathComponent(CheckpointFile.iteration(iteration))
+            networks.append(try MLPParameters(safetensors: try SafetensorsFile(path: file), file: file,
+                                              expectedSpecVersion: ObservationSpec.version))
+            names.append(file)
+        }
+        return try MLPParameters.average(networks, files: names)
     }
 
     struct State: Codable {
@@ -35,6 +57,7 @@ extension PolicyTrainer {
         }
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
         try parameters.safetensors.write(to: path(CheckpointFile.latest))
+        if iteration > 0 { try parameters.safetensors.write(to: path(CheckpointFile.iteration(iteration - 1))) }
         try bestParameters.safetensors.write(to: path(CheckpointFile.best))
         let state = State(settings: settings, iteration: iteration, bestIteration: bestIteration, history: history)
         let encoder = JSONEncoder()

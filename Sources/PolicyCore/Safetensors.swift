@@ -403,3 +403,40 @@ extension MLP {
         try parameters.safetensors.write(to: path)
     }
 }
+
+extension MLPParameters {
+    /// The element-wise mean of `networks`' weights and biases (summed in Double in the order given, then rounded
+    /// once), with the first network's normalisation, output scaling and metadata. The networks must have the same
+    /// layer sizes, activations, input normalisation and output scaling (those of one training run do); `files`
+    /// name them in errors.
+    public static func average(_ networks: [MLPParameters], files: [String]) throws(LoadError) -> MLPParameters {
+        guard let first = networks.first, files.count == networks.count else {
+            throw LoadError(file: "<networks>", expected: "at least one network, and one name per network")
+        }
+        for (network, file) in zip(networks, files).dropFirst() {
+            let mismatch: String? = if network.layerSizes != first.layerSizes || network.activations != first.activations {
+                "the layer sizes and activations of \(files[0])"
+            } else if network.inputMean != first.inputMean || network.inputStd != first.inputStd {
+                "the input normalisation of \(files[0])"
+            } else if network.outputScale != first.outputScale || network.outputOffset != first.outputOffset {
+                "the output scaling of \(files[0])"
+            } else {
+                nil
+            }
+            if let mismatch { throw LoadError(file: file, expected: mismatch + " (networks of one training run)") }
+        }
+        func mean(_ values: (MLPParameters) -> [Float]) -> [Float] {
+            var sum = [Double](repeating: 0, count: values(first).count)
+            for network in networks {
+                for (i, x) in values(network).enumerated() { sum[i] += Double(x) }
+            }
+            return sum.map { Float($0 / Double(networks.count)) }
+        }
+        var result = first
+        for k in 0..<first.layerCount {
+            result.weights[k] = mean { $0.weights[k] }
+            result.biases[k] = mean { $0.biases[k] }
+        }
+        return result
+    }
+}

@@ -54,8 +54,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("grid-share"),
             help: "Share of the episodes that start from a standing-start grid of 4 to 10 learner cars (default 0; on --resume, the run's).")
     var gridShare: Double?
-    @Option(help: ArgumentHelp("Which iteration's weights --out gets: the best by validation score, or the latest.",
-                               valueName: "best|latest"))
+    @Option(help: ArgumentHelp("Which weights --out gets: the best iteration by validation score, the latest, or the "
+                               + "average of the last K iterations' weights (kept in --checkpoints).",
+                               valueName: "best|latest|average:K"))
     var weights = "best"
     @Flag(name: .customLong("warm-restart"),
           help: "With --resume: restart the step-size schedule, so that the next iteration trains at --learning-rate again.")
@@ -103,7 +104,17 @@ struct TrainCommand: ParsableCommand {
         if initial != nil && resume {
             throw ValidationError("--init: expected it without --resume (a resumed run goes on from its checkpoint)")
         }
-        guard ["best", "latest"].contains(weights) else { throw ValidationError("--weights: \(weights): expected best or latest") }
+        guard ["best", "latest"].contains(weights) || averageCount != nil else {
+            throw ValidationError("--weights: \(weights): expected best, latest or average:K with K in 2...100")
+        }
+    }
+
+    /// K of `--weights average:K` (2...100), nil for any other value.
+    var averageCount: Int? {
+        guard weights.hasPrefix("average:"), let k = Int(weights.dropFirst("average:".count)), (2...100).contains(k) else {
+            return nil
+        }
+        return k
     }
 
     func hiddenLayers() throws -> [Int] {
@@ -208,12 +219,20 @@ struct TrainCommand: ParsableCommand {
             if let r = t.history.last { display.note(Self.reportLine(r)) }
             try Self.checked { () throws(LoadError) in try t.save(to: checkpoints) }
         })
-        // The best iteration by validation score, or the last one trained.
-        let written = weights == "latest" ? trainer.iteration - 1 : trainer.bestIteration
-        var best = weights == "latest" ? trainer.parameters : trainer.bestParameters
+        // The best iteration by validation score, the last one trained, or the average of the last K.
+        var best: MLPParameters
+        let written: String
+        if let k = averageCount {
+            best = try Self.checked { () throws(LoadError) in try PolicyTrainer.averagedNetwork(last: k, in: checkpoints) }
+            best.metadata = trainer.parameters.metadata
+            written = "the average of iterations \(trainer.iteration - k)-\(trainer.iteration - 1)"
+        } else {
+            best = weights == "latest" ? trainer.parameters : trainer.bestParameters
+            written = "\(weights == "latest" ? trainer.iteration - 1 : trainer.bestIteration)"
+        }
         let wall = trainer.history.reduce(0) { $0 + $1.seconds }
         best.metadata[MLPMetadataKey.provenance] = String(
-            format: "%@ (seed %llu); DAgger from the expert, %d iterations, best %d, wrote %d (%@), %d samples, %.0f s "
+            format: "%@ (seed %llu); DAgger from the expert, %d iterations, best %d, wrote %@ (%@), %d samples, %.0f s "
                 + "wall over all iterations (%.0f s in this invocation)", command, seed, trainer.iteration,
             trainer.bestIteration, written, weights, trainer.sampleCount, wall, Date().timeIntervalSince(started))
         if let name = settings.initialNetwork {
@@ -223,7 +242,7 @@ struct TrainCommand: ParsableCommand {
         best.metadata["training_tracks"] = settings.trainingTracks.joined(separator: ",")
         best.metadata["validation_tracks"] = settings.validationTracks.joined(separator: ",")
         try Self.checked { () throws(LoadError) in try best.safetensors.write(to: out) }
-        display.note("rival train: wrote \(out) (iteration \(written)) in "
+        display.note("rival train: wrote \(out) (\(averageCount == nil ? "iteration " : "")\(written)) in "
             + String(format: "%.0f s", Date().timeIntervalSince(started)))
     }
 

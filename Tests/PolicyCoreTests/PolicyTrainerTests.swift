@@ -209,6 +209,38 @@ struct PolicyTrainerTests {
         #expect(timeless(resumed.history) == timeless(whole.history))
     }
 
+    @Test("a checkpoint keeps every iteration's network; the average of the last k is their element-wise mean")
+    func averageOfIterations() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rival-train-avg-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let trainer = try Self.trainer()
+        trainer.runIteration()
+        try trainer.save(to: directory)
+        let first = trainer.parameters
+        trainer.runIteration()
+        try trainer.save(to: directory)
+        let second = trainer.parameters
+        let average = try PolicyTrainer.averagedNetwork(last: 2, in: directory)
+        for k in 0..<first.layerCount {
+            for j in first.weights[k].indices {
+                #expect(average.weights[k][j] == Float((Double(first.weights[k][j]) + Double(second.weights[k][j])) / 2))
+            }
+            for j in first.biases[k].indices {
+                #expect(average.biases[k][j] == Float((Double(first.biases[k][j]) + Double(second.biases[k][j])) / 2))
+            }
+        }
+        #expect(average.inputMean == first.inputMean && average.weights != second.weights)
+        #expect(try PolicyTrainer.averagedNetwork(last: 1, in: directory) == MLPParameters(
+            safetensors: SafetensorsFile(path: directory + "/iteration-1.safetensors"), file: "x"))
+        let tooMany = try #require(throws: LoadError.self) { try PolicyTrainer.averagedNetwork(last: 3, in: directory) }
+        #expect(tooMany.description.contains("the last 3 iterations: 1...2"))
+        // Networks of different runs (another normalisation) are not averaged.
+        var stranger = second
+        stranger.inputStd[0] *= 2
+        let error = try #require(throws: LoadError.self) { try MLPParameters.average([first, stranger], files: ["a", "b"]) }
+        #expect(error.description == "b: the input normalisation of a (networks of one training run)")
+    }
+
     @Test("a checkpoint from other settings, or a damaged data set, is refused with the file named")
     func badCheckpoints() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rival-train-bad-\(getpid())").path
