@@ -93,6 +93,28 @@ public final class MLPTrainer {
     /// layout, `units` floats each.
     private let scratch: UnsafeMutablePointer<Float>
     private let units: Int
+    /// TEMPORARY: the per-sample pass, for measuring against.
+    public var useLegacyPass = false
+    /// Each layer's width rounded up to a multiple of 8 (the row stride of the batched scratch).
+    private let strides: [Int]
+    /// The weights repacked for the batched kernels at each pass, per layer: transposed (`[in][stride(out)]`),
+    /// row-major with padded rows (`[out][stride(in)]`) and the padded bias; then `zeroCount` zeros. Padding
+    /// stays zero.
+    private let packed: UnsafeMutablePointer<Float>
+    private let transposedOffsets: [Int]
+    private let paddedRowOffsets: [Int]
+    private let paddedBiasOffsets: [Int]
+    private let zerosOffset: Int
+    /// Per half, `halfFloats` floats: per layer `trainerChunk` rows (of `strides[k]`) of activations (layer 0:
+    /// the normalised input), pre-activations and dLoss/d(activation) (layers 1 on), then per layer the weight
+    /// gradient with padded rows and the padded bias gradient. Padding stays zero.
+    private let work: UnsafeMutablePointer<Float>
+    private let halfFloats: Int
+    private let activationOffsets: [Int]
+    private let preActivationOffsets: [Int]
+    private let deltaOffsets: [Int]
+    private let weightGradientOffsets: [Int]
+    private let biasGradientOffsets: [Int]
 
     /// A trainer starting from `parameters`.
     ///
@@ -134,12 +156,64 @@ public final class MLPTrainer {
         self.units = units
         scratch = .allocate(capacity: 6 * units)
         scratch.initialize(repeating: 0, count: 6 * units)
+        let strides = layerSizes.map(paddedWidth)
+        self.strides = strides
+        var packedCount = 0
+        var transposedOffsets: [Int] = [], paddedRowOffsets: [Int] = [], paddedBiasOffsets: [Int] = []
+        for k in 0..<parameters.layerCount {
+            transposedOffsets.append(packedCount)
+            packedCount += layerSizes[k] * strides[k + 1]
+            paddedRowOffsets.append(packedCount)
+            packedCount += layerSizes[k + 1] * strides[k]
+            paddedBiasOffsets.append(packedCount)
+            packedCount += strides[k + 1]
+        }
+        self.transposedOffsets = transposedOffsets
+        self.paddedRowOffsets = paddedRowOffsets
+        self.paddedBiasOffsets = paddedBiasOffsets
+        zerosOffset = packedCount
+        packedCount += strides.max()!
+        packed = Self.allocateZeroed(packedCount)
+        var halfFloats = 0
+        var activationOffsets: [Int] = [], preActivationOffsets: [Int] = [], deltaOffsets: [Int] = []
+        for k in layerSizes.indices {
+            activationOffsets.append(halfFloats)
+            halfFloats += trainerChunk * strides[k]
+            preActivationOffsets.append(halfFloats)
+            deltaOffsets.append(halfFloats + trainerChunk * strides[k])
+            if k > 0 { halfFloats += 2 * trainerChunk * strides[k] }
+        }
+        var weightGradientOffsets: [Int] = [], biasGradientOffsets: [Int] = []
+        for k in 0..<parameters.layerCount {
+            weightGradientOffsets.append(halfFloats)
+            halfFloats += layerSizes[k + 1] * strides[k]
+            biasGradientOffsets.append(halfFloats)
+            halfFloats += strides[k + 1]
+        }
+        halfFloats = paddedWidth(halfFloats)
+        self.halfFloats = halfFloats
+        self.activationOffsets = activationOffsets
+        self.preActivationOffsets = preActivationOffsets
+        self.deltaOffsets = deltaOffsets
+        self.weightGradientOffsets = weightGradientOffsets
+        self.biasGradientOffsets = biasGradientOffsets
+        work = Self.allocateZeroed(2 * halfFloats)
+    }
+
+    /// `count` zeroed floats, 64-byte aligned.
+    private static func allocateZeroed(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+        let p = raw.bindMemory(to: Float.self, capacity: count)
+        p.initialize(repeating: 0, count: count)
+        return p
     }
 
     deinit {
         for pointer in [theta, grad, grad2, moment1, moment2, scratch] {
             pointer.deallocate()
         }
+        UnsafeMutableRawPointer(packed).deallocate()
+        UnsafeMutableRawPointer(work).deallocate()
     }
 
     /// The current parameters (allocates a copy).
@@ -206,6 +280,30 @@ public final class MLPTrainer {
         let half = count / 2
         let lossScale = 2 / Float(count * nOut)
         var sums = (0.0, 0.0)
+        if !useLegacyPass {
+            pack()
+            inputs.withUnsafeBufferPointer { x in
+                targets.withUnsafeBufferPointer { y in
+                    let xs = x.baseAddress!, ys = y.baseAddress!
+                    if threads > 1 && half >= 16 {
+                        let box = PairBox()
+                        let job = HalfJob(trainer: self, inputs: xs, targets: ys)
+                        DispatchQueue.concurrentPerform(iterations: 2) { part in
+                            let me = job.trainer
+                            let value = part == 0
+                                ? me.batchRange(job.inputs, job.targets, 0..<half, me.grad, me.work, lossScale, backward)
+                                : me.batchRange(job.inputs, job.targets, half..<count, me.grad2, me.work + me.halfFloats,
+                                                lossScale, backward)
+                            box.set(part, value)
+                        }
+                        sums = (box.first, box.second)
+                    } else {
+                        sums.0 = batchRange(xs, ys, 0..<half, grad, work, lossScale, backward)
+                        sums.1 = batchRange(xs, ys, half..<count, grad2, work + halfFloats, lossScale, backward)
+                    }
+                }
+            }
+        } else {
         inputs.withUnsafeBufferPointer { x in
             targets.withUnsafeBufferPointer { y in
                 let xs = x.baseAddress!, ys = y.baseAddress!
@@ -228,6 +326,7 @@ public final class MLPTrainer {
                 }
             }
         }
+        }
         if backward {
             var j = 0
             while j + 8 <= parameterCount {
@@ -240,6 +339,102 @@ public final class MLPTrainer {
             }
         }
         return Float((sums.0 + sums.1) / Double(count * nOut))
+    }
+
+    /// Copies the current weights into `packed`: transposed and row-major with padded rows, and the padded bias.
+    private func pack() {
+        for k in 0..<layerSizes.count - 1 {
+            let inWidth = layerSizes[k], outWidth = layerSizes[k + 1]
+            let inStride = strides[k], outStride = strides[k + 1]
+            let w = theta + weightOffsets[k], b = theta + biasOffsets[k]
+            let transposed = packed + transposedOffsets[k], rows = packed + paddedRowOffsets[k]
+            let bias = packed + paddedBiasOffsets[k]
+            for o in 0..<outWidth {
+                for i in 0..<inWidth {
+                    let v = w[o * inWidth + i]
+                    transposed[i * outStride + o] = v
+                    rows[o * inStride + i] = v
+                }
+                bias[o] = b[o]
+            }
+        }
+    }
+
+    /// One half of a minibatch with the batched kernels: samples `range`, `trainerChunk` at a time through each
+    /// layer, gradient into `g` (overwritten), scratch at `half` (`halfFloats` floats); returns the sum of
+    /// weighted squared errors.
+    private func batchRange(_ inputs: UnsafePointer<Float>, _ targets: UnsafePointer<Float>, _ range: Range<Int>,
+                            _ g: UnsafeMutablePointer<Float>, _ half: UnsafeMutablePointer<Float>, _ lossScale: Float,
+                            _ backward: Bool) -> Double {
+        let nIn = layerSizes[0], nOut = layerSizes[layerSizes.count - 1], layerCount = layerSizes.count - 1
+        if backward {
+            for k in 0..<layerCount {
+                (half + weightGradientOffsets[k]).update(repeating: 0, count: layerSizes[k + 1] * strides[k])
+                (half + biasGradientOffsets[k]).update(repeating: 0, count: strides[k + 1])
+            }
+        }
+        let mean = template.inputMean, std = template.inputStd
+        let scale = template.outputScale, offset = template.outputOffset
+        let activations = template.activations
+        let weights = outputWeights, labelWeights = self.labelWeights, inputWeight = self.inputWeight
+        let zeros = UnsafePointer(packed + zerosOffset)
+        var sumSquares = 0.0
+        var first = range.lowerBound
+        while first < range.upperBound {
+            let n = min(trainerChunk, range.upperBound - first)
+            let x = inputs + first * nIn, t = targets + first * nOut
+            let h0 = half + activationOffsets[0], stride0 = strides[0]
+            for s in 0..<n {
+                for i in 0..<nIn { h0[s * stride0 + i] = (x[s * nIn + i] - mean[i]) / std[i] }
+            }
+            for k in 0..<layerCount {
+                let outStride = strides[k + 1]
+                let z = half + preActivationOffsets[k + 1], a = half + activationOffsets[k + 1]
+                multiplyRows(half + activationOffsets[k], strides[k], packed + transposedOffsets[k], layerSizes[k],
+                             packed + paddedBiasOffsets[k], z, outStride, n)
+                activate(activations[k], z, a, n * outStride)
+            }
+            let lastStride = strides[layerCount]
+            let aLast = half + activationOffsets[layerCount], dLast = half + deltaOffsets[layerCount]
+            for s in 0..<n {
+                let sampleWeight = inputWeight?.factor(x + s * nIn) ?? 1
+                for o in 0..<nOut {
+                    let y = aLast[s * lastStride + o] * scale[o] + offset[o]
+                    let target = t[s * nOut + o]
+                    let difference = y - target
+                    let weight = weights[o] * labelWeights[o].factor(target) * sampleWeight
+                    sumSquares += Double(weight) * Double(difference) * Double(difference)
+                    dLast[s * lastStride + o] = lossScale * weight * difference * scale[o]
+                }
+            }
+            if backward {
+                for k in stride(from: layerCount - 1, through: 0, by: -1) {
+                    let outStride = strides[k + 1], inStride = strides[k]
+                    let d = half + deltaOffsets[k + 1]
+                    applyDerivative(activations[k], d, half + preActivationOffsets[k + 1],
+                                    half + activationOffsets[k + 1], n * outStride)
+                    accumulateRows(d, outStride, half + biasGradientOffsets[k], n)
+                    accumulateOuter(d, outStride, layerSizes[k + 1], half + activationOffsets[k], inStride,
+                                    half + weightGradientOffsets[k], n)
+                    if k > 0 {
+                        multiplyRows(d, outStride, packed + paddedRowOffsets[k], layerSizes[k + 1], zeros,
+                                     half + deltaOffsets[k], inStride, n)
+                    }
+                }
+            }
+            first += n
+        }
+        if backward {
+            for k in 0..<layerCount {
+                let inWidth = layerSizes[k], inStride = strides[k]
+                let gw = g + weightOffsets[k], source = half + weightGradientOffsets[k]
+                for o in 0..<layerSizes[k + 1] {
+                    (gw + o * inWidth).update(from: source + o * inStride, count: inWidth)
+                }
+                (g + biasOffsets[k]).update(from: half + biasGradientOffsets[k], count: layerSizes[k + 1])
+            }
+        }
+        return sumSquares
     }
 
     /// One half of a minibatch: samples `range`, gradient into `g` (zeroed first), scratch at `work`; returns the

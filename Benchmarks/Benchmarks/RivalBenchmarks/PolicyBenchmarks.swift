@@ -1,5 +1,5 @@
-// Benchmarks of the learned policy: one decision (encode the observation + network forward pass) and a
-// batched decision for a grid of 20.
+// Benchmarks of the learned policy: one decision (encode the observation + network forward pass), a
+// batched decision for a grid of 20, and one training step of its network.
 import Benchmark
 import Foundation
 import PolicyCore
@@ -84,6 +84,38 @@ func policyBenchmarks() {
             blackHole(acc)
             features.deallocate()
             out.deallocate()
+        }
+    }
+
+    // One Adam step of the trainer on the shipped shape, as `rival train` takes it: a minibatch of 256 random
+    // samples (a fixed pool of 16 minibatches, cycled), label and traffic weights set, both halves on two threads.
+    for (name, legacy) in [("train.step (73-64-64-2 tanh, minibatch 256, 2 threads; per step)", false),
+                           ("train.stepLegacy (the per-sample trainer; per step)", true)] {
+        Benchmark(name, configuration: .init(scalingFactor: .one, maxDuration: .seconds(5))) { benchmark in
+            let p = shippedParameters()
+            let batch = 256, pool = 16, n = p.inputCount
+            var state: UInt64 = 0x5EED
+            func uniform() -> Float {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                return Float(state >> 40) / Float(1 << 24) * 2 - 1
+            }
+            let inputs = (0..<pool).map { _ in (0..<batch * n).map { _ in uniform() } }
+            let targets = (0..<pool).map { _ in (0..<batch * 2).map { _ in uniform() } }
+            let trainer = MLPTrainer(parameters: p, adam: AdamSettings(learningRate: 1e-4))
+            trainer.useLegacyPass = legacy
+            trainer.threads = 2
+            trainer.outputWeights = [8, 1]
+            trainer.labelWeights = [LabelWeight(positive: 2, negative: 2), LabelWeight(negative: 1)]
+            trainer.inputWeight = InputWeight(columns: ObservationSpec.nearGapIndices, below: 1, extra: 2)
+            var acc: Float = 0
+            var k = 0
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                acc += trainer.step(inputs: inputs[k], targets: targets[k], count: batch)
+                k = k == pool - 1 ? 0 : k + 1
+            }
+            benchmark.stopMeasurement()
+            blackHole(acc)
         }
     }
 
