@@ -1,10 +1,13 @@
 // The batched (matrix-shaped) kernels of MLPTrainer: a chunk of samples goes through each layer together, so that a
 // weight loaded into registers serves four samples, and a weight gradient stays in registers over the whole chunk.
 // Plain SIMD8 multiplies and adds (no fused multiply-add, which the baseline x86-64 target lacks), each sum taken
-// in a fixed order, so results are the same on every machine and do not depend on the tiling.
+// in a fixed order, so results are the same on every machine and do not depend on the tiling. The two matrix
+// kernels have AVX2 twins in CKernels (the same products and sums in the same order: bit-identical), used where
+// the processor has AVX2 (MLPTrainer.kernel).
+import CKernels
 
 /// Samples of a half-minibatch that go through the layers together (the scratch holds this many).
-let trainerChunk = 64
+let trainerChunk = 32
 
 /// `n` rounded up to a multiple of eight (the padded width of a layer in the trainer's scratch).
 @inline(__always)
@@ -28,9 +31,11 @@ private func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
 /// For `n` samples: `y[s][j] = start[j] + x[s][0] w[0][j] + x[s][1] w[1][j] + ...` over `depth` terms (added in
 /// that order), for `j < width` (a multiple of 8). Rows: `x[s]` at `x + s * xStride`, `w[t]` at `w + t * width`,
 /// `y[s]` at `y + s * width`. The forward pass (`w` the transposed weights, `start` the bias) and the input delta
-/// (`w` the weights, `start` zero). Four samples by eight columns a tile.
+/// (`w` the weights, `start` zero). Four samples by eight columns a tile (four by sixteen with `avx2`).
 func multiplyRows(_ x: UnsafePointer<Float>, _ xStride: Int, _ w: UnsafePointer<Float>, _ depth: Int,
-                  _ start: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ width: Int, _ n: Int) {
+                  _ start: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ width: Int, _ n: Int,
+                  avx2: Bool) {
+    if avx2 { return rival_multiply_rows_avx2(x, xStride, w, depth, start, y, width, n) }
     var s = 0
     while s + 4 <= n {
         let x0 = x + s * xStride, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride
@@ -76,9 +81,10 @@ func multiplyRows(_ x: UnsafePointer<Float>, _ xStride: Int, _ w: UnsafePointer<
 /// The weight gradient of a chunk: `g[o][i] += d[0][o] h[0][i] + d[1][o] h[1][i] + ...` over `n` samples (added
 /// to `g` one at a time, in sample order), for `o < outWidth` and `i < inStride` (a multiple of 8). Rows: `d[s]`
 /// at `d + s * outStride`, `h[s]` at `h + s * inStride`, `g[o]` at `g + o * inStride`. Four outputs by eight
-/// inputs a tile, kept in registers over the chunk.
+/// inputs a tile (four by sixteen with `avx2`), kept in registers over the chunk.
 func accumulateOuter(_ d: UnsafePointer<Float>, _ outStride: Int, _ outWidth: Int, _ h: UnsafePointer<Float>,
-                     _ inStride: Int, _ g: UnsafeMutablePointer<Float>, _ n: Int) {
+                     _ inStride: Int, _ g: UnsafeMutablePointer<Float>, _ n: Int, avx2: Bool) {
+    if avx2 { return rival_accumulate_outer_avx2(d, outStride, outWidth, h, inStride, g, n) }
     var o = 0
     while o + 4 <= outWidth {
         let g0 = g + o * inStride

@@ -1,3 +1,4 @@
+import CKernels
 import Dispatch
 import Foundation
 
@@ -71,10 +72,19 @@ public final class MLPTrainer {
     /// this is, and their gradients are summed in the same order, so results do not depend on it.
     public var threads: Int = 1
 
+    /// The code that runs the matrix products: ``MLPKernel/best`` by default. Both kernels give bit-identical
+    /// results (the same products and sums in the same order, none fused), so the choice changes speed only.
+    ///
+    /// - Precondition: set only to a kernel available on this machine.
+    public var kernel: MLPKernel = .best {
+        willSet { precondition(newValue.isAvailable, "the \(newValue) kernel does not run on this machine") }
+    }
+
     /// The network's fixed parts (sizes, activations, normalisation, scaling, metadata).
     private var template: MLPParameters
-    /// The number of weights and biases.
-    private let parameterCount: Int
+    /// The size of the flat buffers: every weight and bias, each layer's starting at a multiple of 8, the
+    /// padding between (and after) them zero.
+    private let paddedCount: Int
     /// All weights and biases, flat: per layer the weights (row-major [out][in]) then the bias.
     private let theta: UnsafeMutablePointer<Float>
     /// The last computed gradient, same layout as `theta`.
@@ -94,17 +104,23 @@ public final class MLPTrainer {
     private let scratch: UnsafeMutablePointer<Float>
     private let units: Int
     /// TEMPORARY: the per-sample pass, for measuring against.
-    public var useLegacyPass = false
+    public var useLegacyPass = ProcessInfo.processInfo.environment["RIVAL_LEGACY_TRAINER"] != nil
     /// Each layer's width rounded up to a multiple of 8 (the row stride of the batched scratch).
     private let strides: [Int]
     /// The weights repacked for the batched kernels at each pass, per layer: transposed (`[in][stride(out)]`),
-    /// row-major with padded rows (`[out][stride(in)]`) and the padded bias; then `zeroCount` zeros. Padding
+    /// row-major with padded rows (`[out][stride(in)]`) and the padded bias; then the widest stride's worth of
+    /// zeros, the input normalisation's mean and standard deviation, the tanh's constants for the AVX2 kernel,
+    /// and the current Adam step's settings (beta1, beta2, the two bias corrections, rate, epsilon). Padding
     /// stays zero.
     private let packed: UnsafeMutablePointer<Float>
     private let transposedOffsets: [Int]
     private let paddedRowOffsets: [Int]
     private let paddedBiasOffsets: [Int]
     private let zerosOffset: Int
+    private let meanOffset: Int
+    private let stdOffset: Int
+    private let tanhOffset: Int
+    private let adamOffset: Int
     /// Per half, `halfFloats` floats: per layer `trainerChunk` rows (of `strides[k]`) of activations (layer 0:
     /// the normalised input), pre-activations and dLoss/d(activation) (layers 1 on), then per layer the weight
     /// gradient with padded rows and the padded bias gradient. Padding stays zero.
@@ -129,24 +145,21 @@ public final class MLPTrainer {
         var flat: [Float] = []
         var weightOffsets: [Int] = [], biasOffsets: [Int] = []
         for k in 0..<parameters.layerCount {
+            flat += [Float](repeating: 0, count: paddedWidth(flat.count) - flat.count)
             weightOffsets.append(flat.count)
             flat += parameters.weights[k]
             biasOffsets.append(flat.count)
             flat += parameters.biases[k]
         }
-        parameterCount = flat.count
+        paddedCount = paddedWidth(flat.count)
         self.weightOffsets = weightOffsets
         self.biasOffsets = biasOffsets
-        theta = .allocate(capacity: flat.count)
-        theta.initialize(from: flat, count: flat.count)
-        grad = .allocate(capacity: flat.count)
-        grad.initialize(repeating: 0, count: flat.count)
-        grad2 = .allocate(capacity: flat.count)
-        grad2.initialize(repeating: 0, count: flat.count)
-        moment1 = .allocate(capacity: flat.count)
-        moment1.initialize(repeating: 0, count: flat.count)
-        moment2 = .allocate(capacity: flat.count)
-        moment2.initialize(repeating: 0, count: flat.count)
+        theta = Self.allocateZeroed(paddedCount)
+        theta.update(from: flat, count: flat.count)
+        grad = Self.allocateZeroed(paddedCount)
+        grad2 = Self.allocateZeroed(paddedCount)
+        moment1 = Self.allocateZeroed(paddedCount)
+        moment2 = Self.allocateZeroed(paddedCount)
         var unitOffsets: [Int] = [], units = 0
         for width in layerSizes {
             unitOffsets.append(units)
@@ -173,7 +186,15 @@ public final class MLPTrainer {
         self.paddedBiasOffsets = paddedBiasOffsets
         zerosOffset = packedCount
         packedCount += strides.max()!
+        meanOffset = packedCount
+        stdOffset = packedCount + strides[0]
+        tanhOffset = packedCount + 2 * strides[0]
+        adamOffset = tanhOffset + 16
+        packedCount += 2 * strides[0] + 24
         packed = Self.allocateZeroed(packedCount)
+        writeTanhConstants(packed + tanhOffset)
+        (packed + meanOffset).update(from: parameters.inputMean, count: layerSizes[0])
+        (packed + stdOffset).update(from: parameters.inputStd, count: layerSizes[0])
         var halfFloats = 0
         var activationOffsets: [Int] = [], preActivationOffsets: [Int] = [], deltaOffsets: [Int] = []
         for k in layerSizes.indices {
@@ -198,6 +219,7 @@ public final class MLPTrainer {
         self.weightGradientOffsets = weightGradientOffsets
         self.biasGradientOffsets = biasGradientOffsets
         work = Self.allocateZeroed(2 * halfFloats)
+        for k in 0..<parameters.layerCount { pack(layer: k) }
     }
 
     /// `count` zeroed floats, 64-byte aligned.
@@ -209,11 +231,10 @@ public final class MLPTrainer {
     }
 
     deinit {
-        for pointer in [theta, grad, grad2, moment1, moment2, scratch] {
-            pointer.deallocate()
+        scratch.deallocate()
+        for pointer in [theta, grad, grad2, moment1, moment2, packed, work] {
+            UnsafeMutableRawPointer(pointer).deallocate()
         }
-        UnsafeMutableRawPointer(packed).deallocate()
-        UnsafeMutableRawPointer(work).deallocate()
     }
 
     /// The current parameters (allocates a copy).
@@ -246,33 +267,79 @@ public final class MLPTrainer {
     /// Computes the gradient of the mean squared error over a minibatch (see ``gradient``) and returns the loss.
     @discardableResult
     public func computeGradient(inputs: [Float], targets: [Float], count: Int) -> Float {
-        pass(inputs: inputs, targets: targets, count: count, backward: true)
+        let loss = pass(inputs: inputs, targets: targets, count: count, backward: true)
+        var j = 0
+        while j < paddedCount {
+            storeU(loadU(grad + j) + loadU(grad2 + j), grad + j)
+            j += 8
+        }
+        return loss
     }
 
     /// One Adam step on a minibatch: computes the gradient, updates every weight and bias, and returns the
     /// minibatch loss before the update.
     @discardableResult
     public func step(inputs: [Float], targets: [Float], count: Int) -> Float {
-        let loss = computeGradient(inputs: inputs, targets: targets, count: count)
+        if useLegacyPass {
+            // TEMPORARY: the old step, for measuring against.
+            let loss = computeGradient(inputs: inputs, targets: targets, count: count)
+            stepCount += 1
+            let b1 = adam.beta1, b2 = adam.beta2
+            let correction1 = 1 - Float(pow(Double(b1), Double(stepCount)))
+            let correction2 = 1 - Float(pow(Double(b2), Double(stepCount)))
+            let rate = adam.learningRate, epsilon = adam.epsilon
+            for j in 0..<paddedCount {
+                let g = grad[j]
+                moment1[j] = b1 * moment1[j] + (1 - b1) * g
+                moment2[j] = b2 * moment2[j] + (1 - b2) * g * g
+                let mHat = moment1[j] / correction1
+                let vHat = moment2[j] / correction2
+                theta[j] -= rate * mHat / (vHat.squareRoot() + epsilon)
+            }
+            return loss
+        }
+        let loss = pass(inputs: inputs, targets: targets, count: count, backward: true)
         stepCount += 1
         let b1 = adam.beta1, b2 = adam.beta2
-        let correction1 = 1 - Float(pow(Double(b1), Double(stepCount)))
-        let correction2 = 1 - Float(pow(Double(b2), Double(stepCount)))
-        let rate = adam.learningRate, epsilon = adam.epsilon
-        for j in 0..<parameterCount {
-            let g = grad[j]
-            moment1[j] = b1 * moment1[j] + (1 - b1) * g
-            moment2[j] = b2 * moment2[j] + (1 - b2) * g * g
-            let mHat = moment1[j] / correction1
-            let vHat = moment2[j] / correction2
-            theta[j] -= rate * mHat / (vHat.squareRoot() + epsilon)
-        }
+        let settings = packed + adamOffset
+        settings[0] = b1
+        settings[1] = b2
+        settings[2] = 1 - Float(pow(Double(b1), Double(stepCount)))
+        settings[3] = 1 - Float(pow(Double(b2), Double(stepCount)))
+        settings[4] = adam.learningRate
+        settings[5] = adam.epsilon
+        update()
         return loss
+    }
+
+    /// Sums the two halves' gradients into `grad`, takes Adam's step on the parameters, eight at a time (the
+    /// padding stays zero: its gradient is zero), and repacks the weights.
+    private func update() {
+        defer { for k in 0..<layerSizes.count - 1 { pack(layer: k) } }
+        let settings = packed + adamOffset
+        if kernel == .avx2 {
+            return rival_adam_avx2(theta, grad, grad2, moment1, moment2, paddedCount, settings)
+        }
+        let one = SIMD8<Float>(repeating: 1), beta1 = SIMD8(repeating: settings[0]), beta2 = SIMD8(repeating: settings[1])
+        let correction1 = SIMD8(repeating: settings[2]), correction2 = SIMD8(repeating: settings[3])
+        let rate = SIMD8(repeating: settings[4]), epsilon = SIMD8(repeating: settings[5])
+        var j = 0
+        while j < paddedCount {
+            let g = loadU(grad + j) + loadU(grad2 + j)
+            storeU(g, grad + j)
+            let m1 = beta1 * loadU(moment1 + j) + (one - beta1) * g
+            let m2 = beta2 * loadU(moment2 + j) + (one - beta2) * g * g
+            storeU(m1, moment1 + j)
+            storeU(m2, moment2 + j)
+            let mHat = m1 / correction1, vHat = m2 / correction2
+            storeU(loadU(theta + j) - rate * mHat / (vHat.squareRoot() + epsilon), theta + j)
+            j += 8
+        }
     }
 
     /// Forward (and, when `backward`, backward) over the minibatch; returns the mean squared error. The
     /// minibatch is split into two fixed halves whose gradients go to `grad` and `grad2` (on two threads when
-    /// ``threads`` is 2) and are then summed.
+    /// ``threads`` is 2), for the caller to sum.
     private func pass(inputs: [Float], targets: [Float], count: Int, backward: Bool) -> Float {
         let nIn = layerSizes[0], nOut = layerSizes[layerSizes.count - 1]
         precondition(count > 0 && inputs.count == count * nIn && targets.count == count * nOut,
@@ -281,7 +348,6 @@ public final class MLPTrainer {
         let lossScale = 2 / Float(count * nOut)
         var sums = (0.0, 0.0)
         if !useLegacyPass {
-            pack()
             inputs.withUnsafeBufferPointer { x in
                 targets.withUnsafeBufferPointer { y in
                     let xs = x.baseAddress!, ys = y.baseAddress!
@@ -327,37 +393,23 @@ public final class MLPTrainer {
             }
         }
         }
-        if backward {
-            var j = 0
-            while j + 8 <= parameterCount {
-                storeU(loadU(grad + j) + loadU(grad2 + j), grad + j)
-                j += 8
-            }
-            while j < parameterCount {
-                grad[j] += grad2[j]
-                j += 1
-            }
-        }
         return Float((sums.0 + sums.1) / Double(count * nOut))
     }
 
-    /// Copies the current weights into `packed`: transposed and row-major with padded rows, and the padded bias.
-    private func pack() {
-        for k in 0..<layerSizes.count - 1 {
-            let inWidth = layerSizes[k], outWidth = layerSizes[k + 1]
-            let inStride = strides[k], outStride = strides[k + 1]
-            let w = theta + weightOffsets[k], b = theta + biasOffsets[k]
-            let transposed = packed + transposedOffsets[k], rows = packed + paddedRowOffsets[k]
-            let bias = packed + paddedBiasOffsets[k]
-            for o in 0..<outWidth {
-                for i in 0..<inWidth {
-                    let v = w[o * inWidth + i]
-                    transposed[i * outStride + o] = v
-                    rows[o * inStride + i] = v
-                }
-                bias[o] = b[o]
-            }
+    /// Copies layer `k`'s weights into `packed`: transposed, row-major with padded rows (when its input width is
+    /// not a multiple of 8; else the kernels read `theta`), and the padded bias.
+    private func pack(layer k: Int) {
+        let inWidth = layerSizes[k], outWidth = layerSizes[k + 1]
+        let inStride = strides[k], outStride = strides[k + 1]
+        let w = theta + weightOffsets[k]
+        let transposed = packed + transposedOffsets[k], rows = packed + paddedRowOffsets[k]
+        for i in 0..<inWidth {
+            for o in 0..<outWidth { transposed[i * outStride + o] = w[o * inWidth + i] }
         }
+        if inWidth != inStride {
+            for o in 0..<outWidth { (rows + o * inStride).update(from: w + o * inWidth, count: inWidth) }
+        }
+        (packed + paddedBiasOffsets[k]).update(from: theta + biasOffsets[k], count: outWidth)
     }
 
     /// One half of a minibatch with the batched kernels: samples `range`, `trainerChunk` at a time through each
@@ -373,11 +425,12 @@ public final class MLPTrainer {
                 (half + biasGradientOffsets[k]).update(repeating: 0, count: strides[k + 1])
             }
         }
-        let mean = template.inputMean, std = template.inputStd
+        let mean = packed + meanOffset, std = packed + stdOffset
         let scale = template.outputScale, offset = template.outputOffset
         let activations = template.activations
         let weights = outputWeights, labelWeights = self.labelWeights, inputWeight = self.inputWeight
         let zeros = UnsafePointer(packed + zerosOffset)
+        let avx2 = kernel == .avx2
         var sumSquares = 0.0
         var first = range.lowerBound
         while first < range.upperBound {
@@ -385,14 +438,27 @@ public final class MLPTrainer {
             let x = inputs + first * nIn, t = targets + first * nOut
             let h0 = half + activationOffsets[0], stride0 = strides[0]
             for s in 0..<n {
-                for i in 0..<nIn { h0[s * stride0 + i] = (x[s * nIn + i] - mean[i]) / std[i] }
+                let row = x + s * nIn, h = h0 + s * stride0
+                var i = 0
+                while i + 8 <= nIn {
+                    storeU((loadU(row + i) - loadU(mean + i)) / loadU(std + i), h + i)
+                    i += 8
+                }
+                while i < nIn {
+                    h[i] = (row[i] - mean[i]) / std[i]
+                    i += 1
+                }
             }
             for k in 0..<layerCount {
                 let outStride = strides[k + 1]
                 let z = half + preActivationOffsets[k + 1], a = half + activationOffsets[k + 1]
                 multiplyRows(half + activationOffsets[k], strides[k], packed + transposedOffsets[k], layerSizes[k],
-                             packed + paddedBiasOffsets[k], z, outStride, n)
-                activate(activations[k], z, a, n * outStride)
+                             packed + paddedBiasOffsets[k], z, outStride, n, avx2: avx2)
+                if avx2 && activations[k] == .tanh {
+                    rival_tanh_avx2(z, a, n * outStride, packed + tanhOffset)
+                } else {
+                    activate(activations[k], z, a, n * outStride)
+                }
             }
             let lastStride = strides[layerCount]
             let aLast = half + activationOffsets[layerCount], dLast = half + deltaOffsets[layerCount]
@@ -415,10 +481,11 @@ public final class MLPTrainer {
                                     half + activationOffsets[k + 1], n * outStride)
                     accumulateRows(d, outStride, half + biasGradientOffsets[k], n)
                     accumulateOuter(d, outStride, layerSizes[k + 1], half + activationOffsets[k], inStride,
-                                    half + weightGradientOffsets[k], n)
+                                    half + weightGradientOffsets[k], n, avx2: avx2)
                     if k > 0 {
-                        multiplyRows(d, outStride, packed + paddedRowOffsets[k], layerSizes[k + 1], zeros,
-                                     half + deltaOffsets[k], inStride, n)
+                        let rows = layerSizes[k] == inStride ? theta + weightOffsets[k] : packed + paddedRowOffsets[k]
+                        multiplyRows(d, outStride, rows, layerSizes[k + 1], zeros, half + deltaOffsets[k], inStride, n,
+                                     avx2: avx2)
                     }
                 }
             }
@@ -443,7 +510,7 @@ public final class MLPTrainer {
                            _ g: UnsafeMutablePointer<Float>, _ work: UnsafeMutablePointer<Float>, _ lossScale: Float,
                            _ backward: Bool) -> Double {
         let nIn = layerSizes[0], nOut = layerSizes[layerSizes.count - 1], layerCount = layerSizes.count - 1
-        if backward { g.update(repeating: 0, count: parameterCount) }
+        if backward { g.update(repeating: 0, count: paddedCount) }
         let z = work, a = work + units, d = work + 2 * units
         let mean = template.inputMean, std = template.inputStd
         let scale = template.outputScale, offset = template.outputOffset

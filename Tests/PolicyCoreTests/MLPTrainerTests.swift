@@ -70,7 +70,7 @@ extension MLPTests {
         ([5, 17, 1], [.relu, .tanh]),
     ]
 
-    @Test("the trainer's loss and gradient equal the scalar reference's bit for bit, 1 to 40 samples and past a chunk, on 1 and 2 threads",
+    @Test("the trainer's loss and gradient equal the scalar reference's bit for bit, 1 to 40 samples and past a chunk, on 1 and 2 threads, with either kernel",
           arguments: 0..<trainerShapes.count)
     func trainerMatchesScalarReferenceBitForBit(_ shape: Int) {
         let (sizes, activations) = Self.trainerShapes[shape]
@@ -86,21 +86,46 @@ extension MLPTests {
             let inputWeight = InputWeight(columns: [0, sizes[0] - 1], below: 0.7, extra: 3)
             let reference = Self.referenceGradient(p, inputs: x, targets: t, count: count, outputWeights: outputWeights,
                                                    labelWeights: labelWeights, inputWeight: inputWeight)
-            for threads in [1, 2] {
+            for (threads, kernel) in [1, 2].flatMap({ n in Self.kernels.map { (n, $0) } }) {
                 let trainer = MLPTrainer(parameters: p)
                 trainer.threads = threads
+                trainer.kernel = kernel
                 trainer.outputWeights = outputWeights
                 trainer.labelWeights = labelWeights
                 trainer.inputWeight = inputWeight
                 let loss = trainer.computeGradient(inputs: x, targets: t, count: count)
                 let g = trainer.gradient
                 let flat = (0..<p.layerCount).flatMap { g.weights[$0] + g.biases[$0] }
-                #expect(loss.bitPattern == reference.loss.bitPattern, "\(sizes), \(count) samples, \(threads) threads")
+                let what = "\(sizes), \(count) samples, \(threads) threads, \(kernel) kernel"
+                #expect(loss.bitPattern == reference.loss.bitPattern, "\(what)")
                 #expect(flat.count == p.parameterCount && reference.gradient.count == p.parameterCount)
                 let differing = zip(flat, reference.gradient).filter { $0.bitPattern != $1.bitPattern }.count
-                #expect(differing == 0, "\(sizes), \(count) samples, \(threads) threads: \(differing) values differ")
+                #expect(differing == 0, "\(what): \(differing) values differ")
                 #expect(trainer.loss(inputs: x, targets: t, count: count).bitPattern == reference.loss.bitPattern)
             }
+        }
+    }
+}
+
+extension MLPTests {
+    @Test("Adam steps give the same parameters bit for bit with either kernel and on 1 or 2 threads")
+    func adamStepsMatchAcrossKernelsAndThreads() {
+        for (sizes, activations) in Self.trainerShapes {
+            let p = Self.network(sizes, activations, seed: 21)
+            let count = 48
+            let x = Self.inputs(p, count: count, seed: 4)
+            var state: UInt64 = 5
+            let t = (0..<(count * p.outputCount)).map { _ in Float(2 * Self.uniform(&state) - 1) }
+            var results: [MLPParameters] = []
+            for (threads, kernel) in [1, 2].flatMap({ n in Self.kernels.map { (n, $0) } }) {
+                let trainer = MLPTrainer(parameters: p, adam: AdamSettings(learningRate: 0.01))
+                trainer.threads = threads
+                trainer.kernel = kernel
+                for _ in 0..<5 { trainer.step(inputs: x, targets: t, count: count) }
+                results.append(trainer.parameters)
+            }
+            #expect(results.allSatisfy { $0 == results[0] }, "\(sizes)")
+            #expect(results[0] != p)
         }
     }
 }
