@@ -16,6 +16,22 @@ void rival_sincos(double x, double *sine, double *cosine) {
 #endif
 }
 
+int rival_atomic_load(const int *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
+
+void rival_atomic_store(int *p, int value) { __atomic_store_n(p, value, __ATOMIC_SEQ_CST); }
+
+int rival_atomic_exchange_if(int *p, int expected, int desired) {
+    return __atomic_compare_exchange_n(p, &expected, desired, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) ? 1 : 0;
+}
+
+void rival_spin_pause(void) {
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ volatile("yield");
+#endif
+}
+
 #if defined(__x86_64__)
 #include <cpuid.h>
 #include <immintrin.h>
@@ -147,11 +163,6 @@ AVX2_INLINE __m256 tanh8Unfused(__m256 v, const float *k) {
 }
 
 __attribute__((target("avx2,fma")))
-void rival_tanh_avx2(const float *z, float *a, ptrdiff_t count, const float *tanhConstants) {
-    for (ptrdiff_t j = 0; j < count; j += 8) _mm256_storeu_ps(a + j, tanh8Unfused(_mm256_loadu_ps(z + j), tanhConstants));
-}
-
-__attribute__((target("avx2,fma")))
 void rival_adam_avx2(float *theta, float *gradient, const float *gradient2, float *moment1, float *moment2,
                      ptrdiff_t count, const float *settings) {
     const __m256 beta1 = _mm256_set1_ps(settings[0]), beta2 = _mm256_set1_ps(settings[1]);
@@ -174,9 +185,10 @@ void rival_adam_avx2(float *theta, float *gradient, const float *gradient2, floa
 }
 
 /// Trainer tile: S rows of x by B blocks of eight columns at column j. Each product is rounded, then added (no
-/// fused multiply-add: the trainer's portable Swift kernel has none), the terms in depth order.
+/// fused multiply-add: the trainer's portable Swift kernel has none), the terms in depth order; the sums go
+/// through tanh8Unfused as they are stored when `tanh` is not null.
 AVX2_INLINE void productTile(const float *x, ptrdiff_t xStride, const float *w, ptrdiff_t depth, const float *start,
-                             float *y, ptrdiff_t width, ptrdiff_t j, const int S, const int B) {
+                             const float *tanh, float *y, ptrdiff_t width, ptrdiff_t j, const int S, const int B) {
     __m256 acc[5][2];
     for (int s = 0; s < S; s++)
         for (int b = 0; b < B; b++) acc[s][b] = _mm256_loadu_ps(start + j + 8 * b);
@@ -190,24 +202,25 @@ AVX2_INLINE void productTile(const float *x, ptrdiff_t xStride, const float *w, 
         }
     }
     for (int s = 0; s < S; s++)
-        for (int b = 0; b < B; b++) _mm256_storeu_ps(y + s * width + j + 8 * b, acc[s][b]);
+        for (int b = 0; b < B; b++)
+            _mm256_storeu_ps(y + s * width + j + 8 * b, tanh ? tanh8Unfused(acc[s][b], tanh) : acc[s][b]);
 }
 
 /// Every column of the S rows at x and y (S a constant at every call): sixteen columns a tile, then eight.
 AVX2_INLINE void productRows(const float *x, ptrdiff_t xStride, const float *w, ptrdiff_t depth, const float *start,
-                             float *y, ptrdiff_t width, const int S) {
+                             const float *tanh, float *y, ptrdiff_t width, const int S) {
     ptrdiff_t j = 0;
-    for (; j + 16 <= width; j += 16) productTile(x, xStride, w, depth, start, y, width, j, S, 2);
-    if (j < width) productTile(x, xStride, w, depth, start, y, width, j, S, 1);
+    for (; j + 16 <= width; j += 16) productTile(x, xStride, w, depth, start, tanh, y, width, j, S, 2);
+    if (j < width) productTile(x, xStride, w, depth, start, tanh, y, width, j, S, 1);
 }
 
 __attribute__((target("avx2,fma")))
 void rival_multiply_rows_avx2(const float *x, ptrdiff_t xStride, const float *w, ptrdiff_t depth, const float *start,
-                              float *y, ptrdiff_t width, ptrdiff_t count) {
+                              const float *tanh, float *y, ptrdiff_t width, ptrdiff_t count) {
     ptrdiff_t s = 0;
-    for (; s + 5 <= count; s += 5) productRows(x + s * xStride, xStride, w, depth, start, y + s * width, width, 5);
-    for (; s + 4 <= count; s += 4) productRows(x + s * xStride, xStride, w, depth, start, y + s * width, width, 4);
-    for (; s < count; s++) productRows(x + s * xStride, xStride, w, depth, start, y + s * width, width, 1);
+    for (; s + 5 <= count; s += 5) productRows(x + s * xStride, xStride, w, depth, start, tanh, y + s * width, width, 5);
+    for (; s + 4 <= count; s += 4) productRows(x + s * xStride, xStride, w, depth, start, tanh, y + s * width, width, 4);
+    for (; s < count; s++) productRows(x + s * xStride, xStride, w, depth, start, tanh, y + s * width, width, 1);
 }
 
 /// Trainer tile: R rows of g by B blocks of eight columns at column i, summed over the samples in order (each
@@ -282,13 +295,9 @@ void rival_adam_avx2(float *theta, float *gradient, const float *gradient2, floa
     (void)theta; (void)gradient; (void)gradient2; (void)moment1; (void)moment2; (void)count; (void)settings;
 }
 
-void rival_tanh_avx2(const float *z, float *a, ptrdiff_t count, const float *tanhConstants) {
-    (void)z; (void)a; (void)count; (void)tanhConstants;
-}
-
 void rival_multiply_rows_avx2(const float *x, ptrdiff_t xStride, const float *w, ptrdiff_t depth, const float *start,
-                              float *y, ptrdiff_t width, ptrdiff_t count) {
-    (void)x; (void)xStride; (void)w; (void)depth; (void)start; (void)y; (void)width; (void)count;
+                              const float *tanh, float *y, ptrdiff_t width, ptrdiff_t count) {
+    (void)x; (void)xStride; (void)w; (void)depth; (void)start; (void)tanh; (void)y; (void)width; (void)count;
 }
 
 void rival_accumulate_outer_avx2(const float *d, ptrdiff_t outStride, ptrdiff_t outWidth, const float *h,

@@ -30,12 +30,16 @@ private func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
 
 /// For `n` samples: `y[s][j] = start[j] + x[s][0] w[0][j] + x[s][1] w[1][j] + ...` over `depth` terms (added in
 /// that order), for `j < width` (a multiple of 8). Rows: `x[s]` at `x + s * xStride`, `w[t]` at `w + t * width`,
-/// `y[s]` at `y + s * width`. The forward pass (`w` the transposed weights, `start` the bias) and the input delta
-/// (`w` the weights, `start` zero). Four samples by eight columns a tile (four by sixteen with `avx2`).
+/// `y[s]` at `y + s * width`; with `tanh` (the AVX2 kernel's tanh constants), ``fastTanhKernel(_:)`` of each sum
+/// instead. The forward pass (`w` the transposed weights, `start` the bias) and the input delta (`w` the weights,
+/// `start` zero). Four samples by eight columns a tile (five or four by sixteen with `avx2`).
 func multiplyRows(_ x: UnsafePointer<Float>, _ xStride: Int, _ w: UnsafePointer<Float>, _ depth: Int,
-                  _ start: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ width: Int, _ n: Int,
-                  avx2: Bool) {
-    if avx2 { return rival_multiply_rows_avx2(x, xStride, w, depth, start, y, width, n) }
+                  _ start: UnsafePointer<Float>, tanh: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>,
+                  _ width: Int, _ n: Int, avx2: Bool) {
+    if avx2 { return rival_multiply_rows_avx2(x, xStride, w, depth, start, tanh, y, width, n) }
+    @inline(__always) func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: tanh == nil ? v : fastTanhKernel(v), as: SIMD8<Float>.self)
+    }
     var s = 0
     while s + 4 <= n {
         let x0 = x + s * xStride, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride

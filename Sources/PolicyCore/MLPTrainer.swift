@@ -103,6 +103,10 @@ public final class MLPTrainer {
     /// layout, `units` floats each.
     private let scratch: UnsafeMutablePointer<Float>
     private let units: Int
+    /// The thread that runs the second half of each minibatch when ``threads`` is 2 (started on first use), and
+    /// the half it runs next or ran last.
+    private var helper: HelperThread?
+    fileprivate var secondHalf: SecondHalf?
     /// TEMPORARY: the per-sample pass, for measuring against.
     public var useLegacyPass = ProcessInfo.processInfo.environment["RIVAL_LEGACY_TRAINER"] != nil
     /// Each layer's width rounded up to a multiple of 8 (the row stride of the batched scratch).
@@ -231,6 +235,7 @@ public final class MLPTrainer {
     }
 
     deinit {
+        helper?.stop()
         scratch.deallocate()
         for pointer in [theta, grad, grad2, moment1, moment2, packed, work] {
             UnsafeMutableRawPointer(pointer).deallocate()
@@ -352,17 +357,16 @@ public final class MLPTrainer {
                 targets.withUnsafeBufferPointer { y in
                     let xs = x.baseAddress!, ys = y.baseAddress!
                     if threads > 1 && half >= 16 {
-                        let box = PairBox()
-                        let job = HalfJob(trainer: self, inputs: xs, targets: ys)
-                        DispatchQueue.concurrentPerform(iterations: 2) { part in
-                            let me = job.trainer
-                            let value = part == 0
-                                ? me.batchRange(job.inputs, job.targets, 0..<half, me.grad, me.work, lossScale, backward)
-                                : me.batchRange(job.inputs, job.targets, half..<count, me.grad2, me.work + me.halfFloats,
-                                                lossScale, backward)
-                            box.set(part, value)
-                        }
-                        sums = (box.first, box.second)
+                        // The second half on the helper thread, the first here; each writes only its own
+                        // gradient, scratch and result.
+                        let helper = self.helper ?? HelperThread(trainer: self)
+                        self.helper = helper
+                        secondHalf = SecondHalf(inputs: xs, targets: ys, range: half..<count, lossScale: lossScale,
+                                                backward: backward)
+                        helper.post()
+                        sums.0 = batchRange(xs, ys, 0..<half, grad, work, lossScale, backward)
+                        helper.waitUntilDone()
+                        sums.1 = secondHalf!.sum
                     } else {
                         sums.0 = batchRange(xs, ys, 0..<half, grad, work, lossScale, backward)
                         sums.1 = batchRange(xs, ys, half..<count, grad2, work + halfFloats, lossScale, backward)
@@ -396,8 +400,9 @@ public final class MLPTrainer {
         return Float((sums.0 + sums.1) / Double(count * nOut))
     }
 
-    /// Copies layer `k`'s weights into `packed`: transposed, row-major with padded rows (when its input width is
-    /// not a multiple of 8; else the kernels read `theta`), and the padded bias.
+    /// Copies layer `k`'s weights into `packed`: transposed, row-major with padded rows (for the input delta, which
+    /// the first layer does not need, when the input width is not a multiple of 8; else the kernels read `theta`),
+    /// and the padded bias.
     private func pack(layer k: Int) {
         let inWidth = layerSizes[k], outWidth = layerSizes[k + 1]
         let inStride = strides[k], outStride = strides[k + 1]
@@ -406,10 +411,17 @@ public final class MLPTrainer {
         for i in 0..<inWidth {
             for o in 0..<outWidth { transposed[i * outStride + o] = w[o * inWidth + i] }
         }
-        if inWidth != inStride {
+        if k > 0 && inWidth != inStride {
             for o in 0..<outWidth { (rows + o * inStride).update(from: w + o * inWidth, count: inWidth) }
         }
         (packed + paddedBiasOffsets[k]).update(from: theta + biasOffsets[k], count: outWidth)
+    }
+
+    /// The helper thread's work: the posted second half.
+    fileprivate func runSecondHalf() {
+        guard var job = secondHalf else { return }
+        job.sum = batchRange(job.inputs, job.targets, job.range, grad2, work + halfFloats, job.lossScale, job.backward)
+        secondHalf = job
     }
 
     /// One half of a minibatch with the batched kernels: samples `range`, `trainerChunk` at a time through each
@@ -451,12 +463,16 @@ public final class MLPTrainer {
             }
             for k in 0..<layerCount {
                 let outStride = strides[k + 1]
-                let z = half + preActivationOffsets[k + 1], a = half + activationOffsets[k + 1]
-                multiplyRows(half + activationOffsets[k], strides[k], packed + transposedOffsets[k], layerSizes[k],
-                             packed + paddedBiasOffsets[k], z, outStride, n, avx2: avx2)
-                if avx2 && activations[k] == .tanh {
-                    rival_tanh_avx2(z, a, n * outStride, packed + tanhOffset)
+                let a = half + activationOffsets[k + 1]
+                let x = half + activationOffsets[k], w = packed + transposedOffsets[k]
+                let bias = packed + paddedBiasOffsets[k]
+                if activations[k] == .tanh {
+                    // The tanh as the sums are stored (its derivative needs only the activations).
+                    multiplyRows(x, strides[k], w, layerSizes[k], bias, tanh: packed + tanhOffset, a, outStride, n,
+                                 avx2: avx2)
                 } else {
+                    let z = half + preActivationOffsets[k + 1]
+                    multiplyRows(x, strides[k], w, layerSizes[k], bias, tanh: nil, z, outStride, n, avx2: avx2)
                     activate(activations[k], z, a, n * outStride)
                 }
             }
@@ -484,8 +500,8 @@ public final class MLPTrainer {
                                     half + weightGradientOffsets[k], n, avx2: avx2)
                     if k > 0 {
                         let rows = layerSizes[k] == inStride ? theta + weightOffsets[k] : packed + paddedRowOffsets[k]
-                        multiplyRows(d, outStride, rows, layerSizes[k + 1], zeros, half + deltaOffsets[k], inStride, n,
-                                     avx2: avx2)
+                        multiplyRows(d, outStride, rows, layerSizes[k + 1], zeros, tanh: nil, half + deltaOffsets[k],
+                                     inStride, n, avx2: avx2)
                     }
                 }
             }
@@ -599,6 +615,89 @@ public struct InputWeight: Sendable, Equatable {
     func factor(_ x: UnsafePointer<Float>) -> Float {
         for c in columns where abs(x[c]) < below { return 1 + extra }
         return 1
+    }
+}
+
+/// The second half of a minibatch as the helper thread runs it, and its sum of weighted squared errors.
+fileprivate struct SecondHalf {
+    let inputs: UnsafePointer<Float>
+    let targets: UnsafePointer<Float>
+    let range: Range<Int>
+    let lossScale: Float
+    let backward: Bool
+    var sum = 0.0
+}
+
+/// A thread that runs the second half of each minibatch for an ``MLPTrainer``. Between minibatches it spins for
+/// a while (they come back to back while training: waking a sleeping thread costs tens of microseconds on a
+/// virtual machine, a sizeable part of a step), then sleeps until the next. Flags, shared through atomics:
+/// posted (the trainer's count of halves posted), done (the last half finished), sleeping, stopping.
+private final class HelperThread: @unchecked Sendable {
+    /// How long the thread spins for the next half before it sleeps.
+    static let spinNanoseconds: UInt64 = 500_000
+    /// The trainer; it stops the thread before it goes.
+    unowned(unsafe) let trainer: MLPTrainer
+    private let flags: UnsafeMutablePointer<Int32>
+    private let wake = DispatchSemaphore(value: 0)
+    /// Halves posted so far (the trainer's side).
+    private var posted: Int32 = 0
+
+    init(trainer: MLPTrainer) {
+        self.trainer = trainer
+        flags = .allocate(capacity: 4)
+        flags.initialize(repeating: 0, count: 4)
+        let thread = Thread { [self] in run() }
+        thread.start()
+    }
+
+    deinit { flags.deallocate() }
+
+    /// Hands the trainer's `secondHalf` to the thread.
+    func post() {
+        posted &+= 1
+        rival_atomic_store(flags, posted)
+        if rival_atomic_exchange_if(flags + 2, 1, 0) == 1 { wake.signal() }
+    }
+
+    /// Returns when the last posted half is done.
+    func waitUntilDone() {
+        var spins = 0
+        while rival_atomic_load(flags + 1) != posted {
+            rival_spin_pause()
+            spins += 1
+            if spins >= 1024 {
+                sched_yield()
+                spins = 0
+            }
+        }
+    }
+
+    /// Ends the thread (after the half it runs, if any).
+    func stop() {
+        rival_atomic_store(flags + 3, 1)
+        post()
+    }
+
+    private func run() {
+        var seen: Int32 = 0
+        while true {
+            let deadline = DispatchTime.now().uptimeNanoseconds + Self.spinNanoseconds
+            var spins = 0
+            while rival_atomic_load(flags) == seen {
+                rival_spin_pause()
+                spins += 1
+                guard spins % 64 == 0, DispatchTime.now().uptimeNanoseconds > deadline else { continue }
+                rival_atomic_store(flags + 2, 1)
+                // A half posted since the last look: take it, unless the trainer has already cleared the flag
+                // (it then signals, and that signal is consumed here).
+                if rival_atomic_load(flags) == seen || rival_atomic_exchange_if(flags + 2, 1, 0) == 0 { wake.wait() }
+                break
+            }
+            seen = rival_atomic_load(flags)
+            if rival_atomic_load(flags + 3) != 0 { return }
+            trainer.runSecondHalf()
+            rival_atomic_store(flags + 1, seen)
+        }
     }
 }
 

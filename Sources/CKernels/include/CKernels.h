@@ -1,5 +1,5 @@
-// CKernels: the one piece of Rival written in C: an AVX2 (with FMA) dense-layer kernel for PolicyCore's MLP, two AVX2
-// matrix kernels for its trainer (MLPTrainer), and AVX2 feature scaling and a sine-and-cosine call for its
+// CKernels: the one piece of Rival written in C: an AVX2 (with FMA) dense-layer kernel for PolicyCore's MLP, AVX2
+// kernels and atomics for its trainer (MLPTrainer), and AVX2 feature scaling and a sine-and-cosine call for its
 // observation encoder. Swift has no per-function target attribute, so
 // code for a wider instruction set than the package's baseline (x86-64 with SSE2) has to come from C, chosen at run
 // time by a CPU check. docs/policy.md ("Inference") says more.
@@ -33,11 +33,6 @@ void rival_dense_layer_avx2(const float *weights, const float *bias, ptrdiff_t i
                             int activation, const float *tanhConstants,
                             const float *x, ptrdiff_t xStride, float *y, ptrdiff_t yStride, ptrdiff_t count);
 
-/// The trainer's tanh with AVX2: `a[j] = tanh(z[j])` for `j < count` (a multiple of 8) by PolicyCore's rational
-/// approximation (constants as for rival_dense_layer_avx2), each Horner step a rounded multiply and then a rounded
-/// add: bit-identical to PolicyCore's `fastTanhKernel`. Must be called only when rival_cpu_has_avx2_fma() is 1.
-void rival_tanh_avx2(const float *z, float *a, ptrdiff_t count, const float *tanhConstants);
-
 /// The trainer's Adam step with AVX2 over `count` parameters (a multiple of 8): `gradient += gradient2`, then
 /// the moments and parameters updated as PolicyCore's portable `MLPTrainer.update` does, operation for operation
 /// (IEEE multiplies, adds, divisions and square roots: bit-identical). `settings`: beta1, beta2, the two bias
@@ -48,9 +43,11 @@ void rival_adam_avx2(float *theta, float *gradient, const float *gradient2, floa
 /// The trainer's row product with AVX2, for `count` rows: `y[s * width + j] = start[j] + x[s][0] * w[0][j] +
 /// x[s][1] * w[1][j] + ...` over `depth` terms, each product rounded and then added in that order (no fused
 /// multiply-add), for `j < width` (a multiple of 8); `x[s]` at `x + s * xStride`, `w[t]` at `w + t * width`.
-/// Bit-identical to PolicyCore's portable `multiplyRows`. Must be called only when rival_cpu_has_avx2_fma() is 1.
+/// With `tanh` (12 floats: the constants of rival_dense_layer_avx2) not null, stores the tanh of each sum by
+/// PolicyCore's rational approximation, each Horner step a rounded multiply and then a rounded add (as
+/// PolicyCore's `fastTanhKernel`). Bit-identical to PolicyCore's portable `multiplyRows`. Must be called only when rival_cpu_has_avx2_fma() is 1.
 void rival_multiply_rows_avx2(const float *x, ptrdiff_t xStride, const float *w, ptrdiff_t depth, const float *start,
-                              float *y, ptrdiff_t width, ptrdiff_t count);
+                              const float *tanh, float *y, ptrdiff_t width, ptrdiff_t count);
 
 /// The trainer's weight-gradient update with AVX2: `g[o * inStride + i] += d[0][o] * h[0][i] + d[1][o] * h[1][i] +
 /// ...` over `count` samples, each product rounded and added to g in sample order, for `o < outWidth` and
@@ -63,6 +60,14 @@ void rival_accumulate_outer_avx2(const float *d, ptrdiff_t outStride, ptrdiff_t 
 /// `out[n] = Float(raw[n] / scales[n])`, or 0 where that is not finite; bit-identical to the same in scalar code
 /// (IEEE division and round-to-nearest conversion). Must be called only when rival_cpu_has_avx2_fma() is 1.
 void rival_scale_features_avx2(const double *raw, const double *scales, float *out, ptrdiff_t count);
+
+/// Sequentially consistent atomic operations on an int, and a spin-wait hint: for PolicyCore's trainer, whose
+/// helper thread waits for work by spinning briefly before it sleeps. rival_atomic_exchange_if stores `desired`
+/// and returns 1 when `*p` is `expected`, else returns 0.
+int rival_atomic_load(const int *p);
+void rival_atomic_store(int *p, int value);
+int rival_atomic_exchange_if(int *p, int expected, int desired);
+void rival_spin_pause(void);
 
 /// The sine and cosine of x: glibc's sincos where it is there (the same bits as its sin and cos, in one call),
 /// else sin and cos.
