@@ -13,18 +13,20 @@ let trainerChunk = 32
 @inline(__always)
 func paddedWidth(_ n: Int) -> Int { (n + 7) & ~7 }
 
+/// Eight floats from possibly unaligned memory.
 @inline(__always)
-private func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+func loadU(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
 }
 
 @inline(__always)
-private func load(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
+func loadU(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
 }
 
+/// Eight floats to possibly unaligned memory.
 @inline(__always)
-private func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+func storeU(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
 }
 
@@ -38,7 +40,7 @@ func multiplyRows(_ x: UnsafePointer<Float>, _ xStride: Int, _ w: UnsafePointer<
                   _ width: Int, _ n: Int, avx2: Bool) {
     if avx2 { return rival_multiply_rows_avx2(x, xStride, w, depth, start, tanh, y, width, n) }
     @inline(__always) func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: tanh == nil ? v : fastTanhKernel(v), as: SIMD8<Float>.self)
+        storeU(tanh == nil ? v : fastTanhKernel(v), p)
     }
     var s = 0
     while s + 4 <= n {
@@ -46,11 +48,11 @@ func multiplyRows(_ x: UnsafePointer<Float>, _ xStride: Int, _ w: UnsafePointer<
         let y0 = y + s * width
         var j = 0
         while j < width {
-            let b = load(start + j)
+            let b = loadU(start + j)
             var a0 = b, a1 = b, a2 = b, a3 = b
             var row = w + j
             for t in 0..<depth {
-                let wt = load(row)
+                let wt = loadU(row)
                 a0 = a0 + SIMD8(repeating: x0[t]) * wt
                 a1 = a1 + SIMD8(repeating: x1[t]) * wt
                 a2 = a2 + SIMD8(repeating: x2[t]) * wt
@@ -69,10 +71,10 @@ func multiplyRows(_ x: UnsafePointer<Float>, _ xStride: Int, _ w: UnsafePointer<
         let x0 = x + s * xStride, y0 = y + s * width
         var j = 0
         while j < width {
-            var a0 = load(start + j)
+            var a0 = loadU(start + j)
             var row = w + j
             for t in 0..<depth {
-                a0 = a0 + SIMD8(repeating: x0[t]) * load(row)
+                a0 = a0 + SIMD8(repeating: x0[t]) * loadU(row)
                 row += width
             }
             store(a0, y0 + j)
@@ -94,11 +96,11 @@ func accumulateOuter(_ d: UnsafePointer<Float>, _ outStride: Int, _ outWidth: In
         let g0 = g + o * inStride
         var i = 0
         while i < inStride {
-            var a0 = load(g0 + i), a1 = load(g0 + inStride + i)
-            var a2 = load(g0 + 2 * inStride + i), a3 = load(g0 + 3 * inStride + i)
+            var a0 = loadU(g0 + i), a1 = loadU(g0 + inStride + i)
+            var a2 = loadU(g0 + 2 * inStride + i), a3 = loadU(g0 + 3 * inStride + i)
             var hs = h + i, ds = d + o
             for _ in 0..<n {
-                let hv = load(hs)
+                let hv = loadU(hs)
                 a0 = a0 + SIMD8(repeating: ds[0]) * hv
                 a1 = a1 + SIMD8(repeating: ds[1]) * hv
                 a2 = a2 + SIMD8(repeating: ds[2]) * hv
@@ -106,10 +108,10 @@ func accumulateOuter(_ d: UnsafePointer<Float>, _ outStride: Int, _ outWidth: In
                 hs += inStride
                 ds += outStride
             }
-            store(a0, g0 + i)
-            store(a1, g0 + inStride + i)
-            store(a2, g0 + 2 * inStride + i)
-            store(a3, g0 + 3 * inStride + i)
+            storeU(a0, g0 + i)
+            storeU(a1, g0 + inStride + i)
+            storeU(a2, g0 + 2 * inStride + i)
+            storeU(a3, g0 + 3 * inStride + i)
             i += 8
         }
         o += 4
@@ -118,14 +120,14 @@ func accumulateOuter(_ d: UnsafePointer<Float>, _ outStride: Int, _ outWidth: In
         let g0 = g + o * inStride
         var i = 0
         while i < inStride {
-            var a0 = load(g0 + i)
+            var a0 = loadU(g0 + i)
             var hs = h + i, ds = d + o
             for _ in 0..<n {
-                a0 = a0 + SIMD8(repeating: ds[0]) * load(hs)
+                a0 = a0 + SIMD8(repeating: ds[0]) * loadU(hs)
                 hs += inStride
                 ds += outStride
             }
-            store(a0, g0 + i)
+            storeU(a0, g0 + i)
             i += 8
         }
         o += 1
@@ -137,13 +139,13 @@ func accumulateOuter(_ d: UnsafePointer<Float>, _ outStride: Int, _ outWidth: In
 func accumulateRows(_ d: UnsafePointer<Float>, _ stride: Int, _ g: UnsafeMutablePointer<Float>, _ n: Int) {
     var o = 0
     while o < stride {
-        var a = load(g + o)
+        var a = loadU(g + o)
         var ds = d + o
         for _ in 0..<n {
-            a = a + load(ds)
+            a = a + loadU(ds)
             ds += stride
         }
-        store(a, g + o)
+        storeU(a, g + o)
         o += 8
     }
 }
@@ -159,8 +161,8 @@ func applyDerivative(_ activation: Activation, _ d: UnsafeMutablePointer<Float>,
         let one = SIMD8<Float>(repeating: 1)
         var j = 0
         while j < count {
-            let av = load(a + j)
-            store(load(d + j) * (one - av * av), d + j)
+            let av = loadU(a + j)
+            storeU(loadU(d + j) * (one - av * av), d + j)
             j += 8
         }
     case .relu:

@@ -38,7 +38,12 @@ public struct MLPGradient: Sendable, Equatable {
 /// ``outputWeights`` `w_o` (1 unless set), each scaled per sample by the target's size when ``labelWeights`` are
 /// set (so that rare, large targets count more), and by the sample's inputs when ``inputWeight`` is set. The input
 /// normalisation and output scaling are fixed (not trained). Everything is deterministic: the same parameters,
-/// minibatches and settings give the same result on every run. Not thread-safe.
+/// minibatches and settings give the same result on every run, on every machine, with either ``kernel`` and at
+/// either ``threads``. Not thread-safe.
+///
+/// Each half of a minibatch goes through the layers in chunks of samples, as matrix products (MLPTrainer+Batch);
+/// with two threads the second half runs on a helper thread of the trainer's own, which waits for the next step
+/// by spinning briefly before it sleeps, and ends with the trainer.
 public final class MLPTrainer {
     /// Layer sizes, input to output.
     public let layerSizes: [Int]
@@ -97,18 +102,10 @@ public final class MLPTrainer {
     /// Offsets of each layer's weights and bias in `theta`.
     private let weightOffsets: [Int]
     private let biasOffsets: [Int]
-    /// Offset of each layer's values (layer 0: the normalised input) in the per-sample scratch buffers.
-    private let unitOffsets: [Int]
-    /// Per-sample scratch of each half: pre-activations, activations and dLoss/d(activation), `unitOffsets`
-    /// layout, `units` floats each.
-    private let scratch: UnsafeMutablePointer<Float>
-    private let units: Int
     /// The thread that runs the second half of each minibatch when ``threads`` is 2 (started on first use), and
     /// the half it runs next or ran last.
     private var helper: HelperThread?
     fileprivate var secondHalf: SecondHalf?
-    /// TEMPORARY: the per-sample pass, for measuring against.
-    public var useLegacyPass = ProcessInfo.processInfo.environment["RIVAL_LEGACY_TRAINER"] != nil
     /// Each layer's width rounded up to a multiple of 8 (the row stride of the batched scratch).
     private let strides: [Int]
     /// The weights repacked for the batched kernels at each pass, per layer: transposed (`[in][stride(out)]`),
@@ -164,15 +161,6 @@ public final class MLPTrainer {
         grad2 = Self.allocateZeroed(paddedCount)
         moment1 = Self.allocateZeroed(paddedCount)
         moment2 = Self.allocateZeroed(paddedCount)
-        var unitOffsets: [Int] = [], units = 0
-        for width in layerSizes {
-            unitOffsets.append(units)
-            units += width
-        }
-        self.unitOffsets = unitOffsets
-        self.units = units
-        scratch = .allocate(capacity: 6 * units)
-        scratch.initialize(repeating: 0, count: 6 * units)
         let strides = layerSizes.map(paddedWidth)
         self.strides = strides
         var packedCount = 0
@@ -236,7 +224,6 @@ public final class MLPTrainer {
 
     deinit {
         helper?.stop()
-        scratch.deallocate()
         for pointer in [theta, grad, grad2, moment1, moment2, packed, work] {
             UnsafeMutableRawPointer(pointer).deallocate()
         }
@@ -285,24 +272,6 @@ public final class MLPTrainer {
     /// minibatch loss before the update.
     @discardableResult
     public func step(inputs: [Float], targets: [Float], count: Int) -> Float {
-        if useLegacyPass {
-            // TEMPORARY: the old step, for measuring against.
-            let loss = computeGradient(inputs: inputs, targets: targets, count: count)
-            stepCount += 1
-            let b1 = adam.beta1, b2 = adam.beta2
-            let correction1 = 1 - Float(pow(Double(b1), Double(stepCount)))
-            let correction2 = 1 - Float(pow(Double(b2), Double(stepCount)))
-            let rate = adam.learningRate, epsilon = adam.epsilon
-            for j in 0..<paddedCount {
-                let g = grad[j]
-                moment1[j] = b1 * moment1[j] + (1 - b1) * g
-                moment2[j] = b2 * moment2[j] + (1 - b2) * g * g
-                let mHat = moment1[j] / correction1
-                let vHat = moment2[j] / correction2
-                theta[j] -= rate * mHat / (vHat.squareRoot() + epsilon)
-            }
-            return loss
-        }
         let loss = pass(inputs: inputs, targets: targets, count: count, backward: true)
         stepCount += 1
         let b1 = adam.beta1, b2 = adam.beta2
@@ -352,50 +321,25 @@ public final class MLPTrainer {
         let half = count / 2
         let lossScale = 2 / Float(count * nOut)
         var sums = (0.0, 0.0)
-        if !useLegacyPass {
-            inputs.withUnsafeBufferPointer { x in
-                targets.withUnsafeBufferPointer { y in
-                    let xs = x.baseAddress!, ys = y.baseAddress!
-                    if threads > 1 && half >= 16 {
-                        // The second half on the helper thread, the first here; each writes only its own
-                        // gradient, scratch and result.
-                        let helper = self.helper ?? HelperThread(trainer: self)
-                        self.helper = helper
-                        secondHalf = SecondHalf(inputs: xs, targets: ys, range: half..<count, lossScale: lossScale,
-                                                backward: backward)
-                        helper.post()
-                        sums.0 = batchRange(xs, ys, 0..<half, grad, work, lossScale, backward)
-                        helper.waitUntilDone()
-                        sums.1 = secondHalf!.sum
-                    } else {
-                        sums.0 = batchRange(xs, ys, 0..<half, grad, work, lossScale, backward)
-                        sums.1 = batchRange(xs, ys, half..<count, grad2, work + halfFloats, lossScale, backward)
-                    }
-                }
-            }
-        } else {
         inputs.withUnsafeBufferPointer { x in
             targets.withUnsafeBufferPointer { y in
                 let xs = x.baseAddress!, ys = y.baseAddress!
                 if threads > 1 && half >= 16 {
-                    let box = PairBox()
-                    // Each half writes only its own gradient, scratch and result: no shared mutable state.
-                    let job = HalfJob(trainer: self, inputs: xs, targets: ys)
-                    DispatchQueue.concurrentPerform(iterations: 2) { part in
-                        let me = job.trainer
-                        let value = part == 0
-                            ? me.passRange(job.inputs, job.targets, 0..<half, me.grad, me.scratch, lossScale, backward)
-                            : me.passRange(job.inputs, job.targets, half..<count, me.grad2, me.scratch + 3 * me.units,
-                                           lossScale, backward)
-                        box.set(part, value)
-                    }
-                    sums = (box.first, box.second)
+                    // The second half on the helper thread, the first here; each writes only its own
+                    // gradient, scratch and result.
+                    let helper = self.helper ?? HelperThread(trainer: self)
+                    self.helper = helper
+                    secondHalf = SecondHalf(inputs: xs, targets: ys, range: half..<count, lossScale: lossScale,
+                                            backward: backward)
+                    helper.post()
+                    sums.0 = batchRange(xs, ys, 0..<half, grad, work, lossScale, backward)
+                    helper.waitUntilDone()
+                    sums.1 = secondHalf!.sum
                 } else {
-                    sums.0 = passRange(xs, ys, 0..<half, grad, scratch, lossScale, backward)
-                    sums.1 = passRange(xs, ys, half..<count, grad2, scratch + 3 * units, lossScale, backward)
+                    sums.0 = batchRange(xs, ys, 0..<half, grad, work, lossScale, backward)
+                    sums.1 = batchRange(xs, ys, half..<count, grad2, work + halfFloats, lossScale, backward)
                 }
             }
-        }
         }
         return Float((sums.0 + sums.1) / Double(count * nOut))
     }
@@ -473,7 +417,7 @@ public final class MLPTrainer {
                 } else {
                     let z = half + preActivationOffsets[k + 1]
                     multiplyRows(x, strides[k], w, layerSizes[k], bias, tanh: nil, z, outStride, n, avx2: avx2)
-                    activate(activations[k], z, a, n * outStride)
+                    for j in 0..<n * outStride { a[j] = activations[k].apply(z[j]) }
                 }
             }
             let lastStride = strides[layerCount]
@@ -515,59 +459,6 @@ public final class MLPTrainer {
                     (gw + o * inWidth).update(from: source + o * inStride, count: inWidth)
                 }
                 (g + biasOffsets[k]).update(from: half + biasGradientOffsets[k], count: layerSizes[k + 1])
-            }
-        }
-        return sumSquares
-    }
-
-    /// One half of a minibatch: samples `range`, gradient into `g` (zeroed first), scratch at `work`; returns the
-    /// sum of weighted squared errors.
-    private func passRange(_ inputs: UnsafePointer<Float>, _ targets: UnsafePointer<Float>, _ range: Range<Int>,
-                           _ g: UnsafeMutablePointer<Float>, _ work: UnsafeMutablePointer<Float>, _ lossScale: Float,
-                           _ backward: Bool) -> Double {
-        let nIn = layerSizes[0], nOut = layerSizes[layerSizes.count - 1], layerCount = layerSizes.count - 1
-        if backward { g.update(repeating: 0, count: paddedCount) }
-        let z = work, a = work + units, d = work + 2 * units
-        let mean = template.inputMean, std = template.inputStd
-        let scale = template.outputScale, offset = template.outputOffset
-        let activations = template.activations
-        let weights = outputWeights, labelWeights = self.labelWeights, inputWeight = self.inputWeight
-        var sumSquares = 0.0
-        for s in range {
-            let sampleWeight = inputWeight?.factor(inputs + s * nIn) ?? 1
-            for i in 0..<nIn { a[i] = (inputs[s * nIn + i] - mean[i]) / std[i] }
-            for k in 0..<layerCount {
-                let inWidth = layerSizes[k], outWidth = layerSizes[k + 1]
-                let activation = activations[k]
-                let w = theta + weightOffsets[k], b = theta + biasOffsets[k]
-                let h = a + unitOffsets[k], zOut = z + unitOffsets[k + 1], aOut = a + unitOffsets[k + 1]
-                for o in 0..<outWidth { zOut[o] = b[o] + dot(w + o * inWidth, h, inWidth) }
-                activate(activation, zOut, aOut, outWidth)
-            }
-            let last = unitOffsets[layerCount]
-            for o in 0..<nOut {
-                let y = a[last + o] * scale[o] + offset[o]
-                let target = targets[s * nOut + o]
-                let difference = y - target
-                let weight = weights[o] * labelWeights[o].factor(target) * sampleWeight
-                sumSquares += Double(weight) * Double(difference) * Double(difference)
-                d[last + o] = lossScale * weight * difference * scale[o]
-            }
-            guard backward else { continue }
-            for k in stride(from: layerCount - 1, through: 0, by: -1) {
-                let inWidth = layerSizes[k], outWidth = layerSizes[k + 1]
-                let activation = activations[k]
-                let w = theta + weightOffsets[k]
-                let gw = g + weightOffsets[k], gb = g + biasOffsets[k]
-                let h = a + unitOffsets[k], dIn = d + unitOffsets[k]
-                let zOut = z + unitOffsets[k + 1], aOut = a + unitOffsets[k + 1], dOut = d + unitOffsets[k + 1]
-                if k > 0 { dIn.update(repeating: 0, count: inWidth) }
-                for o in 0..<outWidth {
-                    let delta = dOut[o] * activation.derivative(z: zOut[o], a: aOut[o])
-                    gb[o] += delta
-                    axpy(delta, h, gw + o * inWidth, inWidth)
-                    if k > 0 { axpy(delta, w + o * inWidth, dIn, inWidth) }
-                }
             }
         }
         return sumSquares
@@ -698,92 +589,5 @@ private final class HelperThread: @unchecked Sendable {
             trainer.runSecondHalf()
             rival_atomic_store(flags + 1, seen)
         }
-    }
-}
-
-/// What the two halves of a minibatch share, read-only while they run.
-private struct HalfJob: @unchecked Sendable {
-    let trainer: MLPTrainer
-    let inputs: UnsafePointer<Float>
-    let targets: UnsafePointer<Float>
-}
-
-/// Two results written by two threads.
-private final class PairBox: @unchecked Sendable {
-    var first = 0.0
-    var second = 0.0
-    func set(_ part: Int, _ value: Double) {
-        if part == 0 { first = value } else { second = value }
-    }
-}
-
-/// Eight floats from possibly unaligned memory.
-@inline(__always)
-private func loadU(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-}
-
-@inline(__always)
-private func loadU(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-}
-
-@inline(__always)
-private func storeU(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
-}
-
-/// `sum_i x[i] y[i]` over `n` values: eight lanes at a time (always in the same order), then the rest.
-@inline(__always)
-private func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
-    var acc = SIMD8<Float>(repeating: 0)
-    var i = 0
-    while i + 8 <= n {
-        acc = acc + loadU(x + i) * loadU(y + i)
-        i += 8
-    }
-    var sum = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
-    while i < n {
-        sum += x[i] * y[i]
-        i += 1
-    }
-    return sum
-}
-
-@inline(__always)
-private func dot(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
-    dot(UnsafePointer(x), UnsafePointer(y), n)
-}
-
-/// `a[i] = activation(z[i])` over `n` values; tanh with ``fastTanh(_:)`` eight at a time, as inference does.
-@inline(__always)
-private func activate(_ activation: Activation, _ z: UnsafeMutablePointer<Float>, _ a: UnsafeMutablePointer<Float>, _ n: Int) {
-    guard activation == .tanh else {
-        for o in 0..<n { a[o] = activation.apply(z[o]) }
-        return
-    }
-    var o = 0
-    while o + 8 <= n {
-        storeU(fastTanhKernel(loadU(z + o)), a + o)
-        o += 8
-    }
-    while o < n {
-        a[o] = fastTanh(z[o])
-        o += 1
-    }
-}
-
-/// `y[i] += alpha x[i]` over `n` values.
-@inline(__always)
-private func axpy(_ alpha: Float, _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-    let a = SIMD8<Float>(repeating: alpha)
-    var i = 0
-    while i + 8 <= n {
-        storeU(loadU(y + i) + a * loadU(x + i), y + i)
-        i += 8
-    }
-    while i < n {
-        y[i] += alpha * x[i]
-        i += 1
     }
 }

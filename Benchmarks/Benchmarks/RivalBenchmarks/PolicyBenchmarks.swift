@@ -89,17 +89,15 @@ func policyBenchmarks() {
 
     // One Adam step of the trainer on the shipped shape, as `rival train` takes it. The trainer is made on the
     // harness's first call and kept (each call measures one step).
-    for (name, legacy) in [("train.step (73-64-64-2 tanh, minibatch 256, 2 threads; per step)", false),
-                           ("train.stepLegacy (the per-sample trainer; per step)", true)] {
-        var fixture: TrainStep?
-        Benchmark(name, configuration: .init(scalingFactor: .one, maxDuration: .seconds(5))) { benchmark in
-            let f = fixture ?? TrainStep(legacy: legacy)
-            fixture = f
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations { f.step() }
-            benchmark.stopMeasurement()
-            blackHole(f.loss)
-        }
+    var trainStep: TrainStep?
+    Benchmark("train.step (73-64-64-2 tanh, minibatch 256, 2 threads; per step)",
+              configuration: .init(scalingFactor: .one, maxDuration: .seconds(5))) { benchmark in
+        let fixture = trainStep ?? TrainStep()
+        trainStep = fixture
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { fixture.step() }
+        benchmark.stopMeasurement()
+        blackHole(fixture.loss)
     }
 
     Benchmark("policy.encode (observation features only)", configuration: .init(scalingFactor: .kilo)) { benchmark in
@@ -128,7 +126,7 @@ private final class TrainStep {
     var next = 0
     var loss: Float = 0
 
-    init(legacy: Bool) {
+    init() {
         let p = shippedParameters()
         var state: UInt64 = 0x5EED
         func uniform() -> Float {
@@ -140,7 +138,6 @@ private final class TrainStep {
             targets.append((0..<256 * 2).map { _ in uniform() })
         }
         trainer = MLPTrainer(parameters: p, adam: AdamSettings(learningRate: 1e-4))
-        trainer.useLegacyPass = legacy
         trainer.threads = 2
         trainer.outputWeights = [8, 1]
         trainer.labelWeights = [LabelWeight(positive: 2, negative: 2), LabelWeight(negative: 1)]
