@@ -1,6 +1,8 @@
-// The AVX2 dense-layer kernel and the trainer's two AVX2 matrix kernels (see include/CKernels.h). Every multiply-add is one fused multiply-add (FMA), in the
-// order the portable Swift kernel does its fused multiply-adds (Float's addingProduct), and the rest of the
-// arithmetic is the same operations in the same order, so the two give the same bits on any machine.
+// The AVX2 dense-layer kernel of inference and the AVX2 kernels of the trainer (see include/CKernels.h). In the
+// dense-layer kernel every multiply-add is one fused multiply-add (FMA), in the order the portable Swift kernel does
+// its fused multiply-adds (Float's addingProduct); the trainer's kernels multiply and then add, as its portable Swift
+// kernels do. The rest of the arithmetic is the same operations in the same order, so each kernel gives the same bits
+// as its Swift twin on any machine.
 #define _GNU_SOURCE     // sincos
 #include "CKernels.h"
 

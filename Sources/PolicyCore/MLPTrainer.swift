@@ -108,7 +108,7 @@ public final class MLPTrainer {
     fileprivate var secondHalf: SecondHalf?
     /// Each layer's width rounded up to a multiple of 8 (the row stride of the batched scratch).
     private let strides: [Int]
-    /// The weights repacked for the batched kernels at each pass, per layer: transposed (`[in][stride(out)]`),
+    /// The weights repacked for the batched kernels (at the start and after every Adam step), per layer: transposed (`[in][stride(out)]`),
     /// row-major with padded rows (`[out][stride(in)]`) and the padded bias; then the widest stride's worth of
     /// zeros, the input normalisation's mean and standard deviation, the tanh's constants for the AVX2 kernel,
     /// and the current Adam step's settings (beta1, beta2, the two bias corrections, rate, epsilon). Padding
