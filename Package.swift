@@ -31,8 +31,9 @@ let package = Package(
         ),
         .target(name: "GSL", dependencies: ["CGSL"]),
         .target(name: "Sim", dependencies: ["GSL"]),
-        // The AVX2 dense-layer kernel of PolicyCore's MLP, chosen at run time (docs/policy.md, "Inference"): C only
-        // because Swift cannot compile one function for a wider instruction set than the package's baseline.
+        // The AVX2 dense-layer kernel of PolicyCore's MLP and the AVX2 kernels of its trainer, chosen at run time
+        // (docs/policy.md, "Inference" and "Training"): C only because Swift cannot compile one function for a wider
+        // instruction set than the package's baseline.
         .target(name: "CKernels"),
         .target(name: "PolicyCore", dependencies: ["CKernels", "Sim", "GSL"]),
         .target(name: "DriverPersona", dependencies: ["PolicyCore", "Sim", "GSL"]),

@@ -1,6 +1,8 @@
-// The AVX2 dense-layer kernel (see include/CKernels.h). Every multiply-add is one fused multiply-add (FMA), in the
-// order the portable Swift kernel does its fused multiply-adds (Float's addingProduct), and the rest of the
-// arithmetic is the same operations in the same order, so the two give the same bits on any machine.
+// The AVX2 dense-layer kernel of inference and the AVX2 kernels of the trainer (see include/CKernels.h). In the
+// dense-layer kernel every multiply-add is one fused multiply-add (FMA), in the order the portable Swift kernel does
+// its fused multiply-adds (Float's addingProduct); the trainer's kernels multiply and then add, as its portable Swift
+// kernels do. The rest of the arithmetic is the same operations in the same order, so each kernel gives the same bits
+// as its Swift twin on any machine.
 #define _GNU_SOURCE     // sincos
 #include "CKernels.h"
 
@@ -13,6 +15,22 @@ void rival_sincos(double x, double *sine, double *cosine) {
 #else
     *sine = sin(x);
     *cosine = cos(x);
+#endif
+}
+
+int rival_atomic_load(const int *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
+
+void rival_atomic_store(int *p, int value) { __atomic_store_n(p, value, __ATOMIC_SEQ_CST); }
+
+int rival_atomic_exchange_if(int *p, int expected, int desired) {
+    return __atomic_compare_exchange_n(p, &expected, desired, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) ? 1 : 0;
+}
+
+void rival_spin_pause(void) {
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ volatile("yield");
 #endif
 }
 
@@ -132,6 +150,117 @@ void rival_dense_layer_avx2(const float *weights, const float *bias, ptrdiff_t i
         oneSample(weights, bias, inputs, padded, activation, k, x + s * xStride, y + s * yStride);
 }
 
+/// The trainer's rational tanh on eight lanes: as tanh8, but each Horner step a rounded multiply and then a rounded
+/// add, as PolicyCore's fastTanhKernel computes it.
+AVX2_INLINE __m256 tanh8Unfused(__m256 v, const float *k) {
+    const __m256 high = _mm256_set1_ps(k[0]), low = _mm256_set1_ps(-k[0]);
+    const __m256 x = _mm256_max_ps(low, _mm256_min_ps(high, v));
+    const __m256 x2 = _mm256_mul_ps(x, x);
+    __m256 p = _mm256_set1_ps(k[7]);
+    for (int n = 6; n >= 1; n--) p = _mm256_add_ps(_mm256_mul_ps(p, x2), _mm256_set1_ps(k[n]));
+    p = _mm256_mul_ps(p, x);
+    __m256 q = _mm256_set1_ps(k[11]);
+    for (int n = 10; n >= 8; n--) q = _mm256_add_ps(_mm256_mul_ps(q, x2), _mm256_set1_ps(k[n]));
+    return _mm256_div_ps(p, q);
+}
+
+__attribute__((target("avx2,fma")))
+void rival_adam_avx2(float *theta, float *gradient, const float *gradient2, float *moment1, float *moment2,
+                     ptrdiff_t count, const float *settings) {
+    const __m256 beta1 = _mm256_set1_ps(settings[0]), beta2 = _mm256_set1_ps(settings[1]);
+    const __m256 correction1 = _mm256_set1_ps(settings[2]), correction2 = _mm256_set1_ps(settings[3]);
+    const __m256 rate = _mm256_set1_ps(settings[4]), epsilon = _mm256_set1_ps(settings[5]);
+    const __m256 one = _mm256_set1_ps(1.0f);
+    for (ptrdiff_t j = 0; j < count; j += 8) {
+        const __m256 g = _mm256_add_ps(_mm256_loadu_ps(gradient + j), _mm256_loadu_ps(gradient2 + j));
+        _mm256_storeu_ps(gradient + j, g);
+        const __m256 m1 = _mm256_add_ps(_mm256_mul_ps(beta1, _mm256_loadu_ps(moment1 + j)),
+                                        _mm256_mul_ps(_mm256_sub_ps(one, beta1), g));
+        const __m256 m2 = _mm256_add_ps(_mm256_mul_ps(beta2, _mm256_loadu_ps(moment2 + j)),
+                                        _mm256_mul_ps(_mm256_mul_ps(_mm256_sub_ps(one, beta2), g), g));
+        _mm256_storeu_ps(moment1 + j, m1);
+        _mm256_storeu_ps(moment2 + j, m2);
+        const __m256 mHat = _mm256_div_ps(m1, correction1), vHat = _mm256_div_ps(m2, correction2);
+        const __m256 change = _mm256_div_ps(_mm256_mul_ps(rate, mHat), _mm256_add_ps(_mm256_sqrt_ps(vHat), epsilon));
+        _mm256_storeu_ps(theta + j, _mm256_sub_ps(_mm256_loadu_ps(theta + j), change));
+    }
+}
+
+/// Trainer tile: S rows of x by B blocks of eight columns at column j. Each product is rounded, then added (no
+/// fused multiply-add: the trainer's portable Swift kernel has none), the terms in depth order; the sums go
+/// through tanh8Unfused as they are stored when `tanh` is not null.
+AVX2_INLINE void productTile(const float *x, ptrdiff_t xStride, const float *w, ptrdiff_t depth, const float *start,
+                             const float *tanh, float *y, ptrdiff_t width, ptrdiff_t j, const int S, const int B) {
+    __m256 acc[5][2];
+    for (int s = 0; s < S; s++)
+        for (int b = 0; b < B; b++) acc[s][b] = _mm256_loadu_ps(start + j + 8 * b);
+    const float *row = w + j;
+    for (ptrdiff_t t = 0; t < depth; t++, row += width) {
+        __m256 wb[2];
+        for (int b = 0; b < B; b++) wb[b] = _mm256_loadu_ps(row + 8 * b);
+        for (int s = 0; s < S; s++) {
+            const __m256 xs = _mm256_broadcast_ss(x + s * xStride + t);
+            for (int b = 0; b < B; b++) acc[s][b] = _mm256_add_ps(acc[s][b], _mm256_mul_ps(xs, wb[b]));
+        }
+    }
+    for (int s = 0; s < S; s++)
+        for (int b = 0; b < B; b++)
+            _mm256_storeu_ps(y + s * width + j + 8 * b, tanh ? tanh8Unfused(acc[s][b], tanh) : acc[s][b]);
+}
+
+/// Every column of the S rows at x and y (S a constant at every call): sixteen columns a tile, then eight.
+AVX2_INLINE void productRows(const float *x, ptrdiff_t xStride, const float *w, ptrdiff_t depth, const float *start,
+                             const float *tanh, float *y, ptrdiff_t width, const int S) {
+    ptrdiff_t j = 0;
+    for (; j + 16 <= width; j += 16) productTile(x, xStride, w, depth, start, tanh, y, width, j, S, 2);
+    if (j < width) productTile(x, xStride, w, depth, start, tanh, y, width, j, S, 1);
+}
+
+__attribute__((target("avx2,fma")))
+void rival_multiply_rows_avx2(const float *x, ptrdiff_t xStride, const float *w, ptrdiff_t depth, const float *start,
+                              const float *tanh, float *y, ptrdiff_t width, ptrdiff_t count) {
+    ptrdiff_t s = 0;
+    for (; s + 5 <= count; s += 5) productRows(x + s * xStride, xStride, w, depth, start, tanh, y + s * width, width, 5);
+    for (; s + 4 <= count; s += 4) productRows(x + s * xStride, xStride, w, depth, start, tanh, y + s * width, width, 4);
+    for (; s < count; s++) productRows(x + s * xStride, xStride, w, depth, start, tanh, y + s * width, width, 1);
+}
+
+/// Trainer tile: R rows of g by B blocks of eight columns at column i, summed over the samples in order (each
+/// product rounded, then added).
+AVX2_INLINE void outerTile(const float *d, ptrdiff_t outStride, const float *h, ptrdiff_t inStride, float *g,
+                           ptrdiff_t o, ptrdiff_t i, ptrdiff_t count, const int R, const int B) {
+    __m256 acc[4][2];
+    for (int r = 0; r < R; r++)
+        for (int b = 0; b < B; b++) acc[r][b] = _mm256_loadu_ps(g + (o + r) * inStride + i + 8 * b);
+    const float *hs = h + i, *ds = d + o;
+    for (ptrdiff_t s = 0; s < count; s++, hs += inStride, ds += outStride) {
+        __m256 hb[2];
+        for (int b = 0; b < B; b++) hb[b] = _mm256_loadu_ps(hs + 8 * b);
+        for (int r = 0; r < R; r++) {
+            const __m256 dr = _mm256_broadcast_ss(ds + r);
+            for (int b = 0; b < B; b++) acc[r][b] = _mm256_add_ps(acc[r][b], _mm256_mul_ps(dr, hb[b]));
+        }
+    }
+    for (int r = 0; r < R; r++)
+        for (int b = 0; b < B; b++) _mm256_storeu_ps(g + (o + r) * inStride + i + 8 * b, acc[r][b]);
+}
+
+/// Every column of the R rows of g from row o (R a constant at every call): sixteen columns a tile, then eight.
+AVX2_INLINE void outerRows(const float *d, ptrdiff_t outStride, const float *h, ptrdiff_t inStride, float *g,
+                           ptrdiff_t o, ptrdiff_t count, const int R) {
+    ptrdiff_t i = 0;
+    for (; i + 16 <= inStride; i += 16) outerTile(d, outStride, h, inStride, g, o, i, count, R, 2);
+    if (i < inStride) outerTile(d, outStride, h, inStride, g, o, i, count, R, 1);
+}
+
+__attribute__((target("avx2,fma")))
+void rival_accumulate_outer_avx2(const float *d, ptrdiff_t outStride, ptrdiff_t outWidth, const float *h,
+                                 ptrdiff_t inStride, float *g, ptrdiff_t count) {
+    ptrdiff_t o = 0;
+    for (; o + 4 <= outWidth; o += 4) outerRows(d, outStride, h, inStride, g, o, count, 4);
+    for (; o < outWidth; o++) outerRows(d, outStride, h, inStride, g, o, count, 1);
+}
+
 __attribute__((target("avx2")))
 void rival_scale_features_avx2(const double *raw, const double *scales, float *out, ptrdiff_t count) {
     const __m128 magnitude = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
@@ -161,6 +290,21 @@ void rival_dense_layer_avx2(const float *weights, const float *bias, ptrdiff_t i
                             const float *x, ptrdiff_t xStride, float *y, ptrdiff_t yStride, ptrdiff_t count) {
     (void)weights; (void)bias; (void)inputs; (void)padded; (void)activation; (void)tanhConstants;
     (void)x; (void)xStride; (void)y; (void)yStride; (void)count;
+}
+
+void rival_adam_avx2(float *theta, float *gradient, const float *gradient2, float *moment1, float *moment2,
+                     ptrdiff_t count, const float *settings) {
+    (void)theta; (void)gradient; (void)gradient2; (void)moment1; (void)moment2; (void)count; (void)settings;
+}
+
+void rival_multiply_rows_avx2(const float *x, ptrdiff_t xStride, const float *w, ptrdiff_t depth, const float *start,
+                              const float *tanh, float *y, ptrdiff_t width, ptrdiff_t count) {
+    (void)x; (void)xStride; (void)w; (void)depth; (void)start; (void)tanh; (void)y; (void)width; (void)count;
+}
+
+void rival_accumulate_outer_avx2(const float *d, ptrdiff_t outStride, ptrdiff_t outWidth, const float *h,
+                                 ptrdiff_t inStride, float *g, ptrdiff_t count) {
+    (void)d; (void)outStride; (void)outWidth; (void)h; (void)inStride; (void)g; (void)count;
 }
 
 #endif

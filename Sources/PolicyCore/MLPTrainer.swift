@@ -1,3 +1,4 @@
+import CKernels
 import Dispatch
 import Foundation
 
@@ -37,7 +38,12 @@ public struct MLPGradient: Sendable, Equatable {
 /// ``outputWeights`` `w_o` (1 unless set), each scaled per sample by the target's size when ``labelWeights`` are
 /// set (so that rare, large targets count more), and by the sample's inputs when ``inputWeight`` is set. The input
 /// normalisation and output scaling are fixed (not trained). Everything is deterministic: the same parameters,
-/// minibatches and settings give the same result on every run. Not thread-safe.
+/// minibatches and settings give the same result on every run, on every machine, with either ``kernel`` and at
+/// either ``threads``. Not thread-safe.
+///
+/// Each half of a minibatch goes through the layers in chunks of samples, as matrix products (MLPTrainer+Batch);
+/// with two threads the second half runs on a helper thread of the trainer's own, which waits for the next step
+/// by spinning briefly before it sleeps, and ends with the trainer.
 public final class MLPTrainer {
     /// Layer sizes, input to output.
     public let layerSizes: [Int]
@@ -71,10 +77,19 @@ public final class MLPTrainer {
     /// this is, and their gradients are summed in the same order, so results do not depend on it.
     public var threads: Int = 1
 
+    /// The code that runs the matrix products: ``MLPKernel/best`` by default. Both kernels give bit-identical
+    /// results (the same products and sums in the same order, none fused), so the choice changes speed only.
+    ///
+    /// - Precondition: set only to a kernel available on this machine.
+    public var kernel: MLPKernel = .best {
+        willSet { precondition(newValue.isAvailable, "the \(newValue) kernel does not run on this machine") }
+    }
+
     /// The network's fixed parts (sizes, activations, normalisation, scaling, metadata).
     private var template: MLPParameters
-    /// The number of weights and biases.
-    private let parameterCount: Int
+    /// The size of the flat buffers: every weight and bias, each layer's starting at a multiple of 8, the
+    /// padding between (and after) them zero.
+    private let paddedCount: Int
     /// All weights and biases, flat: per layer the weights (row-major [out][in]) then the bias.
     private let theta: UnsafeMutablePointer<Float>
     /// The last computed gradient, same layout as `theta`.
@@ -87,12 +102,36 @@ public final class MLPTrainer {
     /// Offsets of each layer's weights and bias in `theta`.
     private let weightOffsets: [Int]
     private let biasOffsets: [Int]
-    /// Offset of each layer's values (layer 0: the normalised input) in the per-sample scratch buffers.
-    private let unitOffsets: [Int]
-    /// Per-sample scratch of each half: pre-activations, activations and dLoss/d(activation), `unitOffsets`
-    /// layout, `units` floats each.
-    private let scratch: UnsafeMutablePointer<Float>
-    private let units: Int
+    /// The thread that runs the second half of each minibatch when ``threads`` is 2 (started on first use), and
+    /// the half it runs next or ran last.
+    private var helper: HelperThread?
+    fileprivate var secondHalf: SecondHalf?
+    /// Each layer's width rounded up to a multiple of 8 (the row stride of the batched scratch).
+    private let strides: [Int]
+    /// The weights repacked for the batched kernels (at the start and after every Adam step), per layer: transposed (`[in][stride(out)]`),
+    /// row-major with padded rows (`[out][stride(in)]`) and the padded bias; then the widest stride's worth of
+    /// zeros, the input normalisation's mean and standard deviation, the tanh's constants for the AVX2 kernel,
+    /// and the current Adam step's settings (beta1, beta2, the two bias corrections, rate, epsilon). Padding
+    /// stays zero.
+    private let packed: UnsafeMutablePointer<Float>
+    private let transposedOffsets: [Int]
+    private let paddedRowOffsets: [Int]
+    private let paddedBiasOffsets: [Int]
+    private let zerosOffset: Int
+    private let meanOffset: Int
+    private let stdOffset: Int
+    private let tanhOffset: Int
+    private let adamOffset: Int
+    /// Per half, `halfFloats` floats: per layer `trainerChunk` rows (of `strides[k]`) of activations (layer 0:
+    /// the normalised input), pre-activations and dLoss/d(activation) (layers 1 on), then per layer the weight
+    /// gradient with padded rows and the padded bias gradient. Padding stays zero.
+    private let work: UnsafeMutablePointer<Float>
+    private let halfFloats: Int
+    private let activationOffsets: [Int]
+    private let preActivationOffsets: [Int]
+    private let deltaOffsets: [Int]
+    private let weightGradientOffsets: [Int]
+    private let biasGradientOffsets: [Int]
 
     /// A trainer starting from `parameters`.
     ///
@@ -107,38 +146,86 @@ public final class MLPTrainer {
         var flat: [Float] = []
         var weightOffsets: [Int] = [], biasOffsets: [Int] = []
         for k in 0..<parameters.layerCount {
+            flat += [Float](repeating: 0, count: paddedWidth(flat.count) - flat.count)
             weightOffsets.append(flat.count)
             flat += parameters.weights[k]
             biasOffsets.append(flat.count)
             flat += parameters.biases[k]
         }
-        parameterCount = flat.count
+        paddedCount = paddedWidth(flat.count)
         self.weightOffsets = weightOffsets
         self.biasOffsets = biasOffsets
-        theta = .allocate(capacity: flat.count)
-        theta.initialize(from: flat, count: flat.count)
-        grad = .allocate(capacity: flat.count)
-        grad.initialize(repeating: 0, count: flat.count)
-        grad2 = .allocate(capacity: flat.count)
-        grad2.initialize(repeating: 0, count: flat.count)
-        moment1 = .allocate(capacity: flat.count)
-        moment1.initialize(repeating: 0, count: flat.count)
-        moment2 = .allocate(capacity: flat.count)
-        moment2.initialize(repeating: 0, count: flat.count)
-        var unitOffsets: [Int] = [], units = 0
-        for width in layerSizes {
-            unitOffsets.append(units)
-            units += width
+        theta = Self.allocateZeroed(paddedCount)
+        theta.update(from: flat, count: flat.count)
+        grad = Self.allocateZeroed(paddedCount)
+        grad2 = Self.allocateZeroed(paddedCount)
+        moment1 = Self.allocateZeroed(paddedCount)
+        moment2 = Self.allocateZeroed(paddedCount)
+        let strides = layerSizes.map(paddedWidth)
+        self.strides = strides
+        var packedCount = 0
+        var transposedOffsets: [Int] = [], paddedRowOffsets: [Int] = [], paddedBiasOffsets: [Int] = []
+        for k in 0..<parameters.layerCount {
+            transposedOffsets.append(packedCount)
+            packedCount += layerSizes[k] * strides[k + 1]
+            paddedRowOffsets.append(packedCount)
+            packedCount += layerSizes[k + 1] * strides[k]
+            paddedBiasOffsets.append(packedCount)
+            packedCount += strides[k + 1]
         }
-        self.unitOffsets = unitOffsets
-        self.units = units
-        scratch = .allocate(capacity: 6 * units)
-        scratch.initialize(repeating: 0, count: 6 * units)
+        self.transposedOffsets = transposedOffsets
+        self.paddedRowOffsets = paddedRowOffsets
+        self.paddedBiasOffsets = paddedBiasOffsets
+        zerosOffset = packedCount
+        packedCount += strides.max()!
+        meanOffset = packedCount
+        stdOffset = packedCount + strides[0]
+        tanhOffset = packedCount + 2 * strides[0]
+        adamOffset = tanhOffset + 16
+        packedCount += 2 * strides[0] + 24
+        packed = Self.allocateZeroed(packedCount)
+        writeTanhConstants(packed + tanhOffset)
+        (packed + meanOffset).update(from: parameters.inputMean, count: layerSizes[0])
+        (packed + stdOffset).update(from: parameters.inputStd, count: layerSizes[0])
+        var halfFloats = 0
+        var activationOffsets: [Int] = [], preActivationOffsets: [Int] = [], deltaOffsets: [Int] = []
+        for k in layerSizes.indices {
+            activationOffsets.append(halfFloats)
+            halfFloats += trainerChunk * strides[k]
+            preActivationOffsets.append(halfFloats)
+            deltaOffsets.append(halfFloats + trainerChunk * strides[k])
+            if k > 0 { halfFloats += 2 * trainerChunk * strides[k] }
+        }
+        var weightGradientOffsets: [Int] = [], biasGradientOffsets: [Int] = []
+        for k in 0..<parameters.layerCount {
+            weightGradientOffsets.append(halfFloats)
+            halfFloats += layerSizes[k + 1] * strides[k]
+            biasGradientOffsets.append(halfFloats)
+            halfFloats += strides[k + 1]
+        }
+        halfFloats = paddedWidth(halfFloats)
+        self.halfFloats = halfFloats
+        self.activationOffsets = activationOffsets
+        self.preActivationOffsets = preActivationOffsets
+        self.deltaOffsets = deltaOffsets
+        self.weightGradientOffsets = weightGradientOffsets
+        self.biasGradientOffsets = biasGradientOffsets
+        work = Self.allocateZeroed(2 * halfFloats)
+        for k in 0..<parameters.layerCount { pack(layer: k) }
+    }
+
+    /// `count` zeroed floats, 64-byte aligned.
+    private static func allocateZeroed(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+        let p = raw.bindMemory(to: Float.self, capacity: count)
+        p.initialize(repeating: 0, count: count)
+        return p
     }
 
     deinit {
-        for pointer in [theta, grad, grad2, moment1, moment2, scratch] {
-            pointer.deallocate()
+        helper?.stop()
+        for pointer in [theta, grad, grad2, moment1, moment2, packed, work] {
+            UnsafeMutableRawPointer(pointer).deallocate()
         }
     }
 
@@ -172,33 +259,61 @@ public final class MLPTrainer {
     /// Computes the gradient of the mean squared error over a minibatch (see ``gradient``) and returns the loss.
     @discardableResult
     public func computeGradient(inputs: [Float], targets: [Float], count: Int) -> Float {
-        pass(inputs: inputs, targets: targets, count: count, backward: true)
+        let loss = pass(inputs: inputs, targets: targets, count: count, backward: true)
+        var j = 0
+        while j < paddedCount {
+            storeU(loadU(grad + j) + loadU(grad2 + j), grad + j)
+            j += 8
+        }
+        return loss
     }
 
     /// One Adam step on a minibatch: computes the gradient, updates every weight and bias, and returns the
     /// minibatch loss before the update.
     @discardableResult
     public func step(inputs: [Float], targets: [Float], count: Int) -> Float {
-        let loss = computeGradient(inputs: inputs, targets: targets, count: count)
+        let loss = pass(inputs: inputs, targets: targets, count: count, backward: true)
         stepCount += 1
         let b1 = adam.beta1, b2 = adam.beta2
-        let correction1 = 1 - Float(pow(Double(b1), Double(stepCount)))
-        let correction2 = 1 - Float(pow(Double(b2), Double(stepCount)))
-        let rate = adam.learningRate, epsilon = adam.epsilon
-        for j in 0..<parameterCount {
-            let g = grad[j]
-            moment1[j] = b1 * moment1[j] + (1 - b1) * g
-            moment2[j] = b2 * moment2[j] + (1 - b2) * g * g
-            let mHat = moment1[j] / correction1
-            let vHat = moment2[j] / correction2
-            theta[j] -= rate * mHat / (vHat.squareRoot() + epsilon)
-        }
+        let settings = packed + adamOffset
+        settings[0] = b1
+        settings[1] = b2
+        settings[2] = 1 - Float(pow(Double(b1), Double(stepCount)))
+        settings[3] = 1 - Float(pow(Double(b2), Double(stepCount)))
+        settings[4] = adam.learningRate
+        settings[5] = adam.epsilon
+        update()
         return loss
+    }
+
+    /// Sums the two halves' gradients into `grad`, takes Adam's step on the parameters, eight at a time (the
+    /// padding stays zero: its gradient is zero), and repacks the weights.
+    private func update() {
+        defer { for k in 0..<layerSizes.count - 1 { pack(layer: k) } }
+        let settings = packed + adamOffset
+        if kernel == .avx2 {
+            return rival_adam_avx2(theta, grad, grad2, moment1, moment2, paddedCount, settings)
+        }
+        let one = SIMD8<Float>(repeating: 1), beta1 = SIMD8(repeating: settings[0]), beta2 = SIMD8(repeating: settings[1])
+        let correction1 = SIMD8(repeating: settings[2]), correction2 = SIMD8(repeating: settings[3])
+        let rate = SIMD8(repeating: settings[4]), epsilon = SIMD8(repeating: settings[5])
+        var j = 0
+        while j < paddedCount {
+            let g = loadU(grad + j) + loadU(grad2 + j)
+            storeU(g, grad + j)
+            let m1 = beta1 * loadU(moment1 + j) + (one - beta1) * g
+            let m2 = beta2 * loadU(moment2 + j) + (one - beta2) * g * g
+            storeU(m1, moment1 + j)
+            storeU(m2, moment2 + j)
+            let mHat = m1 / correction1, vHat = m2 / correction2
+            storeU(loadU(theta + j) - rate * mHat / (vHat.squareRoot() + epsilon), theta + j)
+            j += 8
+        }
     }
 
     /// Forward (and, when `backward`, backward) over the minibatch; returns the mean squared error. The
     /// minibatch is split into two fixed halves whose gradients go to `grad` and `grad2` (on two threads when
-    /// ``threads`` is 2) and are then summed.
+    /// ``threads`` is 2), for the caller to sum.
     private func pass(inputs: [Float], targets: [Float], count: Int, backward: Bool) -> Float {
         let nIn = layerSizes[0], nOut = layerSizes[layerSizes.count - 1]
         precondition(count > 0 && inputs.count == count * nIn && targets.count == count * nOut,
@@ -210,86 +325,140 @@ public final class MLPTrainer {
             targets.withUnsafeBufferPointer { y in
                 let xs = x.baseAddress!, ys = y.baseAddress!
                 if threads > 1 && half >= 16 {
-                    let box = PairBox()
-                    // Each half writes only its own gradient, scratch and result: no shared mutable state.
-                    let job = HalfJob(trainer: self, inputs: xs, targets: ys)
-                    DispatchQueue.concurrentPerform(iterations: 2) { part in
-                        let me = job.trainer
-                        let value = part == 0
-                            ? me.passRange(job.inputs, job.targets, 0..<half, me.grad, me.scratch, lossScale, backward)
-                            : me.passRange(job.inputs, job.targets, half..<count, me.grad2, me.scratch + 3 * me.units,
-                                           lossScale, backward)
-                        box.set(part, value)
-                    }
-                    sums = (box.first, box.second)
+                    // The second half on the helper thread, the first here; each writes only its own
+                    // gradient, scratch and result.
+                    let helper = self.helper ?? HelperThread(trainer: self)
+                    self.helper = helper
+                    secondHalf = SecondHalf(inputs: xs, targets: ys, range: half..<count, lossScale: lossScale,
+                                            backward: backward)
+                    helper.post()
+                    sums.0 = batchRange(xs, ys, 0..<half, grad, work, lossScale, backward)
+                    helper.waitUntilDone()
+                    sums.1 = secondHalf!.sum
                 } else {
-                    sums.0 = passRange(xs, ys, 0..<half, grad, scratch, lossScale, backward)
-                    sums.1 = passRange(xs, ys, half..<count, grad2, scratch + 3 * units, lossScale, backward)
+                    sums.0 = batchRange(xs, ys, 0..<half, grad, work, lossScale, backward)
+                    sums.1 = batchRange(xs, ys, half..<count, grad2, work + halfFloats, lossScale, backward)
                 }
-            }
-        }
-        if backward {
-            var j = 0
-            while j + 8 <= parameterCount {
-                storeU(loadU(grad + j) + loadU(grad2 + j), grad + j)
-                j += 8
-            }
-            while j < parameterCount {
-                grad[j] += grad2[j]
-                j += 1
             }
         }
         return Float((sums.0 + sums.1) / Double(count * nOut))
     }
 
-    /// One half of a minibatch: samples `range`, gradient into `g` (zeroed first), scratch at `work`; returns the
-    /// sum of weighted squared errors.
-    private func passRange(_ inputs: UnsafePointer<Float>, _ targets: UnsafePointer<Float>, _ range: Range<Int>,
-                           _ g: UnsafeMutablePointer<Float>, _ work: UnsafeMutablePointer<Float>, _ lossScale: Float,
-                           _ backward: Bool) -> Double {
+    /// Copies layer `k`'s weights into `packed`: transposed, row-major with padded rows (for the input delta, which
+    /// the first layer does not need, when the input width is not a multiple of 8; else the kernels read `theta`),
+    /// and the padded bias.
+    private func pack(layer k: Int) {
+        let inWidth = layerSizes[k], outWidth = layerSizes[k + 1]
+        let inStride = strides[k], outStride = strides[k + 1]
+        let w = theta + weightOffsets[k]
+        let transposed = packed + transposedOffsets[k], rows = packed + paddedRowOffsets[k]
+        for i in 0..<inWidth {
+            for o in 0..<outWidth { transposed[i * outStride + o] = w[o * inWidth + i] }
+        }
+        if k > 0 && inWidth != inStride {
+            for o in 0..<outWidth { (rows + o * inStride).update(from: w + o * inWidth, count: inWidth) }
+        }
+        (packed + paddedBiasOffsets[k]).update(from: theta + biasOffsets[k], count: outWidth)
+    }
+
+    /// The helper thread's work: the posted second half.
+    fileprivate func runSecondHalf() {
+        guard var job = secondHalf else { return }
+        job.sum = batchRange(job.inputs, job.targets, job.range, grad2, work + halfFloats, job.lossScale, job.backward)
+        secondHalf = job
+    }
+
+    /// One half of a minibatch with the batched kernels: samples `range`, `trainerChunk` at a time through each
+    /// layer, gradient into `g` (overwritten), scratch at `half` (`halfFloats` floats); returns the sum of
+    /// weighted squared errors.
+    private func batchRange(_ inputs: UnsafePointer<Float>, _ targets: UnsafePointer<Float>, _ range: Range<Int>,
+                            _ g: UnsafeMutablePointer<Float>, _ half: UnsafeMutablePointer<Float>, _ lossScale: Float,
+                            _ backward: Bool) -> Double {
         let nIn = layerSizes[0], nOut = layerSizes[layerSizes.count - 1], layerCount = layerSizes.count - 1
-        if backward { g.update(repeating: 0, count: parameterCount) }
-        let z = work, a = work + units, d = work + 2 * units
-        let mean = template.inputMean, std = template.inputStd
+        if backward {
+            for k in 0..<layerCount {
+                (half + weightGradientOffsets[k]).update(repeating: 0, count: layerSizes[k + 1] * strides[k])
+                (half + biasGradientOffsets[k]).update(repeating: 0, count: strides[k + 1])
+            }
+        }
+        let mean = packed + meanOffset, std = packed + stdOffset
         let scale = template.outputScale, offset = template.outputOffset
         let activations = template.activations
         let weights = outputWeights, labelWeights = self.labelWeights, inputWeight = self.inputWeight
+        let zeros = UnsafePointer(packed + zerosOffset)
+        let avx2 = kernel == .avx2
         var sumSquares = 0.0
-        for s in range {
-            let sampleWeight = inputWeight?.factor(inputs + s * nIn) ?? 1
-            for i in 0..<nIn { a[i] = (inputs[s * nIn + i] - mean[i]) / std[i] }
-            for k in 0..<layerCount {
-                let inWidth = layerSizes[k], outWidth = layerSizes[k + 1]
-                let activation = activations[k]
-                let w = theta + weightOffsets[k], b = theta + biasOffsets[k]
-                let h = a + unitOffsets[k], zOut = z + unitOffsets[k + 1], aOut = a + unitOffsets[k + 1]
-                for o in 0..<outWidth { zOut[o] = b[o] + dot(w + o * inWidth, h, inWidth) }
-                activate(activation, zOut, aOut, outWidth)
-            }
-            let last = unitOffsets[layerCount]
-            for o in 0..<nOut {
-                let y = a[last + o] * scale[o] + offset[o]
-                let target = targets[s * nOut + o]
-                let difference = y - target
-                let weight = weights[o] * labelWeights[o].factor(target) * sampleWeight
-                sumSquares += Double(weight) * Double(difference) * Double(difference)
-                d[last + o] = lossScale * weight * difference * scale[o]
-            }
-            guard backward else { continue }
-            for k in stride(from: layerCount - 1, through: 0, by: -1) {
-                let inWidth = layerSizes[k], outWidth = layerSizes[k + 1]
-                let activation = activations[k]
-                let w = theta + weightOffsets[k]
-                let gw = g + weightOffsets[k], gb = g + biasOffsets[k]
-                let h = a + unitOffsets[k], dIn = d + unitOffsets[k]
-                let zOut = z + unitOffsets[k + 1], aOut = a + unitOffsets[k + 1], dOut = d + unitOffsets[k + 1]
-                if k > 0 { dIn.update(repeating: 0, count: inWidth) }
-                for o in 0..<outWidth {
-                    let delta = dOut[o] * activation.derivative(z: zOut[o], a: aOut[o])
-                    gb[o] += delta
-                    axpy(delta, h, gw + o * inWidth, inWidth)
-                    if k > 0 { axpy(delta, w + o * inWidth, dIn, inWidth) }
+        var first = range.lowerBound
+        while first < range.upperBound {
+            let n = min(trainerChunk, range.upperBound - first)
+            let x = inputs + first * nIn, t = targets + first * nOut
+            let h0 = half + activationOffsets[0], stride0 = strides[0]
+            for s in 0..<n {
+                let row = x + s * nIn, h = h0 + s * stride0
+                var i = 0
+                while i + 8 <= nIn {
+                    storeU((loadU(row + i) - loadU(mean + i)) / loadU(std + i), h + i)
+                    i += 8
                 }
+                while i < nIn {
+                    h[i] = (row[i] - mean[i]) / std[i]
+                    i += 1
+                }
+            }
+            for k in 0..<layerCount {
+                let outStride = strides[k + 1]
+                let a = half + activationOffsets[k + 1]
+                let x = half + activationOffsets[k], w = packed + transposedOffsets[k]
+                let bias = packed + paddedBiasOffsets[k]
+                if activations[k] == .tanh {
+                    // The tanh as the sums are stored (its derivative needs only the activations).
+                    multiplyRows(x, strides[k], w, layerSizes[k], bias, tanh: packed + tanhOffset, a, outStride, n,
+                                 avx2: avx2)
+                } else {
+                    let z = half + preActivationOffsets[k + 1]
+                    multiplyRows(x, strides[k], w, layerSizes[k], bias, tanh: nil, z, outStride, n, avx2: avx2)
+                    for j in 0..<n * outStride { a[j] = activations[k].apply(z[j]) }
+                }
+            }
+            let lastStride = strides[layerCount]
+            let aLast = half + activationOffsets[layerCount], dLast = half + deltaOffsets[layerCount]
+            for s in 0..<n {
+                let sampleWeight = inputWeight?.factor(x + s * nIn) ?? 1
+                for o in 0..<nOut {
+                    let y = aLast[s * lastStride + o] * scale[o] + offset[o]
+                    let target = t[s * nOut + o]
+                    let difference = y - target
+                    let weight = weights[o] * labelWeights[o].factor(target) * sampleWeight
+                    sumSquares += Double(weight) * Double(difference) * Double(difference)
+                    dLast[s * lastStride + o] = lossScale * weight * difference * scale[o]
+                }
+            }
+            if backward {
+                for k in stride(from: layerCount - 1, through: 0, by: -1) {
+                    let outStride = strides[k + 1], inStride = strides[k]
+                    let d = half + deltaOffsets[k + 1]
+                    applyDerivative(activations[k], d, half + preActivationOffsets[k + 1],
+                                    half + activationOffsets[k + 1], n * outStride)
+                    accumulateRows(d, outStride, half + biasGradientOffsets[k], n)
+                    accumulateOuter(d, outStride, layerSizes[k + 1], half + activationOffsets[k], inStride,
+                                    half + weightGradientOffsets[k], n, avx2: avx2)
+                    if k > 0 {
+                        let rows = layerSizes[k] == inStride ? theta + weightOffsets[k] : packed + paddedRowOffsets[k]
+                        multiplyRows(d, outStride, rows, layerSizes[k + 1], zeros, tanh: nil, half + deltaOffsets[k],
+                                     inStride, n, avx2: avx2)
+                    }
+                }
+            }
+            first += n
+        }
+        if backward {
+            for k in 0..<layerCount {
+                let inWidth = layerSizes[k], inStride = strides[k]
+                let gw = g + weightOffsets[k], source = half + weightGradientOffsets[k]
+                for o in 0..<layerSizes[k + 1] {
+                    (gw + o * inWidth).update(from: source + o * inStride, count: inWidth)
+                }
+                (g + biasOffsets[k]).update(from: half + biasGradientOffsets[k], count: layerSizes[k + 1])
             }
         }
         return sumSquares
@@ -340,89 +509,85 @@ public struct InputWeight: Sendable, Equatable {
     }
 }
 
-/// What the two halves of a minibatch share, read-only while they run.
-private struct HalfJob: @unchecked Sendable {
-    let trainer: MLPTrainer
+/// The second half of a minibatch as the helper thread runs it, and its sum of weighted squared errors.
+fileprivate struct SecondHalf {
     let inputs: UnsafePointer<Float>
     let targets: UnsafePointer<Float>
+    let range: Range<Int>
+    let lossScale: Float
+    let backward: Bool
+    var sum = 0.0
 }
 
-/// Two results written by two threads.
-private final class PairBox: @unchecked Sendable {
-    var first = 0.0
-    var second = 0.0
-    func set(_ part: Int, _ value: Double) {
-        if part == 0 { first = value } else { second = value }
+/// A thread that runs the second half of each minibatch for an ``MLPTrainer``. Between minibatches it spins for
+/// a while (they come back to back while training: waking a sleeping thread costs tens of microseconds on a
+/// virtual machine, a sizeable part of a step), then sleeps until the next. Flags, shared through atomics:
+/// posted (the trainer's count of halves posted), done (the last half finished), sleeping, stopping.
+private final class HelperThread: @unchecked Sendable {
+    /// How long the thread spins for the next half before it sleeps.
+    static let spinNanoseconds: UInt64 = 500_000
+    /// The trainer; it stops the thread before it goes.
+    unowned(unsafe) let trainer: MLPTrainer
+    private let flags: UnsafeMutablePointer<Int32>
+    private let wake = DispatchSemaphore(value: 0)
+    /// Halves posted so far (the trainer's side).
+    private var posted: Int32 = 0
+
+    init(trainer: MLPTrainer) {
+        self.trainer = trainer
+        flags = .allocate(capacity: 4)
+        flags.initialize(repeating: 0, count: 4)
+        let thread = Thread { [self] in run() }
+        thread.start()
     }
-}
 
-/// Eight floats from possibly unaligned memory.
-@inline(__always)
-private func loadU(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-}
+    deinit { flags.deallocate() }
 
-@inline(__always)
-private func loadU(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-}
-
-@inline(__always)
-private func storeU(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
-}
-
-/// `sum_i x[i] y[i]` over `n` values: eight lanes at a time (always in the same order), then the rest.
-@inline(__always)
-private func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
-    var acc = SIMD8<Float>(repeating: 0)
-    var i = 0
-    while i + 8 <= n {
-        acc = acc + loadU(x + i) * loadU(y + i)
-        i += 8
+    /// Hands the trainer's `secondHalf` to the thread.
+    func post() {
+        posted &+= 1
+        rival_atomic_store(flags, posted)
+        if rival_atomic_exchange_if(flags + 2, 1, 0) == 1 { wake.signal() }
     }
-    var sum = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
-    while i < n {
-        sum += x[i] * y[i]
-        i += 1
-    }
-    return sum
-}
 
-@inline(__always)
-private func dot(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
-    dot(UnsafePointer(x), UnsafePointer(y), n)
-}
+    /// Returns when the last posted half is done.
+    func waitUntilDone() {
+        var spins = 0
+        while rival_atomic_load(flags + 1) != posted {
+            rival_spin_pause()
+            spins += 1
+            if spins >= 1024 {
+                sched_yield()
+                spins = 0
+            }
+        }
+    }
 
-/// `a[i] = activation(z[i])` over `n` values; tanh with ``fastTanh(_:)`` eight at a time, as inference does.
-@inline(__always)
-private func activate(_ activation: Activation, _ z: UnsafeMutablePointer<Float>, _ a: UnsafeMutablePointer<Float>, _ n: Int) {
-    guard activation == .tanh else {
-        for o in 0..<n { a[o] = activation.apply(z[o]) }
-        return
+    /// Ends the thread (after the half it runs, if any).
+    func stop() {
+        rival_atomic_store(flags + 3, 1)
+        post()
     }
-    var o = 0
-    while o + 8 <= n {
-        storeU(fastTanhKernel(loadU(z + o)), a + o)
-        o += 8
-    }
-    while o < n {
-        a[o] = fastTanh(z[o])
-        o += 1
-    }
-}
 
-/// `y[i] += alpha x[i]` over `n` values.
-@inline(__always)
-private func axpy(_ alpha: Float, _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-    let a = SIMD8<Float>(repeating: alpha)
-    var i = 0
-    while i + 8 <= n {
-        storeU(loadU(y + i) + a * loadU(x + i), y + i)
-        i += 8
-    }
-    while i < n {
-        y[i] += alpha * x[i]
-        i += 1
+    private func run() {
+        var seen: Int32 = 0
+        while true {
+            let deadline = DispatchTime.now().uptimeNanoseconds + Self.spinNanoseconds
+            var spins = 0
+            while rival_atomic_load(flags) == seen {
+                rival_spin_pause()
+                spins += 1
+                guard spins % 64 == 0, DispatchTime.now().uptimeNanoseconds > deadline else { continue }
+                rival_atomic_store(flags + 2, 1)
+                // A half posted since the last look: take it, unless the trainer has already cleared the flag
+                // (it then signals, and that signal is consumed here).
+                if rival_atomic_load(flags) == seen || rival_atomic_exchange_if(flags + 2, 1, 0) == 0 { wake.wait() }
+                break
+            }
+            seen = rival_atomic_load(flags)
+            if rival_atomic_load(flags + 3) != 0 { return }
+            trainer.runSecondHalf()
+            rival_atomic_store(flags + 1, seen)
+        }
     }
 }

@@ -1,5 +1,5 @@
-// Benchmarks of the learned policy: one decision (encode the observation + network forward pass) and a
-// batched decision for a grid of 20.
+// Benchmarks of the learned policy: one decision (encode the observation + network forward pass), a
+// batched decision for a grid of 20, and one training step of its network.
 import Benchmark
 import Foundation
 import PolicyCore
@@ -87,6 +87,19 @@ func policyBenchmarks() {
         }
     }
 
+    // One Adam step of the trainer on the shipped shape, as `rival train` takes it. The trainer is made on the
+    // harness's first call and kept (each call measures one step).
+    var trainStep: TrainStep?
+    Benchmark("train.step (73-64-64-2 tanh, minibatch 256, 2 threads; per step)",
+              configuration: .init(scalingFactor: .one, maxDuration: .seconds(5))) { benchmark in
+        let fixture = trainStep ?? TrainStep()
+        trainStep = fixture
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { fixture.step() }
+        benchmark.stopMeasurement()
+        blackHole(fixture.loss)
+    }
+
     Benchmark("policy.encode (observation features only)", configuration: .init(scalingFactor: .kilo)) { benchmark in
         let (encoder, observations) = gridObservations()
         let features = UnsafeMutablePointer<Float>.allocate(capacity: ObservationSpec.count)
@@ -101,5 +114,38 @@ func policyBenchmarks() {
         benchmark.stopMeasurement()
         blackHole(acc)
         features.deallocate()
+    }
+}
+
+/// A trainer for the shipped network (label and traffic weights set as `rival train` sets them, both halves of a
+/// minibatch on two threads) and a fixed pool of 16 random minibatches of 256 samples, taken in turn.
+private final class TrainStep {
+    let trainer: MLPTrainer
+    var inputs: [[Float]] = []
+    var targets: [[Float]] = []
+    var next = 0
+    var loss: Float = 0
+
+    init() {
+        let p = shippedParameters()
+        var state: UInt64 = 0x5EED
+        func uniform() -> Float {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Float(state >> 40) / Float(1 << 24) * 2 - 1
+        }
+        for _ in 0..<16 {
+            inputs.append((0..<256 * p.inputCount).map { _ in uniform() })
+            targets.append((0..<256 * 2).map { _ in uniform() })
+        }
+        trainer = MLPTrainer(parameters: p, adam: AdamSettings(learningRate: 1e-4))
+        trainer.threads = 2
+        trainer.outputWeights = [8, 1]
+        trainer.labelWeights = [LabelWeight(positive: 2, negative: 2), LabelWeight(negative: 1)]
+        trainer.inputWeight = InputWeight(columns: ObservationSpec.nearGapIndices, below: 1, extra: 2)
+    }
+
+    func step() {
+        loss += trainer.step(inputs: inputs[next], targets: targets[next], count: 256)
+        next = next == inputs.count - 1 ? 0 : next + 1
     }
 }

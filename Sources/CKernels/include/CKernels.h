@@ -1,5 +1,6 @@
-// CKernels: the one piece of Rival written in C: an AVX2 (with FMA) dense-layer kernel for PolicyCore's MLP, and AVX2 feature
-// scaling and a sine-and-cosine call for its observation encoder. Swift has no per-function target attribute, so
+// CKernels: the one piece of Rival written in C: an AVX2 (with FMA) dense-layer kernel for PolicyCore's MLP, AVX2
+// kernels and atomics for its trainer (MLPTrainer), and AVX2 feature scaling and a sine-and-cosine call for its
+// observation encoder. Swift has no per-function target attribute, so
 // code for a wider instruction set than the package's baseline (x86-64 with SSE2) has to come from C, chosen at run
 // time by a CPU check. docs/policy.md ("Inference") says more.
 #ifndef RIVAL_CKERNELS_H
@@ -32,10 +33,41 @@ void rival_dense_layer_avx2(const float *weights, const float *bias, ptrdiff_t i
                             int activation, const float *tanhConstants,
                             const float *x, ptrdiff_t xStride, float *y, ptrdiff_t yStride, ptrdiff_t count);
 
+/// The trainer's Adam step with AVX2 over `count` parameters (a multiple of 8): `gradient += gradient2`, then
+/// the moments and parameters updated as PolicyCore's portable `MLPTrainer.update` does, operation for operation
+/// (IEEE multiplies, adds, divisions and square roots: bit-identical). `settings`: beta1, beta2, the two bias
+/// corrections, the learning rate, epsilon. Must be called only when rival_cpu_has_avx2_fma() is 1.
+void rival_adam_avx2(float *theta, float *gradient, const float *gradient2, float *moment1, float *moment2,
+                     ptrdiff_t count, const float *settings);
+
+/// The trainer's row product with AVX2, for `count` rows: `y[s * width + j] = start[j] + x[s][0] * w[0][j] +
+/// x[s][1] * w[1][j] + ...` over `depth` terms, each product rounded and then added in that order (no fused
+/// multiply-add), for `j < width` (a multiple of 8); `x[s]` at `x + s * xStride`, `w[t]` at `w + t * width`.
+/// With `tanh` (12 floats: the constants of rival_dense_layer_avx2) not null, stores the tanh of each sum by
+/// PolicyCore's rational approximation, each Horner step a rounded multiply and then a rounded add (as
+/// PolicyCore's `fastTanhKernel`). Bit-identical to PolicyCore's portable `multiplyRows`. Must be called only when rival_cpu_has_avx2_fma() is 1.
+void rival_multiply_rows_avx2(const float *x, ptrdiff_t xStride, const float *w, ptrdiff_t depth, const float *start,
+                              const float *tanh, float *y, ptrdiff_t width, ptrdiff_t count);
+
+/// The trainer's weight-gradient update with AVX2: `g[o * inStride + i] += d[0][o] * h[0][i] + d[1][o] * h[1][i] +
+/// ...` over `count` samples, each product rounded and added to g in sample order, for `o < outWidth` and
+/// `i < inStride` (a multiple of 8); `d[s]` at `d + s * outStride`, `h[s]` at `h + s * inStride`.
+/// Bit-identical to PolicyCore's portable `accumulateOuter`. Must be called only when rival_cpu_has_avx2_fma() is 1.
+void rival_accumulate_outer_avx2(const float *d, ptrdiff_t outStride, ptrdiff_t outWidth, const float *h,
+                                 ptrdiff_t inStride, float *g, ptrdiff_t count);
+
 /// Feature scaling for PolicyCore's observation encoder with AVX2 (four Doubles a division): for each n < count,
 /// `out[n] = Float(raw[n] / scales[n])`, or 0 where that is not finite; bit-identical to the same in scalar code
 /// (IEEE division and round-to-nearest conversion). Must be called only when rival_cpu_has_avx2_fma() is 1.
 void rival_scale_features_avx2(const double *raw, const double *scales, float *out, ptrdiff_t count);
+
+/// Sequentially consistent atomic operations on an int, and a spin-wait hint: for PolicyCore's trainer, whose
+/// helper thread waits for work by spinning briefly before it sleeps. rival_atomic_exchange_if stores `desired`
+/// and returns 1 when `*p` is `expected`, else returns 0.
+int rival_atomic_load(const int *p);
+void rival_atomic_store(int *p, int value);
+int rival_atomic_exchange_if(int *p, int expected, int desired);
+void rival_spin_pause(void);
 
 /// The sine and cosine of x: glibc's sincos where it is there (the same bits as its sin and cos, in one call),
 /// else sin and cos.
