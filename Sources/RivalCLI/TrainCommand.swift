@@ -11,7 +11,9 @@ struct TrainCommand: ParsableCommand {
         discussion: """
             Iteration 0 collects episodes driven by the expert; later iterations let the network drive and the \
             expert label every state. After each iteration the run is checkpointed (--checkpoints); --resume \
-            continues a run exactly. docs/policy.md gives the commands that made policies/default.safetensors (with the code of their time: the trainer and the observation have changed since, so they no longer give the same bits).
+            continues a run exactly. docs/policy.md gives the commands that made policies/default.safetensors \
+            (with the code of their time: the trainer and the observation have changed since, so they no longer \
+            give the same bits).
             """)
 
     @Option(help: "Where to write the trained weights (the best validation iteration).")
