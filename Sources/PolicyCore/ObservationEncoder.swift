@@ -339,9 +339,9 @@ public final class ObservationEncoder: @unchecked Sendable {
         staged.put(observation.offsetCommand, 5)
         // The nearest opponents.
         // Those within the horizon: the cars are nearest first, so they are a prefix.
+        let candidates = min(v.nearby.count, ObservationSpec.opponentCount)
         var present = 0
-        while present < min(v.nearby.count, ObservationSpec.opponentCount)
-                && ObservationSpec.givesOpponent(atGap: v.nearby[present].gap) {
+        while present < candidates && ObservationSpec.givesOpponent(atGap: v.nearby[present].gap) {
             present += 1
         }
         for i in 0..<ObservationSpec.opponentCount {

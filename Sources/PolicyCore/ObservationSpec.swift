@@ -125,6 +125,13 @@ public enum ObservationSpec {
     /// The positions of the opponents' near gaps (`opponentK.nearGap`), nearest first.
     public static let nearGapIndices = (0..<opponentCount).map { index(of: "opponent\($0).nearGap")! }
 
+    /// Whether a network of observation spec `version` with `inputCount` inputs loads upgraded to this version
+    /// (``MLPParameters/upgradedToCurrentSpec()``): one of version 1 with ``version1Count`` inputs or of version 2
+    /// with ``count``.
+    public static func upgrades(from version: String?, inputCount: Int) -> Bool {
+        version == version1 && inputCount == version1Count || version == version2 && inputCount == count
+    }
+
     /// Whether an opponent `gap` metres away (ahead or behind) is given: within ``opponentHorizon``.
     @inline(__always)
     public static func givesOpponent(atGap gap: Double) -> Bool { abs(gap) <= opponentHorizon }
@@ -142,15 +149,9 @@ extension MLPParameters {
     /// nil when the network is of neither (its metadata and input count).
     public func upgradedToCurrentSpec() -> MLPParameters? {
         let found = metadata[MLPMetadataKey.specVersion]
-        var p: MLPParameters
-        if found == ObservationSpec.version2 && inputCount == ObservationSpec.count {
-            p = self
-            p.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version
-        } else if let upgraded = upgradedFromObservationSpec1() {
-            p = upgraded
-        } else {
-            return nil
-        }
+        guard ObservationSpec.upgrades(from: found, inputCount: inputCount) else { return nil }
+        var p = upgradedFromObservationSpec1() ?? self      // version 2: the same inputs
+        p.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version
         p.metadata[MLPMetadataKey.upgradedFrom] = found
         return p
     }

@@ -330,8 +330,7 @@ extension MLPParameters {
         }
         // A network of an earlier spec where the current one is expected loads upgraded (the same weights).
         let upgrades = expectedSpecVersion == ObservationSpec.version
-            && (metadata[MLPMetadataKey.specVersion] == ObservationSpec.version1 && sizes[0] == ObservationSpec.version1Count
-                || metadata[MLPMetadataKey.specVersion] == ObservationSpec.version2 && sizes[0] == ObservationSpec.count)
+            && ObservationSpec.upgrades(from: metadata[MLPMetadataKey.specVersion], inputCount: sizes[0])
         if let expectedSpecVersion, !upgrades {
             let found = metadata[MLPMetadataKey.specVersion]
             guard found == expectedSpecVersion else {

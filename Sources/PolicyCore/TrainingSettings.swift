@@ -7,7 +7,7 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     /// Seed of every random choice of the run (episodes, minibatches, initial weights).
     public var seed: UInt64 = 1
     /// What the network starts from when it is not drawn at random: a description of the weights file given to
-    /// ``PolicyTrainer/start(from:description:)`` (`rival train --init`). Such a run lets the network drive from
+    /// ``PolicyTrainer/start(from:file:)`` (`rival train --init`). Such a run lets the network drive from
     /// iteration 0, with the expert's share `expertShareDecay^(k + 1)` in iteration k, and keeps the file's input
     /// normalisation. nil: a run from random weights.
     public var initialNetwork: String? = nil
