@@ -13,6 +13,9 @@ public struct PolicySource: Sendable {
     public let name: String
     private let network: MLPParameters?
     private let encoder: ObservationEncoder?
+    /// The traffic guard each network policy gets (``NetworkPolicy/trafficGuard``; on by default, nil for none).
+    /// Unused by the expert.
+    public var trafficGuard: TrafficGuard? = TrafficGuard()
 
     /// The expert driving `plan` with `settings`.
     public static func expert(_ plan: ExpertPlan, settings: ExpertSettings = ExpertSettings()) -> PolicySource {
@@ -43,6 +46,7 @@ public struct PolicySource: Sendable {
     /// A fresh policy for one car (each has its own buffers or state).
     public func makePolicy() -> any Policy {
         if let parameters = network, let encoder, let policy = try? NetworkPolicy(parameters: parameters, encoder: encoder) {
+            policy.trafficGuard = trafficGuard
             return policy
         }
         return ExpertDriver(plan: plan, settings: settings)

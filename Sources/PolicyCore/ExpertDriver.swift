@@ -190,52 +190,9 @@ public final class ExpertDriver: Driver {
         lastTime = view.time
     }
 
-    /// The lateral target (the racing line plus the offset command, within the track and clear of other cars)
-    /// and the speed cap that traffic sets (m/s; infinity when free).
+    /// The lateral target and the speed cap of traffic (``ExpertPlan/traffic(_:speed:sample:offsetCommand:settings:)``).
     @inline(__always)
     private func traffic(_ view: DriverView, v: Double, sample: TrackSample) -> (target: Double, speedCap: Double) {
-        let p = plan
-        let margin = p.line.parameters.margin
-        var target = min(max(p.at(p.line.offset, view.s) + offsetCommand, -sample.widthRight + margin),
-                         sample.widthLeft - margin)
-        var speedCap = Double.infinity
-        let carWidth = 2 * p.halfWidth
-        let clearance = carWidth + settings.sideClearance
-        for k in 0..<view.nearby.count {
-            let other = view.nearby[k]
-            let otherSpeed = max(v + other.speedDifference, 0)
-            if abs(other.gap) < p.carLength + settings.alongsideMargin {
-                // Alongside: keep clear of it; the car behind gives way and drops back until it can tuck in behind.
-                // How much grows with the gap (none when level): a rule the learned policy can see in its
-                // observation (the gap), under which two cars never both give way (a tie-break by grid slot, which
-                // the policy cannot see, left grids of policies standing).
-                target = Self.clear(target, of: other.lateral, from: view.lateral, by: clearance)
-                if other.gap > 0 {
-                    let give = settings.yieldSpeed * min(other.gap / settings.yieldRamp, 1)
-                    speedCap = min(speedCap, max(otherSpeed - give, 0))
-                }
-            } else if other.gap > 0 {
-                // Ahead: follow it when our paths meet, and do not cut across its lane while it is close.
-                let sameLane = abs(other.lateral - view.lateral) < carWidth + 0.4
-                let crossing = (other.lateral - view.lateral) * (other.lateral - target) <= 0
-                    || abs(other.lateral - target) < carWidth + 0.4
-                if sameLane || crossing {
-                    let room = other.gap - p.carLength - settings.followMinimumGap - settings.followTimeGap * otherSpeed
-                    let decel = 0.5 * p.limits.value(p.limits.deceleration, speed: otherSpeed, lateral: 0)
-                    let safe = (otherSpeed * otherSpeed + 2 * decel * max(room, 0)).squareRoot()
-                    speedCap = min(speedCap, room > 0 ? safe : otherSpeed * max(0, 1 + room / 8))
-                }
-                if !sameLane && crossing && other.gap < p.carLength + settings.mergeGap {
-                    target = Self.clear(target, of: other.lateral, from: view.lateral, by: clearance)
-                }
-            }
-        }
-        return (min(max(target, -sample.widthRight + p.halfWidth), sample.widthLeft - p.halfWidth), speedCap)
-    }
-
-    /// `target` kept on this car's side (`own` lateral) of a car at `lateral`, `clearance` from its centre.
-    @inline(__always)
-    private static func clear(_ target: Double, of lateral: Double, from own: Double, by clearance: Double) -> Double {
-        lateral >= own ? min(target, lateral - clearance) : max(target, lateral + clearance)
+        plan.traffic(view, speed: v, sample: sample, offsetCommand: offsetCommand, settings: settings)
     }
 }

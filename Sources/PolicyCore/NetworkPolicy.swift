@@ -15,6 +15,9 @@ public final class NetworkPolicy: Policy {
     public let encoder: ObservationEncoder
     /// Whether the network's outputs are added to the encoder's action prior.
     public let isResidual: Bool
+    /// Holds the network to the expert's speed rule in traffic and steers it round stalled cars
+    /// (``TrafficGuard``); nil lets the network drive unchecked. On by default; alone on track it changes nothing.
+    public var trafficGuard: TrafficGuard? = TrafficGuard()
     /// Most observations one batched call evaluates at once; larger batches are split.
     public static let maximumBatch = 64
     /// Encoded features of up to ``maximumBatch`` observations, and their outputs.
@@ -63,7 +66,9 @@ public final class NetworkPolicy: Policy {
     /// A policy for another circuit or car with the same network weights.
     public func adapted(to encoder: ObservationEncoder) -> NetworkPolicy {
         // The parameters were accepted once; they are accepted again.
-        try! NetworkPolicy(parameters: network.parameters, encoder: encoder)
+        let policy = try! NetworkPolicy(parameters: network.parameters, encoder: encoder)
+        policy.trafficGuard = trafficGuard
+        return policy
     }
 
     deinit {
@@ -72,10 +77,11 @@ public final class NetworkPolicy: Policy {
     }
 
     public func act(_ observation: Observation) -> Action {
+        let observation = passing(observation)
         let prior = encoder.encode(observation, into: features, prior: isResidual)
         network.forward(UnsafeBufferPointer(start: features, count: ObservationSpec.count),
                         into: UnsafeMutableBufferPointer(start: outputs, count: 2))
-        return combine(outputs[0], outputs[1], prior)
+        return guarded(combine(outputs[0], outputs[1], prior), observation)
     }
 
     public func act(batch observations: UnsafeBufferPointer<Observation>, into actions: UnsafeMutableBufferPointer<Action>) {
@@ -86,15 +92,34 @@ public final class NetworkPolicy: Policy {
             let count = min(Self.maximumBatch, observations.count - start)
             // Every car encoded first (each prior kept in its action's slot), then one forward pass for all.
             for i in 0..<count {
-                actions[start + i] = encoder.encode(observations[start + i], into: features + i * n, prior: isResidual)
+                actions[start + i] = encoder.encode(passing(observations[start + i]), into: features + i * n,
+                                                    prior: isResidual)
             }
             network.forward(batch: UnsafeBufferPointer(start: features, count: count * n), count: count,
                             into: UnsafeMutableBufferPointer(start: outputs, count: count * 2))
             for i in 0..<count {
-                actions[start + i] = combine(outputs[2 * i], outputs[2 * i + 1], actions[start + i])
+                actions[start + i] = guarded(combine(outputs[2 * i], outputs[2 * i + 1], actions[start + i]),
+                                             passing(observations[start + i]))
             }
             start += count
         }
+    }
+
+    /// `observation` with the traffic guard's offset command round a stalled car, when there is a guard and a car
+    /// near.
+    @inline(__always)
+    private func passing(_ observation: Observation) -> Observation {
+        guard let trafficGuard, observation.view.nearby.count > 0 else { return observation }
+        var passing = observation
+        passing.offsetCommand = trafficGuard.passingOffset(observation, encoder: encoder)
+        return passing
+    }
+
+    /// `action` through the traffic guard, when there is one.
+    @inline(__always)
+    private func guarded(_ action: Action, _ observation: Observation) -> Action {
+        guard let trafficGuard else { return action }
+        return trafficGuard.apply(action, to: observation, encoder: encoder)
     }
 
     /// The network's outputs plus `prior` (the action prior when residual, else zero), clamped to -1...1; NaN

@@ -363,7 +363,13 @@ public final class PolicyTrainer {
                                                                salt: 0xDA66E5))
         let context = contexts[min(Int(random.uniform() * Double(contexts.count)), contexts.count - 1)]
         let track = context.track, plan = context.plan
-        let learnerPolicy = learner.map { try! NetworkPolicy(parameters: $0, encoder: context.encoder) }
+        // The learner drives unguarded (no TrafficGuard): DAgger must see, and the expert must label, the states the
+        // network's own decisions lead to.
+        let learnerPolicy = learner.map { parameters in
+            let policy = try! NetworkPolicy(parameters: parameters, encoder: context.encoder)
+            policy.trafficGuard = nil
+            return policy
+        }
         let delay = random.uniform() < 0.5 ? 0 : random.uniform() * settings.maximumDelay
         let standing = random.uniform() < settings.standingStartShare
         let speedFraction = standing ? 0 : settings.startSpeedRange.lowerBound

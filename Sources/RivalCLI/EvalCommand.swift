@@ -33,6 +33,9 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Print the runs as JSON.") var json = false
     @Flag(help: "Print the table as Markdown.") var markdown = false
     @Option(name: .customLong("trace"), help: .hidden) var traceFile: String?
+    @Flag(name: .customLong("traffic-guard"), inversion: .prefixedNo,
+          help: "With --traffic: hold the policy to the expert's traffic rule and steer it round stalled cars (docs/policy.md, \"The traffic guard\"); --no-traffic-guard races the network alone.")
+    var trafficGuard = true
     @Flag(help: "No progress bar.") var quiet = false
 
     func validate() throws {
@@ -173,6 +176,7 @@ extension EvalCommand {
         let laps = self.laps ?? 5, cars = self.cars
         let config = RaceConfig(laps: laps)
         let networks = try pairs.map { try Self.network(parameters, file: file, track: $0.0, car: $0.1, config: config) }
+        if !trafficGuard { for network in networks { network.trafficGuard = nil } }
         let display = ProgressDisplay(enabled: !quiet)
         let results = TrafficResults(count: pairs.count)
         let job = TrafficJob(pairs: pairs, networks: networks)

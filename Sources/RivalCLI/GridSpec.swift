@@ -51,14 +51,17 @@ enum GridSpec {
 enum PolicySourceOption {
     /// The expert, or the learned policy (`policy` file, default policies/default.safetensors), planned for the
     /// fuel the cars start with and the race's tyre wear.
-    static func source(base: String, policy: String?, track: Track, car: CarSpec, config: RaceConfig) throws -> PolicySource {
+    static func source(base: String, policy: String?, track: Track, car: CarSpec, config: RaceConfig,
+                       trafficGuard: Bool = true) throws -> PolicySource {
         var settings = ExpertSettings()
         settings.tyreWearMultiplier = config.tyreWearMultiplier
         let plan = ExpertPlan(track: track, car: car, settings: settings, fuelMass: config.startingFuelMass(car: car, track: track))
         guard base == "policy" else { return .expert(plan, settings: settings) }
         let (file, _, parameters) = try ShippedData.policy(policy)
         do {
-            return try .network(parameters, plan: plan, name: file)
+            var source = try PolicySource.network(parameters, plan: plan, name: file)
+            if !trafficGuard { source.trafficGuard = nil }
+            return source
         } catch {
             throw UserError("--policy: \(error)")
         }

@@ -40,6 +40,9 @@ struct RaceCommand: ParsableCommand {
     @Option(help: "Write per-car telemetry (10 Hz) to this CSV file (columns: docs/telemetry.md).") var telemetry: String?
     @Option(help: "Write a self-contained HTML report (track map, lap chart, lap times, distributions, braking points).")
     var report: String?
+    @Flag(name: .customLong("traffic-guard"), inversion: .prefixedNo,
+          help: "With the learned policy (--driver policy, --base policy): hold it to the expert's traffic rule and steer it round stalled cars (docs/policy.md, \"The traffic guard\").")
+    var trafficGuard = true
     @Flag(help: "No progress bar.") var quiet = false
     @Flag(help: "Print the result as JSON instead of a table.") var json = false
     @Flag(name: .customLong("lap-table"), help: "Also print every driver's lap times.") var lapTable = false
@@ -99,7 +102,8 @@ struct RaceCommand: ParsableCommand {
         if driver == "persona" {
             let slots = try grid.map { try GridSpec.parse($0).map { ($0.persona, $0.count) } }
                 ?? GridSpec.defaultGrid(cars: cars)
-            let source = try PolicySourceOption.source(base: base, policy: policy, track: track, car: car, config: config)
+            let source = try PolicySourceOption.source(base: base, policy: policy, track: track, car: car, config: config,
+                                                       trafficGuard: trafficGuard)
             for slot in slots { skills[slot.0.name] = slot.0.skill }
             corners = source.corners
             let built = PersonaGrid(slots: slots, source: source, car: car, raceSeed: seed, shuffled: grid == nil)
@@ -118,6 +122,7 @@ struct RaceCommand: ParsableCommand {
             } catch {
                 throw UserError("--policy: \(error)")
             }
+            if !trafficGuard { network.trafficGuard = nil }
             entries = (0..<cars).map { RaceEntry(name: "Policy \($0 + 1)", car: car, driver: PolicyDriver(policy: network)) }
         } else {
             entries = ExpertGrid.entries(track: track, car: car, count: cars, config: config)

@@ -41,23 +41,28 @@ func policyBenchmarks() {
         blackHole(acc)
     }
 
-    Benchmark("policy.actBatch (20 cars in one call; per call)", configuration: .init(scalingFactor: .kilo)) { benchmark in
-        let (encoder, observations) = gridObservations()
-        let policy = try! NetworkPolicy(parameters: shippedParameters(), encoder: encoder)
-        let input = UnsafeMutableBufferPointer<Observation>.allocate(capacity: 20)
-        _ = input.initialize(from: observations)
-        let output = UnsafeMutableBufferPointer<Action>.allocate(capacity: 20)
-        output.initialize(repeating: Action())
-        var acc: Float = 0
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            policy.act(batch: UnsafeBufferPointer(input), into: output)
-            acc += output[7].pedal
+    // A grid of 20 in one call, with the traffic guard (NetworkPolicy's default) and without it.
+    for (name, guarded) in [("policy.actBatch (20 cars in one call; per call)", true),
+                            ("policy.actBatchUnguarded (the same without the traffic guard)", false)] {
+        Benchmark(name, configuration: .init(scalingFactor: .kilo)) { benchmark in
+            let (encoder, observations) = gridObservations()
+            let policy = try! NetworkPolicy(parameters: shippedParameters(), encoder: encoder)
+            if !guarded { policy.trafficGuard = nil }
+            let input = UnsafeMutableBufferPointer<Observation>.allocate(capacity: 20)
+            _ = input.initialize(from: observations)
+            let output = UnsafeMutableBufferPointer<Action>.allocate(capacity: 20)
+            output.initialize(repeating: Action())
+            var acc: Float = 0
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                policy.act(batch: UnsafeBufferPointer(input), into: output)
+                acc += output[7].pedal
+            }
+            benchmark.stopMeasurement()
+            blackHole(acc)
+            input.deallocate()
+            output.deallocate()
         }
-        benchmark.stopMeasurement()
-        blackHole(acc)
-        input.deallocate()
-        output.deallocate()
     }
 
     // The network alone with the kernel this machine runs (MLPKernel.best) and with the portable one: one sample,

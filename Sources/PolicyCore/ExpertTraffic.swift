@@ -1,0 +1,73 @@
+import Sim
+
+extension ExpertPlan {
+    /// The expert's traffic rule: the lateral target (the racing line plus `offsetCommand`, within the track and
+    /// clear of other cars) and the speed cap that traffic sets (m/s; infinity when free), for a car at speed `v`
+    /// (m/s) whose view is `view` and whose centreline sample is `sample`.
+    ///
+    /// - Alongside (longitudinal overlap within a car length plus ``ExpertSettings/alongsideMargin``): keep
+    ///   ``ExpertSettings/sideClearance`` from it; the car behind gives way, up to ``ExpertSettings/yieldSpeed``
+    ///   slower than it, growing with the gap (none when level), so two cars never both give way.
+    /// - Ahead, when the paths meet: a speed from which half the car's straight-line deceleration stops it the
+    ///   following distance (``ExpertSettings/followMinimumGap`` plus ``ExpertSettings/followTimeGap`` at the other
+    ///   car's speed) behind; and no cutting across the lane of a car within ``ExpertSettings/mergeGap``.
+    ///
+    /// The ``ExpertDriver`` steers and brakes by it; ``TrafficGuard`` holds the learned policy to its speed cap.
+    @inline(__always)
+    func traffic(_ view: DriverView, speed v: Double, sample: TrackSample, offsetCommand: Double,
+                 settings: ExpertSettings) -> (target: Double, speedCap: Double) {
+        let margin = line.parameters.margin
+        var target = min(max(at(line.offset, view.s) + offsetCommand, -sample.widthRight + margin),
+                         sample.widthLeft - margin)
+        var speedCap = Double.infinity
+        let carWidth = 2 * halfWidth
+        let clearance = carWidth + settings.sideClearance
+        for k in 0..<view.nearby.count {
+            let other = view.nearby[k]
+            let otherSpeed = max(v + other.speedDifference, 0)
+            if abs(other.gap) < carLength + settings.alongsideMargin {
+                // Alongside: keep clear of it; the car behind gives way and drops back until it can tuck in behind.
+                // How much grows with the gap (none when level): a rule the learned policy can see in its
+                // observation (the gap), under which two cars never both give way (a tie-break by grid slot, which
+                // the policy cannot see, left grids of policies standing).
+                target = Self.clear(target, of: other.lateral, from: view.lateral, by: clearance)
+                if other.gap > 0 { speedCap = min(speedCap, yieldSpeed(behind: other.gap, otherSpeed, settings)) }
+            } else if other.gap > 0 {
+                // Ahead: follow it when our paths meet, and do not cut across its lane while it is close.
+                let sameLane = abs(other.lateral - view.lateral) < carWidth + 0.4
+                let crossing = (other.lateral - view.lateral) * (other.lateral - target) <= 0
+                    || abs(other.lateral - target) < carWidth + 0.4
+                if sameLane || crossing { speedCap = min(speedCap, followSpeed(behind: other.gap, otherSpeed, settings)) }
+                if !sameLane && crossing && other.gap < carLength + settings.mergeGap {
+                    target = Self.clear(target, of: other.lateral, from: view.lateral, by: clearance)
+                }
+            }
+        }
+        return (min(max(target, -sample.widthRight + halfWidth), sample.widthLeft - halfWidth), speedCap)
+    }
+
+    /// The speed (m/s) from which half the car's straight-line deceleration stops it the following distance
+    /// (``ExpertSettings/followMinimumGap`` plus ``ExpertSettings/followTimeGap`` at the other car's speed) behind a
+    /// car `gap` metres ahead (centre to centre) going `otherSpeed`; inside that distance, down to 0 eight metres
+    /// further in.
+    @inline(__always)
+    func followSpeed(behind gap: Double, _ otherSpeed: Double, _ settings: ExpertSettings) -> Double {
+        let room = gap - carLength - settings.followMinimumGap - settings.followTimeGap * otherSpeed
+        let decel = 0.5 * limits.value(limits.deceleration, speed: otherSpeed, lateral: 0)
+        let safe = (otherSpeed * otherSpeed + 2 * decel * max(room, 0)).squareRoot()
+        return room > 0 ? safe : otherSpeed * max(0, 1 + room / 8)
+    }
+
+    /// The speed (m/s) at which the car gives way to a car alongside `gap` metres ahead going `otherSpeed`: up to
+    /// ``ExpertSettings/yieldSpeed`` slower, growing with the gap over ``ExpertSettings/yieldRamp`` (none when level).
+    @inline(__always)
+    func yieldSpeed(behind gap: Double, _ otherSpeed: Double, _ settings: ExpertSettings) -> Double {
+        max(otherSpeed - settings.yieldSpeed * min(gap / settings.yieldRamp, 1), 0)
+    }
+
+    /// `target` kept on this car's side (`own` lateral) of a car at `lateral`, `clearance` from its centre.
+    @inline(__always)
+    private static func clear(_ target: Double, of lateral: Double, from own: Double, by clearance: Double) -> Double {
+        lateral >= own ? min(target, lateral - clearance) : max(target, lateral + clearance)
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Sim
+
+/// A safety layer between the learned policy and the car in traffic, in the sense of shielded reinforcement
+/// learning (Alshiekh et al., "Safe Reinforcement Learning via Shielding", AAAI 2018): the network drives, and the
+/// guard steps in only where its action breaks the expert's traffic rule, the rule the network was taught
+/// (``ExpertPlan/traffic(_:speed:sample:offsetCommand:settings:)``; DAgger's labels come from the expert), so it
+/// catches what imitation missed:
+///
+/// - Speed: no faster than the speed from which the car still stops its following distance behind a car ahead on
+///   its path, nor than giving way to a car alongside and ahead allows. Above it the guard brakes (within the grip
+///   the cornering load leaves); just below it, it closes the throttle. The pedal is only ever lowered.
+/// - Stalled cars: a car stopped on the path ahead (after a spin, or in the run-off across the line) is steered
+///   round through the offset command the network already follows, and closed on slowly; one stopped alongside is
+///   passed rather than given way to. Without this a grid queues behind a stalled car for good.
+///
+/// Alone on track it changes nothing. Persona racecraft still works through it: the guard reads the observation as
+/// the driver perceives it (a timid driver's scaled-up gaps, a late driver's delayed view). ``NetworkPolicy`` applies
+/// it by default; docs/policy.md ("The traffic guard") has the measurements.
+public struct TrafficGuard: Sendable, Equatable {
+    /// The traffic rule's distances, times and give-way speeds (the ``ExpertSettings`` traffic section; the
+    /// rest is unused).
+    public var settings = ExpertSettings()
+    /// Brake per m/s above the capped speed (1/(m/s); default 0.3: full braking at about 3 m/s over).
+    public var brakeGain: Double = 0.3
+    /// Within this much below the capped speed (m/s; default 1) the throttle is closed.
+    public var throttleMargin: Double = 1
+    /// Lateral overlap margin (m, default 0.4): a car ahead whose centre is within a car width plus this of this
+    /// car's path is in its lane.
+    public var laneMargin: Double = 0.4
+    /// How far ahead (s, default 1) the path is extended on the present lateral velocity.
+    public var pathPreview: Double = 1
+    /// A car slower than this (m/s, default 3) is stalled: one alongside is passed, not given way to, and one
+    /// ahead within ``passDistance`` is steered round (``passingOffset(_:encoder:)``).
+    public var stalledSpeed: Double = 3
+    /// Race time (s, default 10) before which no car counts as stalled: on a standing-start grid every car is.
+    public var startGrace: Double = 10
+    /// How far ahead (m, default 60) a stalled car on the car's path is steered round.
+    public var passDistance: Double = 60
+    /// The speed (m/s, default 6) at which the car may close on a stalled car it is steering round, from ten
+    /// metres behind it down to none two metres behind.
+    public var passSpeed: Double = 6
+
+    /// The default guard.
+    public init() {}
+
+    /// The offset command that takes the car round a stalled car on its path (centre within a car width plus
+    /// ``ExpertSettings/sideClearance`` of where it aims) up to ``passDistance`` ahead: its aim moved to that
+    /// clearance on the car's own side of it, or on the other side when the track has no room there (none when
+    /// neither has). The observation's own command when nothing is in the way. Does not allocate.
+    @inline(__always)
+    public func passingOffset(_ observation: Observation, encoder: ObservationEncoder) -> Double {
+        let view = observation.view
+        let plan = encoder.plan
+        var command = observation.offsetCommand.isFinite ? observation.offsetCommand : 0
+        guard view.time >= startGrace else { return command }
+        let clearance = 2 * plan.halfWidth + settings.sideClearance
+        let v = max(view.speed, 0)
+        for k in 0..<view.nearby.count {
+            let other = view.nearby[k]
+            guard other.gap > 0, other.gap < passDistance, v + other.speedDifference < stalledSpeed else { continue }
+            let s = view.s + other.gap
+            let aim = encoder.targetLateral(s: s, offsetCommand: command)
+            guard abs(aim - other.lateral) < clearance else { continue }
+            let sample = plan.track.sample(at: s)
+            let margin = encoder.lineMargin
+            let left = other.lateral + clearance, right = other.lateral - clearance
+            let leftFits = left <= sample.widthLeft - margin, rightFits = right >= -sample.widthRight + margin
+            let line = plan.at(plan.line.offset, s)
+            if view.lateral >= other.lateral ? leftFits : !rightFits && leftFits {
+                command = left - line
+            } else if rightFits {
+                command = right - line
+            }
+        }
+        return command
+    }
+
+    /// `action` for `observation`, its pedal limited to the traffic rule of `plan`'s car on `plan`'s circuit: a
+    /// brake of ``brakeGain`` per m/s above the capped speed (at most the straight-line braking limit), no throttle
+    /// within ``throttleMargin`` below it. Steering is never changed. Does not allocate.
+    @inline(__always)
+    public func apply(_ action: Action, to observation: Observation, encoder: ObservationEncoder) -> Action {
+        let view = observation.view
+        guard view.nearby.count > 0 else { return action }
+        let plan = encoder.plan
+        let v = max(view.speed, 0)
+        let cap = speedCap(view, speed: v, encoder: encoder, offsetCommand: observation.offsetCommand)
+        let excess = v - cap
+        guard excess > -throttleMargin else { return action }
+        var guarded = action
+        if excess <= 0 {
+            guarded.pedal = min(action.pedal, 0)
+        } else {
+            // Within what the cornering load leaves of the grip, so that braking does not lock the car into a slide.
+            let limit = plan.limits.value(plan.limits.brakeInput, speed: v, lateral: abs(view.lateralAcceleration))
+            guarded.pedal = min(action.pedal, Float(-min(brakeGain * excess, limit, 1)))
+        }
+        return guarded
+    }
+
+    /// The speed the rule allows (m/s; infinity when free). Unlike the expert, the guard cannot know where the
+    /// network means to steer, so it judges paths by where the car is going: a car ahead is followed when it
+    /// overlaps this car's lane now or in ``pathPreview`` seconds on the present lateral velocity; a car
+    /// alongside and ahead is given way to when it is within ``sideClearance`` of this car's side and still
+    /// moving faster than ``stalledSpeed`` (a car stopped in the run-off, or one stopped beside the track, would
+    /// otherwise hold every car behind it for good).
+    @inline(__always)
+    func speedCap(_ view: DriverView, speed v: Double, encoder: ObservationEncoder, offsetCommand: Double) -> Double {
+        let plan = encoder.plan
+        func aim(_ gap: Double) -> Double { encoder.targetLateral(s: view.s + gap, offsetCommand: offsetCommand) }
+        let carWidth = 2 * plan.halfWidth
+        let lane = carWidth + laneMargin
+        var lateralRate = Double.nan  // the car's lateral velocity across the track (m/s), when first needed
+        var cap = Double.infinity
+        for k in 0..<view.nearby.count {
+            let other = view.nearby[k]
+            guard other.gap > 0 else { continue }
+            let otherSpeed = max(v + other.speedDifference, 0)
+            let apart = abs(other.lateral - view.lateral)
+            let stalled = otherSpeed < stalledSpeed && view.time >= startGrace
+            if other.gap < plan.carLength + settings.alongsideMargin {
+                if apart < carWidth + settings.sideClearance && !stalled {
+                    cap = min(cap, plan.yieldSpeed(behind: other.gap, otherSpeed, settings))
+                }
+            } else {
+                // On the path: in this car's lane now, or where its lateral motion takes it before it gets there.
+                if apart >= lane {
+                    if lateralRate.isNaN {
+                        let (sine, cosine) = sineCosine(view.headingError)
+                        lateralRate = v * sine + view.lateralSpeed * cosine
+                    }
+                    let ahead = min(other.gap / max(v - otherSpeed, 1), pathPreview)
+                    guard abs(other.lateral - (view.lateral + lateralRate * ahead)) < lane else { continue }
+                }
+                var follow = plan.followSpeed(behind: other.gap, otherSpeed, settings)
+                if stalled, abs(aim(other.gap) - other.lateral) >= carWidth + settings.sideClearance {
+                    // Steering round it (passingOffset): closing in slowly, so as to get past.
+                    follow = max(follow, passSpeed * min(max((other.gap - plan.carLength - 2) / 8, 0), 1))
+                }
+                cap = min(cap, follow)
+            }
+        }
+        return cap
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import PolicyCore
+import RivalTestSupport
+import Sim
+import Testing
+
+@Suite("Traffic guard")
+struct TrafficGuardTests {
+    /// A GT3 car on Monza's main straight (arc length 300 m, on the centreline, heading along it) at `speed`,
+    /// `time` seconds into the race, with `others` (gap, lateral, speed difference) near it.
+    static func view(speed: Double, time: Double = 30, lateral: Double = 0,
+                     _ others: [(gap: Double, lateral: Double, speedDifference: Double)]) -> DriverView {
+        var nearby = NearbyCars()
+        for (k, o) in others.enumerated() {
+            nearby.insert(NearbyCar(index: k + 1, gap: o.gap, lateral: o.lateral, speedDifference: o.speedDifference))
+        }
+        return DriverView(time: time, speed: speed, s: 300, lateral: lateral, nearby: nearby)
+    }
+
+    static let encoder: ObservationEncoder = {
+        // The shipped circuit and car load (RivalTestSupport checks them).
+        ObservationEncoder(track: try! Shipped.track("Monza"), car: try! Shipped.car("gt3"))
+    }()
+
+    static func guarded(_ view: DriverView, pedal: Float = 1, steering: Float = 0.2) -> Action {
+        TrafficGuard().apply(Action(steering: steering, pedal: pedal), to: Observation(view: view), encoder: encoder)
+    }
+
+    @Test("alone on track, or with cars far ahead or behind, the action passes unchanged")
+    func free() {
+        for pedal: Float in [-1, -0.3, 0, 0.4, 1] {
+            for steering: Float in [-0.7, 0, 0.5] {
+                let action = Action(steering: steering, pedal: pedal)
+                #expect(Self.guarded(Self.view(speed: 60, []), pedal: pedal, steering: steering) == action)
+                // 300 m ahead at the same speed, and a car 10 m behind closing at 10 m/s.
+                #expect(Self.guarded(Self.view(speed: 60, [(300, 0, 0), (-10, 0, -10)]), pedal: pedal, steering: steering)
+                        == action)
+            }
+        }
+    }
+
+    @Test("a car stopped on the lane ahead brakes the car; the same car a lane over does not")
+    func followsInLane() {
+        // 40 m ahead, stopped, before the start grace is over (not taken as stalled, so not steered round).
+        let inLane = Self.guarded(Self.view(speed: 50, time: 5, [(40, 0.3, -50)]))
+        #expect(inLane.pedal <= -0.5)
+        #expect(inLane.steering == 0.2)
+        // A lane over (4 m, the GT3 is 2 m wide) and heading straight: untouched.
+        #expect(Self.guarded(Self.view(speed: 50, time: 5, [(40, 4, -50)])) == Action(steering: 0.2, pedal: 1))
+        // Following at the same speed well beyond the following distance: untouched; inside it (8 m, less than a
+        // car length and 2.5 m plus 0.45 s at 50 m/s): braking, never more throttle than asked for.
+        #expect(Self.guarded(Self.view(speed: 50, [(80, 0, 0)])) == Action(steering: 0.2, pedal: 1))
+        let close = Self.guarded(Self.view(speed: 50, [(8, 0, 0)]), pedal: 0.5)
+        #expect(close.pedal < 0)
+        // Already braking harder than the guard would: kept.
+        #expect(Self.guarded(Self.view(speed: 50, [(8, 0, 0)]), pedal: -1).pedal == -1)
+    }
+
+    @Test("the car behind gives way to a car alongside and ahead, but not to one stalled there")
+    func alongside() {
+        // 3 m ahead (alongside: within a car length and 1.5 m), 2.2 m to the left, same speed: at least 3 m/s of
+        // giving way asked for, so the guard brakes.
+        #expect(Self.guarded(Self.view(speed: 40, [(3, 2.2, 0)])).pedal < 0)
+        // Level (gap 0): neither gives way.
+        #expect(Self.guarded(Self.view(speed: 40, [(0, 2.2, 0)])) == Action(steering: 0.2, pedal: 1))
+        // Stalled (2 m/s) beside the track after the start: passed.
+        #expect(Self.guarded(Self.view(speed: 40, [(3, 2.2, -38)])) == Action(steering: 0.2, pedal: 1))
+    }
+
+    @Test("a stalled car on the path is steered round through the offset command, on the side with room")
+    func passing() {
+        let guardian = TrafficGuard()
+        let encoder = Self.encoder
+        let clearance = encoder.halfWidth * 2 + guardian.settings.sideClearance
+        for lateral in [-2.0, 0.0, 1.5] {
+            let aim = encoder.targetLateral(s: 330, offsetCommand: 0)
+            // Stalled 30 m ahead, right on the car's aim.
+            let view = Self.view(speed: 30, lateral: lateral, [(30, aim, -30)])
+            let command = guardian.passingOffset(Observation(view: view), encoder: encoder)
+            let passing = encoder.targetLateral(s: 330, offsetCommand: command)
+            #expect(abs(passing - aim) >= clearance - 1e-9)
+            let sample = encoder.track.sample(at: 330)
+            #expect(passing <= sample.widthLeft - encoder.lineMargin + 1e-9)
+            #expect(passing >= -sample.widthRight + encoder.lineMargin - 1e-9)
+            // The same car moving, or stalled before the start grace (a standing-start grid): no change.
+            let moving = Self.view(speed: 30, lateral: lateral, [(30, aim, -10)])
+            #expect(guardian.passingOffset(Observation(view: moving), encoder: encoder) == 0)
+            let grid = Self.view(speed: 30, time: 4, lateral: lateral, [(30, aim, -30)])
+            #expect(guardian.passingOffset(Observation(view: grid, offsetCommand: 0.5), encoder: encoder) == 0.5)
+        }
+    }
+
+    @Test("the shipped policy races 10 Formula cars for a lap at Budapest without contact with the guard, not without")
+    func race() throws {
+        let track = try Shipped.track("Budapest"), car = try Shipped.car("formula")
+        let config = RaceConfig(laps: 1)
+        let encoder = ObservationEncoder(track: track, car: car, fuelMass: config.startingFuelMass(car: car, track: track))
+        let path = Shipped.root.appendingPathComponent("policies/default.safetensors").path
+        let policy = try NetworkPolicy(file: path, encoder: encoder)
+        #expect(policy.trafficGuard == TrafficGuard())
+        let guarded = TrafficEvaluation.run(policy: policy, track: track, car: car, cars: 10, laps: 1, config: config)
+        policy.trafficGuard = nil
+        let unguarded = TrafficEvaluation.run(policy: policy, track: track, car: car, cars: 10, laps: 1, config: config)
+        // Measured (release): 0 contacts guarded, 4 unguarded; every car finishes either way.
+        #expect(guarded.contacts == 0)
+        #expect(unguarded.contacts >= 2)
+        #expect(guarded.finished == 10)
+    }
+}
