@@ -53,12 +53,13 @@ public struct TrafficGuard: Sendable, Equatable {
         let view = observation.view
         let plan = encoder.plan
         var command = observation.offsetCommand.isFinite ? observation.offsetCommand : 0
-        guard view.time >= startGrace else { return command }
+        guard view.time >= startGrace, view.s.isFinite, view.lateral.isFinite, view.speed.isFinite else { return command }
         let clearance = 2 * plan.halfWidth + settings.sideClearance
         let v = max(view.speed, 0)
         for k in 0..<view.nearby.count {
             let other = view.nearby[k]
-            guard other.gap > 0, other.gap < passDistance, v + other.speedDifference < stalledSpeed else { continue }
+            guard other.gap > 0, other.gap < passDistance, v + other.speedDifference < stalledSpeed,
+                  other.lateral.isFinite else { continue }
             let s = view.s + other.gap
             let aim = encoder.targetLateral(s: s, offsetCommand: command)
             guard abs(aim - other.lateral) < clearance else { continue }
@@ -67,7 +68,7 @@ public struct TrafficGuard: Sendable, Equatable {
             let left = other.lateral + clearance, right = other.lateral - clearance
             let leftFits = left <= sample.widthLeft - margin, rightFits = right >= -sample.widthRight + margin
             let line = plan.at(plan.line.offset, s)
-            if view.lateral >= other.lateral ? leftFits : !rightFits && leftFits {
+            if leftFits && (view.lateral >= other.lateral || !rightFits) {
                 command = left - line
             } else if rightFits {
                 command = right - line
@@ -76,13 +77,14 @@ public struct TrafficGuard: Sendable, Equatable {
         return command
     }
 
-    /// `action` for `observation`, its pedal limited to the traffic rule of `plan`'s car on `plan`'s circuit: a
-    /// brake of ``brakeGain`` per m/s above the capped speed (at most the straight-line braking limit), no throttle
-    /// within ``throttleMargin`` below it. Steering is never changed. Does not allocate.
+    /// `action` for `observation`, its pedal limited to the traffic rule of the encoder's car on its circuit: a
+    /// brake of ``brakeGain`` per m/s above the capped speed (at most what the car's lateral acceleration leaves of
+    /// the grip), no throttle within ``throttleMargin`` below it. Steering is never changed; non-finite views pass
+    /// the action unchanged. Does not allocate.
     @inline(__always)
     public func apply(_ action: Action, to observation: Observation, encoder: ObservationEncoder) -> Action {
         let view = observation.view
-        guard view.nearby.count > 0 else { return action }
+        guard view.nearby.count > 0, view.speed.isFinite, view.s.isFinite, view.lateral.isFinite else { return action }
         let plan = encoder.plan
         let v = max(view.speed, 0)
         let cap = speedCap(view, speed: v, encoder: encoder, offsetCommand: observation.offsetCommand)
@@ -93,7 +95,8 @@ public struct TrafficGuard: Sendable, Equatable {
             guarded.pedal = min(action.pedal, 0)
         } else {
             // Within what the cornering load leaves of the grip, so that braking does not lock the car into a slide.
-            let limit = plan.limits.value(plan.limits.brakeInput, speed: v, lateral: abs(view.lateralAcceleration))
+            let lateral = view.lateralAcceleration.isFinite ? abs(view.lateralAcceleration) : 0
+            let limit = plan.limits.value(plan.limits.brakeInput, speed: v, lateral: lateral)
             guarded.pedal = min(action.pedal, Float(-min(brakeGain * excess, limit, 1)))
         }
         return guarded
@@ -115,8 +118,8 @@ public struct TrafficGuard: Sendable, Equatable {
         var cap = Double.infinity
         for k in 0..<view.nearby.count {
             let other = view.nearby[k]
-            guard other.gap > 0 else { continue }
             let otherSpeed = max(v + other.speedDifference, 0)
+            guard other.gap > 0, other.gap.isFinite, otherSpeed.isFinite, other.lateral.isFinite else { continue }
             let apart = abs(other.lateral - view.lateral)
             let stalled = otherSpeed < stalledSpeed && view.time >= startGrace
             if other.gap < plan.carLength + settings.alongsideMargin {

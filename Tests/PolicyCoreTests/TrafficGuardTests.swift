@@ -39,6 +39,15 @@ struct TrafficGuardTests {
         }
     }
 
+    @Test("non-finite views pass the action unchanged and keep the offset command finite")
+    func nonFinite() {
+        let action = Action(steering: 0.2, pedal: 1)
+        #expect(Self.guarded(Self.view(speed: .nan, [(20, 0, -10)])) == action)
+        #expect(Self.guarded(Self.view(speed: 40, [(.nan, 0, -10), (20, .nan, .infinity)])) == action)
+        let view = Self.view(speed: 30, [(30, .nan, -30), (.infinity, 0, -30)])
+        #expect(TrafficGuard().passingOffset(Observation(view: view, offsetCommand: .nan), encoder: Self.encoder) == 0)
+    }
+
     @Test("a car stopped on the lane ahead brakes the car; the same car a lane over does not")
     func followsInLane() {
         // 40 m ahead, stopped, before the start grace is over (not taken as stalled, so not steered round).
