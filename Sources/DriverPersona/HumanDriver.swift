@@ -146,6 +146,7 @@ public final class HumanDriver: Driver {
     }
 
     public func decide(_ view: DriverView) -> CarControls {
+        let view = view.sanitized   // a bad view (NaN from a game's physics) decides as zeros, and traps nothing
         let t = traits
         let dt = decisionInterval
         delayLine.push(view)

@@ -61,6 +61,7 @@ public final class ExpertDriver: Driver {
     }
 
     public func decide(_ view: DriverView) -> CarControls {
+        let view = view.sanitized
         let p = plan
         let m = p.car
         let v = max(view.speed, 0)

@@ -115,11 +115,12 @@ struct ExpertLimits: Sendable {
     /// beyond the cornering limit the last column holds.
     @inline(__always)
     func value(_ table: [Double], speed v: Double, lateral ay: Double) -> Double {
-        let u = min(max(v, 0), Double(lateral.count - 1) - 1e-9)
+        // NaN reads as 0 (a bad view must not stop the program at the index conversion).
+        let u = v.isNaN ? 0 : min(max(v, 0), Double(lateral.count - 1) - 1e-9)
         let i = Int(u)
         let t = u - Double(i)
         let width = Self.fractions + 1
-        let ay = abs(ay)
+        let ay = ay.isNaN ? 0 : abs(ay)
         @inline(__always)
         func row(_ k: Int) -> Double {
             let q = min(ay / lateral[k], 1) * Double(Self.fractions)

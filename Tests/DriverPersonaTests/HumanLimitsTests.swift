@@ -88,6 +88,35 @@ struct HumanLimitsTests {
         #expect(abs(Double(run.stats.lapses) - expected) < 3 * expected.squareRoot(), "\(run.stats.lapses) lapses in \(minutes) min")
     }
 
+    @Test("bad views (NaN, infinite) give finite controls, with human limits over the expert and over the network")
+    func badViews() throws {
+        let (source, _) = try Self.monza.get()
+        let track = try Shipped.track("Monza"), car = try Shipped.car("gt3")
+        let path = Shipped.root.appendingPathComponent("policies/default.safetensors").path
+        let parameters = try MLPParameters(safetensors: try SafetensorsFile(path: path), file: path,
+                                           expectedSpecVersion: ObservationSpec.version)
+        let network = try PolicySource.network(parameters, plan: ExpertPlan(track: track, car: car), name: path)
+        var nearby = NearbyCars()
+        nearby.insert(NearbyCar(index: 1, gap: .nan, lateral: .infinity, speedDifference: -.infinity))
+        nearby.insert(NearbyCar(index: 2, gap: 10, lateral: 0, speedDifference: .nan))
+        for base in [source, network] {
+            let human = traits {
+                $0.reactionTime = 0.25; $0.distanceWeber = 0.05; $0.speedWeber = 0.05; $0.brakingPointBias = 8
+                $0.brakingPointSpread = 4; $0.motorNoise = 0.05; $0.lapseRate = 1; $0.aggression = 0.8
+            }
+            let driver = base.makeDriver(traits: human, raceSeed: 1, index: 0)
+            for (k, bad) in [Double.nan, .infinity, -.infinity].enumerated() {
+                let t = Double(k)
+                for view in [DriverView(time: t, speed: bad, s: 100, nearby: nearby),
+                             DriverView(time: t + 0.1, speed: 40, s: bad, lateral: bad, headingError: bad),
+                             DriverView(time: bad, speed: 40, yawRate: bad, lateralAcceleration: bad, s: 100, nearby: nearby)] {
+                    let c = driver.decide(view)
+                    #expect(c.steering.isFinite && c.throttle.isFinite && c.brake.isFinite)
+                }
+            }
+        }
+    }
+
     @Test("fatigue: delay, noise and lapses grow with time on task")
     func fatigueCurve() throws {
         let (source, _) = try Self.monza.get()

@@ -32,6 +32,28 @@ struct ExpertDriverTests {
         #expect(abs(check.lapTimes[2] - check.lapTimes[1]) <= 0.002 * check.lapTimes[1])
     }
 
+    @Test("bad views (NaN, infinite) give finite controls, with other cars near or not")
+    func badViews() throws {
+        let plan = ExpertPlan(track: try Shipped.track("Monza"), car: try Shipped.car("gt3"))
+        let expert = ExpertDriver(plan: plan)
+        var nearby = NearbyCars()
+        nearby.insert(NearbyCar(index: 1, gap: .nan, lateral: .infinity, speedDifference: -.infinity))
+        nearby.insert(NearbyCar(index: 2, gap: 10, lateral: .nan, speedDifference: .nan))
+        for bad in [Double.nan, .infinity, -.infinity] {
+            for cars in [NearbyCars(), nearby] {
+                let views = [DriverView(time: 1, speed: bad, s: 100, nearby: cars),
+                             DriverView(time: 2, speed: 40, s: bad, nearby: cars),
+                             DriverView(time: 3, speed: 40, lateralSpeed: bad, yawRate: bad, lateralAcceleration: bad,
+                                        s: 100, lateral: bad, headingError: bad, nearby: cars),
+                             DriverView(time: bad, speed: 40, longitudinalAcceleration: bad, s: 100, nearby: cars)]
+                for view in views {
+                    let c = expert.decide(view)
+                    #expect(c.steering.isFinite && c.throttle.isFinite && c.brake.isFinite)
+                }
+            }
+        }
+    }
+
     @Test("the same race twice is the same bit for bit")
     func deterministic() throws {
         let track = try Shipped.track("BrandsHatch"), car = try Shipped.car("gt3")

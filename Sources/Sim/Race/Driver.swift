@@ -147,3 +147,36 @@ public struct DriverView: Sendable {
         self.nearby = nearby
     }
 }
+
+extension DriverView {
+    /// Whether every number of the view and of its nearby cars is finite.
+    @inlinable public var isFinite: Bool {
+        var finite = time.isFinite && speed.isFinite && lateralSpeed.isFinite && yawRate.isFinite
+            && steeringAngle.isFinite && longitudinalAcceleration.isFinite && lateralAcceleration.isFinite
+            && s.isFinite && lateral.isFinite && headingError.isFinite
+        for k in 0..<nearby.count {
+            let car = nearby[k]
+            finite = finite && car.gap.isFinite && car.lateral.isFinite && car.speedDifference.isFinite
+        }
+        return finite
+    }
+
+    /// The view with every non-finite number read as 0 and the nearby cars with a non-finite gap, lateral offset
+    /// or speed difference left out: what a driver decides on when a game hands it a bad view (a NaN from its
+    /// physics), so that the decision is finite and nothing traps. The view itself when it is finite (the common
+    /// case costs the checks only).
+    @inlinable public var sanitized: DriverView {
+        if isFinite { return self }
+        @inline(__always) func f(_ x: Double) -> Double { x.isFinite ? x : 0 }
+        var cars = NearbyCars()
+        for k in 0..<nearby.count {
+            let car = nearby[k]
+            if car.gap.isFinite && car.lateral.isFinite && car.speedDifference.isFinite { cars.insert(car) }
+        }
+        return DriverView(time: f(time), carIndex: carIndex, speed: f(speed), lateralSpeed: f(lateralSpeed),
+                          yawRate: f(yawRate), steeringAngle: f(steeringAngle),
+                          longitudinalAcceleration: f(longitudinalAcceleration),
+                          lateralAcceleration: f(lateralAcceleration), s: f(s), lateral: f(lateral),
+                          headingError: f(headingError), lapsCompleted: lapsCompleted, nearby: cars)
+    }
+}
