@@ -28,6 +28,9 @@ struct ExpertLimits: Sendable {
     let driveForce: [Double]
     /// The acceleration it gives (m/s^2; negative where the car cannot hold its speed).
     let acceleration: [Double]
+    /// The smallest straight-line deceleration at any grid speed (m/s^2): a bound that lets the traffic guard skip
+    /// cars its following speed cannot concern.
+    let minimumStraightDeceleration: Double
 
     /// Tabulates the limits of `car` (the controller's model of `model`) with `fuelMass` kg of fuel, using up to
     /// `frontShare` and `rearShare` of the axles' friction ellipses.
@@ -101,6 +104,7 @@ struct ExpertLimits: Sendable {
         self.deceleration = deceleration
         self.driveForce = driveForce
         self.acceleration = acceleration
+        minimumStraightDeceleration = (0..<lateral.count).map { deceleration[$0 * width] }.min() ?? 0
     }
 
     /// The steady cornering limit at speed `v` (m/s^2), interpolated.

@@ -23,6 +23,8 @@ public final class NetworkPolicy: Policy {
     /// Encoded features of up to ``maximumBatch`` observations, and their outputs.
     private let features: UnsafeMutablePointer<Float>
     private let outputs: UnsafeMutablePointer<Float>
+    /// The offset commands a batched call gave the network (the guard's passing commands), kept for the guard.
+    private let commands: UnsafeMutablePointer<Double>
 
     /// A policy with `parameters` for the circuit and car of `encoder`.
     /// - Throws: when the network does not take ``ObservationSpec/count`` inputs and give 2 outputs, or its
@@ -53,6 +55,8 @@ public final class NetworkPolicy: Policy {
         features.initialize(repeating: 0, count: Self.maximumBatch * ObservationSpec.count)
         outputs = .allocate(capacity: Self.maximumBatch * 2)
         outputs.initialize(repeating: 0, count: Self.maximumBatch * 2)
+        commands = .allocate(capacity: Self.maximumBatch)
+        commands.initialize(repeating: 0, count: Self.maximumBatch)
     }
 
     /// Loads the weights file at `path` (safetensors; its observation spec version must be
@@ -74,52 +78,80 @@ public final class NetworkPolicy: Policy {
     deinit {
         features.deallocate()
         outputs.deallocate()
+        commands.deallocate()
     }
 
     public func act(_ observation: Observation) -> Action {
-        let observation = passing(observation)
-        let prior = encoder.encode(observation, into: features, prior: isResidual)
+        let shield = trafficGuard    // read once: a class's stored property is access-checked at each read
+        let command = passingCommand(observation, shield)
+        let prior = encode(observation, command: command, into: features)
         network.forward(UnsafeBufferPointer(start: features, count: ObservationSpec.count),
                         into: UnsafeMutableBufferPointer(start: outputs, count: 2))
-        return guarded(combine(outputs[0], outputs[1], prior), observation)
+        return guarded(combine(outputs[0], outputs[1], prior), observation, command, shield)
     }
 
     public func act(batch observations: UnsafeBufferPointer<Observation>, into actions: UnsafeMutableBufferPointer<Action>) {
         precondition(actions.count >= observations.count, "actions buffer too small")
         let n = ObservationSpec.count
+        let shield = trafficGuard
+        guard let base = observations.baseAddress else { return }
         var start = 0
         while start < observations.count {
             let count = min(Self.maximumBatch, observations.count - start)
+            let batch = base + start
             // Every car encoded first (each prior kept in its action's slot), then one forward pass for all.
-            for i in 0..<count {
-                actions[start + i] = encoder.encode(passing(observations[start + i]), into: features + i * n,
-                                                    prior: isResidual)
+            if let shield {
+                for i in 0..<count {
+                    let view = batch[i].view
+                    let own = batch[i].offsetCommand
+                    commands[i] = view.nearby.count > 0
+                        ? shield.passingOffset(view, offsetCommand: own, encoder: encoder) : own
+                    actions[start + i] = encode(batch[i], command: commands[i], into: features + i * n)
+                }
+            } else {
+                for i in 0..<count {
+                    actions[start + i] = encoder.encode(batch[i], into: features + i * n, prior: isResidual)
+                }
             }
             network.forward(batch: UnsafeBufferPointer(start: features, count: count * n), count: count,
                             into: UnsafeMutableBufferPointer(start: outputs, count: count * 2))
             for i in 0..<count {
-                actions[start + i] = guarded(combine(outputs[2 * i], outputs[2 * i + 1], actions[start + i]),
-                                             passing(observations[start + i]))
+                let action = combine(outputs[2 * i], outputs[2 * i + 1], actions[start + i])
+                if let shield {
+                    actions[start + i] = shield.apply(action, to: batch[i].view, offsetCommand: commands[i], encoder: encoder)
+                } else {
+                    actions[start + i] = action
+                }
             }
             start += count
         }
     }
 
-    /// `observation` with the traffic guard's offset command round a stalled car, when there is a guard and a car
-    /// near.
+    /// The offset command the network is given: the guard's round a stalled car (``TrafficGuard/passingOffset(_:encoder:)``)
+    /// when there is a guard and a car near, else the observation's.
     @inline(__always)
-    private func passing(_ observation: Observation) -> Observation {
-        guard let trafficGuard, observation.view.nearby.count > 0 else { return observation }
+    private func passingCommand(_ observation: Observation, _ shield: TrafficGuard?) -> Double {
+        guard observation.view.nearby.count > 0, let shield else { return observation.offsetCommand }
+        return shield.passingOffset(observation.view, offsetCommand: observation.offsetCommand, encoder: encoder)
+    }
+
+    /// The features of `observation` with offset command `command` into `out`, and the prior.
+    @inline(__always)
+    private func encode(_ observation: Observation, command: Double, into out: UnsafeMutablePointer<Float>) -> Action {
+        if command.bitPattern == observation.offsetCommand.bitPattern {
+            return encoder.encode(observation, into: out, prior: isResidual)
+        }
         var passing = observation
-        passing.offsetCommand = trafficGuard.passingOffset(observation, encoder: encoder)
-        return passing
+        passing.offsetCommand = command
+        return encoder.encode(passing, into: out, prior: isResidual)
     }
 
     /// `action` through the traffic guard, when there is one.
     @inline(__always)
-    private func guarded(_ action: Action, _ observation: Observation) -> Action {
-        guard let trafficGuard else { return action }
-        return trafficGuard.apply(action, to: observation, encoder: encoder)
+    private func guarded(_ action: Action, _ observation: Observation, _ command: Double,
+                         _ shield: TrafficGuard?) -> Action {
+        guard let shield else { return action }
+        return shield.apply(action, to: observation.view, offsetCommand: command, encoder: encoder)
     }
 
     /// The network's outputs plus `prior` (the action prior when residual, else zero), clamped to -1...1; NaN

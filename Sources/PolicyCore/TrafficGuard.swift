@@ -50,9 +50,14 @@ public struct TrafficGuard: Sendable, Equatable {
     /// neither has). The observation's own command when nothing is in the way. Does not allocate.
     @inline(__always)
     public func passingOffset(_ observation: Observation, encoder: ObservationEncoder) -> Double {
-        let view = observation.view
+        passingOffset(observation.view, offsetCommand: observation.offsetCommand, encoder: encoder)
+    }
+
+    /// ``passingOffset(_:encoder:)`` for a view and the car's own offset command.
+    @inline(__always)
+    func passingOffset(_ view: DriverView, offsetCommand: Double, encoder: ObservationEncoder) -> Double {
         let plan = encoder.plan
-        var command = observation.offsetCommand.isFinite ? observation.offsetCommand : 0
+        var command = offsetCommand.isFinite ? offsetCommand : 0
         guard view.time >= startGrace, view.s.isFinite, view.lateral.isFinite, view.speed.isFinite else { return command }
         let clearance = 2 * plan.halfWidth + settings.sideClearance
         let v = max(view.speed, 0)
@@ -83,11 +88,17 @@ public struct TrafficGuard: Sendable, Equatable {
     /// the action unchanged. Does not allocate.
     @inline(__always)
     public func apply(_ action: Action, to observation: Observation, encoder: ObservationEncoder) -> Action {
-        let view = observation.view
+        apply(action, to: observation.view, offsetCommand: observation.offsetCommand, encoder: encoder)
+    }
+
+    /// ``apply(_:to:encoder:)`` for a view and the offset command the car aims by (borrowed, not copied into an
+    /// observation: `NetworkPolicy`'s hot path).
+    @inline(__always)
+    func apply(_ action: Action, to view: DriverView, offsetCommand: Double, encoder: ObservationEncoder) -> Action {
         guard view.nearby.count > 0, view.speed.isFinite, view.s.isFinite, view.lateral.isFinite else { return action }
         let plan = encoder.plan
         let v = max(view.speed, 0)
-        let cap = speedCap(view, speed: v, encoder: encoder, offsetCommand: observation.offsetCommand)
+        let cap = speedCap(view, speed: v, encoder: encoder, offsetCommand: offsetCommand)
         let excess = v - cap
         guard excess > -throttleMargin else { return action }
         var guarded = action
@@ -116,6 +127,9 @@ public struct TrafficGuard: Sendable, Equatable {
         let lane = carWidth + laneMargin
         var lateralRate = Double.nan  // the car's lateral velocity across the track (m/s), when first needed
         var cap = Double.infinity
+        // Following speeds at or above this cannot bind: the guard only acts within throttleMargin of the cap.
+        let reach = (v + throttleMargin) * (v + throttleMargin)
+        let bound = 2 * 0.5 * plan.limits.minimumStraightDeceleration
         for k in 0..<view.nearby.count {
             let other = view.nearby[k]
             let otherSpeed = max(v + other.speedDifference, 0)
@@ -127,6 +141,10 @@ public struct TrafficGuard: Sendable, Equatable {
                     cap = min(cap, plan.yieldSpeed(behind: other.gap, otherSpeed, settings))
                 }
             } else {
+                // Far enough back that even the least braking stops it in time: no cap (followSpeed is at least
+                // the square root of otherSpeed^2 + 2 * bound * room while there is room).
+                let room = other.gap - plan.carLength - settings.followMinimumGap - settings.followTimeGap * otherSpeed
+                if room > 0 && !stalled && reach <= otherSpeed * otherSpeed + bound * room { continue }
                 // On the path: in this car's lane now, or where its lateral motion takes it before it gets there.
                 if apart >= lane {
                     if lateralRate.isNaN {
