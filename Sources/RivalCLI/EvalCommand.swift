@@ -20,7 +20,8 @@ struct EvalCommand: ParsableCommand {
             --traffic races the policy against itself instead: --cars cars (default 10) from a standing-start grid \
             for --laps laps (default 5), one race per circuit and car, and counts car-to-car contacts, off-tracks \
             and barrier hits (the issue's traffic target is a race without contact); --json prints \
-            {"races":[{"track","car","cars","laps","contacts","offTracks","barrierHits","finished"}]}.
+            {"trafficGuard":true,"races":[{"track","car","cars","laps","contacts","offTracks","barrierHits","finished"}]} \
+            (trafficGuard: whether the network raced through its traffic guard; --no-traffic-guard races it alone).
             """)
 
     @Option(help: "Weights file (safetensors); default policies/default.safetensors.") var policy: String?
@@ -192,10 +193,10 @@ extension EvalCommand {
         display.clear()
         let races = results.all
         if json {
-            struct Output: Encodable { var races: [TrafficEvaluation] }
+            struct Output: Encodable { var trafficGuard: Bool; var races: [TrafficEvaluation] }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(Output(races: races)), as: UTF8.self))
+            print(String(decoding: try encoder.encode(Output(trafficGuard: trafficGuard, races: races)), as: UTF8.self))
             return
         }
         if markdown {

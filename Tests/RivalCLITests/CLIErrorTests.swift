@@ -137,12 +137,15 @@ import Testing
         }
     }
 
-    /// `eval --traffic` is the race `rival race --driver policy` runs: the same incidents, counted by kind.
-    @Test func trafficCountsTheRaceIncidents() throws {
-        let common = ["--track", "Catalunya", "--car", "gt3", "--cars", "4", "--laps", "2", "--json"]
+    /// `eval --traffic` is the race `rival race --driver policy` runs: the same incidents, counted by kind, with the
+    /// traffic guard (the default) and without it.
+    @Test(arguments: [[], ["--no-traffic-guard"]])
+    func trafficCountsTheRaceIncidents(guardFlag: [String]) throws {
+        let common = ["--track", "Catalunya", "--car", "gt3", "--cars", "4", "--laps", "2", "--json"] + guardFlag
         let out = try CLI.run(["eval", "--traffic"] + common)
         #expect(out.status == 0, "stderr: \(out.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
+        #expect(object["trafficGuard"] as? Bool == guardFlag.isEmpty)
         let races = try #require(object["races"] as? [[String: Any]])
         #expect(races.count == 1)
         let race = try #require(races.first)
