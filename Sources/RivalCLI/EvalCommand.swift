@@ -48,6 +48,7 @@ struct EvalCommand: ParsableCommand {
         }
         guard (1...40).contains(cars) else { throw ValidationError("--cars: \(cars): expected an integer in 1...40") }
         if cars != 10 && !traffic { throw ValidationError("--cars: \(cars): only with --traffic") }
+        if !trafficGuard && !traffic { throw ValidationError("--no-traffic-guard: only with --traffic (alone on track the guard does nothing)") }
         if traffic && traceFile != nil { throw ValidationError("--trace: only without --traffic") }
         if let path = traceFile { try OutputPath.check(path, flag: "--trace") }
     }

@@ -63,6 +63,10 @@ struct RaceCommand: ParsableCommand {
         guard ["expert", "policy"].contains(base) else {
             throw ValidationError("--base: \(base): expected expert or policy")
         }
+        let learned = driver == "policy" || (driver == "persona" && base == "policy")
+        if !trafficGuard && !learned {
+            throw ValidationError("--no-traffic-guard: only with the learned policy (--driver policy, or --base policy under personas)")
+        }
         if let spec = grid {
             guard driver == "persona" else { throw ValidationError("--grid: \(spec): only with --driver persona") }
             _ = try GridSpec.parse(spec)
