@@ -17,7 +17,17 @@ public final class NetworkPolicy: Policy {
     public let isResidual: Bool
     /// Holds the network to the expert's speed rule in traffic and steers it round stalled cars
     /// (``TrafficGuard``); nil lets the network drive unchecked. On by default; alone on track it changes nothing.
-    public var trafficGuard: TrafficGuard? = TrafficGuard()
+    public var trafficGuard: TrafficGuard? {
+        get { guarding ? shield.pointee : nil }
+        set {
+            guarding = newValue != nil
+            if let newValue { shield.pointee = newValue }
+        }
+    }
+    /// The guard, kept outside the object so that a decision reads it in place (a stored optional struct is copied,
+    /// some 300 bytes, at every read), and whether it is on.
+    private let shield: UnsafeMutablePointer<TrafficGuard>
+    private var guarding = true
     /// Most observations one batched call evaluates at once; larger batches are split.
     public static let maximumBatch = 64
     /// Encoded features of up to ``maximumBatch`` observations, and their outputs.
@@ -55,6 +65,8 @@ public final class NetworkPolicy: Policy {
         features.initialize(repeating: 0, count: Self.maximumBatch * ObservationSpec.count)
         outputs = .allocate(capacity: Self.maximumBatch * 2)
         outputs.initialize(repeating: 0, count: Self.maximumBatch * 2)
+        shield = .allocate(capacity: 1)
+        shield.initialize(to: TrafficGuard())
         commands = .allocate(capacity: Self.maximumBatch)
         commands.initialize(repeating: 0, count: Self.maximumBatch)
     }
@@ -79,33 +91,39 @@ public final class NetworkPolicy: Policy {
         features.deallocate()
         outputs.deallocate()
         commands.deallocate()
+        shield.deinitialize(count: 1)
+        shield.deallocate()
     }
 
     public func act(_ observation: Observation) -> Action {
-        let shield = trafficGuard    // read once: a class's stored property is access-checked at each read
-        let command = passingCommand(observation, shield)
+        let guarding = guarding      // read once: a class's stored property is access-checked at each read
+        let command = guarding && observation.view.nearby.count > 0
+            ? shield.pointee.passingOffset(observation.view, offsetCommand: observation.offsetCommand, encoder: encoder)
+            : observation.offsetCommand
         let prior = encode(observation, command: command, into: features)
         network.forward(UnsafeBufferPointer(start: features, count: ObservationSpec.count),
                         into: UnsafeMutableBufferPointer(start: outputs, count: 2))
-        return guarded(combine(outputs[0], outputs[1], prior), observation, command, shield)
+        let action = combine(outputs[0], outputs[1], prior)
+        guard guarding else { return action }
+        return shield.pointee.apply(action, to: observation.view, offsetCommand: command, encoder: encoder)
     }
 
     public func act(batch observations: UnsafeBufferPointer<Observation>, into actions: UnsafeMutableBufferPointer<Action>) {
         precondition(actions.count >= observations.count, "actions buffer too small")
         let n = ObservationSpec.count
-        let shield = trafficGuard
+        let guarding = guarding
         guard let base = observations.baseAddress else { return }
         var start = 0
         while start < observations.count {
             let count = min(Self.maximumBatch, observations.count - start)
             let batch = base + start
             // Every car encoded first (each prior kept in its action's slot), then one forward pass for all.
-            if let shield {
+            if guarding {
                 for i in 0..<count {
                     let view = batch[i].view
                     let own = batch[i].offsetCommand
                     commands[i] = view.nearby.count > 0
-                        ? shield.passingOffset(view, offsetCommand: own, encoder: encoder) : own
+                        ? shield.pointee.passingOffset(view, offsetCommand: own, encoder: encoder) : own
                     actions[start + i] = encode(batch[i], command: commands[i], into: features + i * n)
                 }
             } else {
@@ -117,22 +135,14 @@ public final class NetworkPolicy: Policy {
                             into: UnsafeMutableBufferPointer(start: outputs, count: count * 2))
             for i in 0..<count {
                 let action = combine(outputs[2 * i], outputs[2 * i + 1], actions[start + i])
-                if let shield {
-                    actions[start + i] = shield.apply(action, to: batch[i].view, offsetCommand: commands[i], encoder: encoder)
+                if guarding {
+                    actions[start + i] = shield.pointee.apply(action, to: batch[i].view, offsetCommand: commands[i], encoder: encoder)
                 } else {
                     actions[start + i] = action
                 }
             }
             start += count
         }
-    }
-
-    /// The offset command the network is given: the guard's round a stalled car (``TrafficGuard/passingOffset(_:encoder:)``)
-    /// when there is a guard and a car near, else the observation's.
-    @inline(__always)
-    private func passingCommand(_ observation: Observation, _ shield: TrafficGuard?) -> Double {
-        guard observation.view.nearby.count > 0, let shield else { return observation.offsetCommand }
-        return shield.passingOffset(observation.view, offsetCommand: observation.offsetCommand, encoder: encoder)
     }
 
     /// The features of `observation` with offset command `command` into `out`, and the prior.
@@ -144,14 +154,6 @@ public final class NetworkPolicy: Policy {
         var passing = observation
         passing.offsetCommand = command
         return encoder.encode(passing, into: out, prior: isResidual)
-    }
-
-    /// `action` through the traffic guard, when there is one.
-    @inline(__always)
-    private func guarded(_ action: Action, _ observation: Observation, _ command: Double,
-                         _ shield: TrafficGuard?) -> Action {
-        guard let shield else { return action }
-        return shield.apply(action, to: observation.view, offsetCommand: command, encoder: encoder)
     }
 
     /// The network's outputs plus `prior` (the action prior when residual, else zero), clamped to -1...1; NaN

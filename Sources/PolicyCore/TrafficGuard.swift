@@ -61,8 +61,8 @@ public struct TrafficGuard: Sendable, Equatable {
         guard view.time >= startGrace, view.s.isFinite, view.lateral.isFinite, view.speed.isFinite else { return command }
         let clearance = 2 * plan.halfWidth + settings.sideClearance
         let v = max(view.speed, 0)
-        for k in 0..<view.nearby.count {
-            let other = view.nearby[k]
+        return view.nearby.withCars { cars in
+        for other in cars {
             guard other.gap > 0, other.gap < passDistance, v + other.speedDifference < stalledSpeed,
                   other.lateral.isFinite else { continue }
             let s = view.s + other.gap
@@ -80,6 +80,7 @@ public struct TrafficGuard: Sendable, Equatable {
             }
         }
         return command
+        }
     }
 
     /// `action` for `observation`, its pedal limited to the traffic rule of the encoder's car on its circuit: a
@@ -130,8 +131,8 @@ public struct TrafficGuard: Sendable, Equatable {
         // Following speeds at or above this cannot bind: the guard only acts within throttleMargin of the cap.
         let reach = (v + throttleMargin) * (v + throttleMargin)
         let bound = 2 * 0.5 * plan.limits.minimumStraightDeceleration
-        for k in 0..<view.nearby.count {
-            let other = view.nearby[k]
+        return view.nearby.withCars { cars in
+        for other in cars {
             let otherSpeed = max(v + other.speedDifference, 0)
             guard other.gap > 0, other.gap.isFinite, otherSpeed.isFinite, other.lateral.isFinite else { continue }
             let apart = abs(other.lateral - view.lateral)
@@ -163,5 +164,6 @@ public struct TrafficGuard: Sendable, Equatable {
             }
         }
         return cap
+        }
     }
 }

@@ -54,6 +54,12 @@ public struct NearbyCars: Sendable {
         return storage[i]
     }
 
+    /// Calls `body` with the cars, nearest first, read in place (indexing the inline storage through a copy of
+    /// the view would copy all eight cars at each read).
+    @inlinable public func withCars<R>(_ body: (UnsafeBufferPointer<NearbyCar>) throws -> R) rethrows -> R {
+        try storage.span.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<count])) }
+    }
+
     /// Removes every car.
     public mutating func removeAll() { count = 0 }
 
