@@ -62,24 +62,24 @@ public struct TrafficGuard: Sendable, Equatable {
         let clearance = 2 * plan.halfWidth + settings.sideClearance
         let v = max(view.speed, 0)
         return view.nearby.withCars { cars in
-        for other in cars {
-            guard other.gap > 0, other.gap < passDistance, v + other.speedDifference < stalledSpeed,
-                  other.lateral.isFinite else { continue }
-            let s = view.s + other.gap
-            let aim = encoder.targetLateral(s: s, offsetCommand: command)
-            guard abs(aim - other.lateral) < clearance else { continue }
-            let sample = plan.track.sample(at: s)
-            let margin = encoder.lineMargin
-            let left = other.lateral + clearance, right = other.lateral - clearance
-            let leftFits = left <= sample.widthLeft - margin, rightFits = right >= -sample.widthRight + margin
-            let line = plan.at(plan.line.offset, s)
-            if leftFits && (view.lateral >= other.lateral || !rightFits) {
-                command = left - line
-            } else if rightFits {
-                command = right - line
+            for other in cars {
+                guard other.gap > 0, other.gap < passDistance, v + other.speedDifference < stalledSpeed,
+                      other.lateral.isFinite else { continue }
+                let s = view.s + other.gap
+                let aim = encoder.targetLateral(s: s, offsetCommand: command)
+                guard abs(aim - other.lateral) < clearance else { continue }
+                let sample = plan.track.sample(at: s)
+                let margin = encoder.lineMargin
+                let left = other.lateral + clearance, right = other.lateral - clearance
+                let leftFits = left <= sample.widthLeft - margin, rightFits = right >= -sample.widthRight + margin
+                let line = plan.at(plan.line.offset, s)
+                if leftFits && (view.lateral >= other.lateral || !rightFits) {
+                    command = left - line
+                } else if rightFits {
+                    command = right - line
+                }
             }
-        }
-        return command
+            return command
         }
     }
 
@@ -92,7 +92,7 @@ public struct TrafficGuard: Sendable, Equatable {
         apply(action, to: observation.view, offsetCommand: observation.offsetCommand, encoder: encoder)
     }
 
-    /// ``apply(_:to:encoder:)`` for a view and the offset command the car aims by (borrowed, not copied into an
+    /// ``apply(_:to:encoder:)`` for a view and the offset command the car aims by (not copied into an
     /// observation: `NetworkPolicy`'s hot path).
     @inline(__always)
     func apply(_ action: Action, to view: DriverView, offsetCommand: Double, encoder: ObservationEncoder) -> Action {
@@ -132,38 +132,38 @@ public struct TrafficGuard: Sendable, Equatable {
         let reach = (v + throttleMargin) * (v + throttleMargin)
         let bound = 2 * 0.5 * plan.limits.minimumStraightDeceleration
         return view.nearby.withCars { cars in
-        for other in cars {
-            let otherSpeed = max(v + other.speedDifference, 0)
-            guard other.gap > 0, other.gap.isFinite, otherSpeed.isFinite, other.lateral.isFinite else { continue }
-            let apart = abs(other.lateral - view.lateral)
-            let stalled = otherSpeed < stalledSpeed && view.time >= startGrace
-            if other.gap < plan.carLength + settings.alongsideMargin {
-                if apart < carWidth + settings.sideClearance && !stalled {
-                    cap = min(cap, plan.yieldSpeed(behind: other.gap, otherSpeed, settings))
-                }
-            } else {
-                // Far enough back that even the least braking stops it in time: no cap (followSpeed is at least
-                // the square root of otherSpeed^2 + 2 * bound * room while there is room).
-                let room = other.gap - plan.carLength - settings.followMinimumGap - settings.followTimeGap * otherSpeed
-                if room > 0 && !stalled && reach <= otherSpeed * otherSpeed + bound * room { continue }
-                // On the path: in this car's lane now, or where its lateral motion takes it before it gets there.
-                if apart >= lane {
-                    if lateralRate.isNaN {
-                        let (sine, cosine) = sineCosine(view.headingError)
-                        lateralRate = v * sine + view.lateralSpeed * cosine
+            for other in cars {
+                let otherSpeed = max(v + other.speedDifference, 0)
+                guard other.gap > 0, other.gap.isFinite, otherSpeed.isFinite, other.lateral.isFinite else { continue }
+                let apart = abs(other.lateral - view.lateral)
+                let stalled = otherSpeed < stalledSpeed && view.time >= startGrace
+                if other.gap < plan.carLength + settings.alongsideMargin {
+                    if apart < carWidth + settings.sideClearance && !stalled {
+                        cap = min(cap, plan.yieldSpeed(behind: other.gap, otherSpeed, settings))
                     }
-                    let ahead = min(other.gap / max(v - otherSpeed, 1), pathPreview)
-                    guard abs(other.lateral - (view.lateral + lateralRate * ahead)) < lane else { continue }
+                } else {
+                    // Far enough back that even the least braking stops it in time: no cap (followSpeed is at least
+                    // the square root of otherSpeed^2 + 2 * bound * room while there is room).
+                    let room = other.gap - plan.carLength - settings.followMinimumGap - settings.followTimeGap * otherSpeed
+                    if room > 0 && !stalled && reach <= otherSpeed * otherSpeed + bound * room { continue }
+                    // On the path: in this car's lane now, or where its lateral motion takes it before it gets there.
+                    if apart >= lane {
+                        if lateralRate.isNaN {
+                            let (sine, cosine) = sineCosine(view.headingError)
+                            lateralRate = v * sine + view.lateralSpeed * cosine
+                        }
+                        let ahead = min(other.gap / max(v - otherSpeed, 1), pathPreview)
+                        guard abs(other.lateral - (view.lateral + lateralRate * ahead)) < lane else { continue }
+                    }
+                    var follow = plan.followSpeed(behind: other.gap, otherSpeed, settings)
+                    if stalled, abs(aim(other.gap) - other.lateral) >= carWidth + settings.sideClearance {
+                        // Steering round it (passingOffset): closing in slowly, so as to get past.
+                        follow = max(follow, passSpeed * min(max((other.gap - plan.carLength - 2) / 8, 0), 1))
+                    }
+                    cap = min(cap, follow)
                 }
-                var follow = plan.followSpeed(behind: other.gap, otherSpeed, settings)
-                if stalled, abs(aim(other.gap) - other.lateral) >= carWidth + settings.sideClearance {
-                    // Steering round it (passingOffset): closing in slowly, so as to get past.
-                    follow = max(follow, passSpeed * min(max((other.gap - plan.carLength - 2) / 8, 0), 1))
-                }
-                cap = min(cap, follow)
             }
-        }
-        return cap
+            return cap
         }
     }
 }
