@@ -22,24 +22,27 @@ extension ExpertPlan {
         var speedCap = Double.infinity
         let carWidth = 2 * halfWidth
         let clearance = carWidth + settings.sideClearance
-        for k in 0..<view.nearby.count {
-            let other = view.nearby[k]
-            let otherSpeed = max(v + other.speedDifference, 0)
-            if abs(other.gap) < carLength + settings.alongsideMargin {
-                // Alongside: keep clear of it; the car behind gives way and drops back until it can tuck in behind.
-                // How much grows with the gap (none when level): a rule the learned policy can see in its
-                // observation (the gap), under which two cars never both give way (a tie-break by grid slot, which
-                // the policy cannot see, left grids of policies standing).
-                target = Self.clear(target, of: other.lateral, from: view.lateral, by: clearance)
-                if other.gap > 0 { speedCap = min(speedCap, yieldSpeed(behind: other.gap, otherSpeed, settings)) }
-            } else if other.gap > 0 {
-                // Ahead: follow it when our paths meet, and do not cut across its lane while it is close.
-                let sameLane = abs(other.lateral - view.lateral) < carWidth + 0.4
-                let crossing = (other.lateral - view.lateral) * (other.lateral - target) <= 0
-                    || abs(other.lateral - target) < carWidth + 0.4
-                if sameLane || crossing { speedCap = min(speedCap, followSpeed(behind: other.gap, otherSpeed, settings)) }
-                if !sameLane && crossing && other.gap < carLength + settings.mergeGap {
+        view.nearby.withCars { cars in
+            for other in cars {
+                let otherSpeed = max(v + other.speedDifference, 0)
+                if abs(other.gap) < carLength + settings.alongsideMargin {
+                    // Alongside: keep clear of it; the car behind gives way and drops back until it can tuck in behind.
+                    // How much grows with the gap (none when level): a rule the learned policy can see in its
+                    // observation (the gap), under which two cars never both give way (a tie-break by grid slot, which
+                    // the policy cannot see, left grids of policies standing).
                     target = Self.clear(target, of: other.lateral, from: view.lateral, by: clearance)
+                    if other.gap > 0 { speedCap = min(speedCap, yieldSpeed(behind: other.gap, otherSpeed, settings)) }
+                } else if other.gap > 0 {
+                    // Ahead: follow it when our paths meet, and do not cut across its lane while it is close.
+                    let sameLane = abs(other.lateral - view.lateral) < carWidth + 0.4
+                    let crossing = (other.lateral - view.lateral) * (other.lateral - target) <= 0
+                        || abs(other.lateral - target) < carWidth + 0.4
+                    if sameLane || crossing {
+                        speedCap = min(speedCap, followSpeed(behind: other.gap, otherSpeed, settings))
+                    }
+                    if !sameLane && crossing && other.gap < carLength + settings.mergeGap {
+                        target = Self.clear(target, of: other.lateral, from: view.lateral, by: clearance)
+                    }
                 }
             }
         }

@@ -97,9 +97,7 @@ public final class NetworkPolicy: Policy {
 
     public func act(_ observation: Observation) -> Action {
         let guarding = guarding      // read once: a class's stored property is access-checked at each read
-        let command = guarding && observation.view.nearby.count > 0
-            ? shield.pointee.passingOffset(observation.view, offsetCommand: observation.offsetCommand, encoder: encoder)
-            : observation.offsetCommand
+        let command = guarding ? passingCommand(observation) : observation.offsetCommand
         let prior = encode(observation, command: command, into: features)
         network.forward(UnsafeBufferPointer(start: features, count: ObservationSpec.count),
                         into: UnsafeMutableBufferPointer(start: outputs, count: 2))
@@ -120,10 +118,7 @@ public final class NetworkPolicy: Policy {
             // Every car encoded first (each prior kept in its action's slot), then one forward pass for all.
             if guarding {
                 for i in 0..<count {
-                    let view = batch[i].view
-                    let own = batch[i].offsetCommand
-                    commands[i] = view.nearby.count > 0
-                        ? shield.pointee.passingOffset(view, offsetCommand: own, encoder: encoder) : own
+                    commands[i] = passingCommand(batch[i])
                     actions[start + i] = encode(batch[i], command: commands[i], into: features + i * n)
                 }
             } else {
@@ -136,13 +131,22 @@ public final class NetworkPolicy: Policy {
             for i in 0..<count {
                 let action = combine(outputs[2 * i], outputs[2 * i + 1], actions[start + i])
                 if guarding {
-                    actions[start + i] = shield.pointee.apply(action, to: batch[i].view, offsetCommand: commands[i], encoder: encoder)
+                    actions[start + i] = shield.pointee.apply(action, to: batch[i].view, offsetCommand: commands[i],
+                                                              encoder: encoder)
                 } else {
                     actions[start + i] = action
                 }
             }
             start += count
         }
+    }
+
+    /// The offset command the guard gives the network for `observation`: its own, or one round a stalled car
+    /// (``TrafficGuard/passingOffset(_:encoder:)``). Only while guarding.
+    @inline(__always)
+    private func passingCommand(_ observation: Observation) -> Double {
+        guard observation.view.nearby.count > 0 else { return observation.offsetCommand }
+        return shield.pointee.passingOffset(observation.view, offsetCommand: observation.offsetCommand, encoder: encoder)
     }
 
     /// The features of `observation` with offset command `command` into `out`, and the prior.

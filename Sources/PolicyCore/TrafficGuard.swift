@@ -130,7 +130,7 @@ public struct TrafficGuard: Sendable, Equatable {
         var cap = Double.infinity
         // Following speeds at or above this cannot bind: the guard only acts within throttleMargin of the cap.
         let reach = (v + throttleMargin) * (v + throttleMargin)
-        let bound = 2 * 0.5 * plan.limits.minimumStraightDeceleration
+        let bound = plan.limits.minimumStraightDeceleration   // 2 x followSpeed's half deceleration, at its least
         return view.nearby.withCars { cars in
             for other in cars {
                 let otherSpeed = max(v + other.speedDifference, 0)

@@ -154,17 +154,18 @@ public struct DriverView: Sendable {
     }
 }
 
+extension NearbyCar {
+    /// Whether its gap, lateral offset and speed difference are all finite.
+    @inlinable public var isFinite: Bool { gap.isFinite && lateral.isFinite && speedDifference.isFinite }
+}
+
 extension DriverView {
     /// Whether every number of the view and of its nearby cars is finite.
     @inlinable public var isFinite: Bool {
-        var finite = time.isFinite && speed.isFinite && lateralSpeed.isFinite && yawRate.isFinite
+        let finite = time.isFinite && speed.isFinite && lateralSpeed.isFinite && yawRate.isFinite
             && steeringAngle.isFinite && longitudinalAcceleration.isFinite && lateralAcceleration.isFinite
             && s.isFinite && lateral.isFinite && headingError.isFinite
-        for k in 0..<nearby.count {
-            let car = nearby[k]
-            finite = finite && car.gap.isFinite && car.lateral.isFinite && car.speedDifference.isFinite
-        }
-        return finite
+        return finite && nearby.withCars { $0.allSatisfy(\.isFinite) }
     }
 
     /// The view with every non-finite number read as 0 and the nearby cars with a non-finite gap, lateral offset
@@ -175,10 +176,7 @@ extension DriverView {
         if isFinite { return self }
         @inline(__always) func f(_ x: Double) -> Double { x.isFinite ? x : 0 }
         var cars = NearbyCars()
-        for k in 0..<nearby.count {
-            let car = nearby[k]
-            if car.gap.isFinite && car.lateral.isFinite && car.speedDifference.isFinite { cars.insert(car) }
-        }
+        nearby.withCars { for car in $0 where car.isFinite { cars.insert(car) } }
         return DriverView(time: f(time), carIndex: carIndex, speed: f(speed), lateralSpeed: f(lateralSpeed),
                           yawRate: f(yawRate), steeringAngle: f(steeringAngle),
                           longitudinalAcceleration: f(longitudinalAcceleration),
