@@ -72,7 +72,7 @@ final class DAggerDriver: Driver {
             scratch.withUnsafeMutableBufferPointer { encoder.encode(recorded, into: $0.baseAddress!) }
             inputs.append(contentsOf: scratch)
             // A residual network learns what the expert adds to the prior.
-            let prior = settings.residual ? encoder.prior(observation) : Action()
+            let prior = settings.prior.map { encoder.prior(observation, kind: $0) } ?? Action()
             targets.append(label.steering - prior.steering)
             targets.append(label.pedal - prior.pedal)
         }

@@ -2,8 +2,8 @@ import Sim
 
 /// The learned driving policy: an ``MLP`` over the ``ObservationSpec`` features of one car model on one
 /// circuit (the ``ObservationEncoder``), with two outputs, steering and pedal. When the weights file's metadata
-/// names an action prior (`action_prior`: ``ActionPrior/version``), the network is residual: its outputs are
-/// added to the encoder's ``ObservationEncoder/prior(_:)`` before clamping.
+/// names an action prior (`action_prior`: an ``ActionPrior`` raw value), the network is residual: its outputs are
+/// added to the encoder's ``ObservationEncoder/prior(_:kind:)`` before clamping.
 ///
 /// Stateless between calls (the previous action comes in the observation), so one instance can drive a whole
 /// grid of the same car from one thread; it is not thread-safe (the network's scratch buffers). `act` and the
@@ -13,8 +13,10 @@ public final class NetworkPolicy: Policy {
     public let network: MLP
     /// The feature encoder for this circuit and car.
     public let encoder: ObservationEncoder
-    /// Whether the network's outputs are added to the encoder's action prior.
-    public let isResidual: Bool
+    /// The action prior the network's outputs are added to; nil: the outputs are the action.
+    public let prior: ActionPrior?
+    /// Whether the network's outputs are added to an action prior.
+    public var isResidual: Bool { prior != nil }
     /// Holds the network to the expert's speed rule in traffic and steers it round stalled cars
     /// (``TrafficGuard``); nil lets the network drive unchecked. On by default; alone on track it changes nothing.
     public var trafficGuard: TrafficGuard? {
@@ -52,12 +54,14 @@ public final class NetworkPolicy: Policy {
             throw LoadError(file: file, location: MLPTensorName.weight(parameters.layerCount - 1),
                             value: "\(parameters.outputCount) outputs", expected: "2 outputs (steering, pedal)")
         }
-        switch parameters.metadata[ActionPrior.metadataKey] {
-        case nil: isResidual = false
-        case ActionPrior.version?: isResidual = true
-        case let other?:
-            throw LoadError(file: file, location: "__metadata__.\(ActionPrior.metadataKey)", value: other,
-                            expected: "\(ActionPrior.version) or absent")
+        if let name = parameters.metadata[ActionPrior.metadataKey] {
+            guard let kind = ActionPrior(rawValue: name) else {
+                throw LoadError(file: file, location: "__metadata__.\(ActionPrior.metadataKey)", value: name,
+                                expected: "\(ActionPrior.described) or absent")
+            }
+            prior = kind
+        } else {
+            prior = nil
         }
         network = MLP(parameters)
         self.encoder = encoder
@@ -96,14 +100,21 @@ public final class NetworkPolicy: Policy {
     }
 
     public func act(_ observation: Observation) -> Action {
+        withUnsafePointer(to: observation) { act(at: $0) }
+    }
+
+    /// ``act(_:)`` for the observation at `observation`, read in place.
+    @inline(__always)
+    private func act(at observation: UnsafePointer<Observation>) -> Action {
         let guarding = guarding      // read once: a class's stored property is access-checked at each read
-        let command = guarding ? passingCommand(observation) : observation.offsetCommand
+        let command = guarding ? passingCommand(observation) : observation.pointee.offsetCommand
         let prior = encode(observation, command: command, into: features)
         network.forward(UnsafeBufferPointer(start: features, count: ObservationSpec.count),
                         into: UnsafeMutableBufferPointer(start: outputs, count: 2))
         let action = combine(outputs[0], outputs[1], prior)
         guard guarding else { return action }
-        return shield.pointee.apply(action, to: observation.view, offsetCommand: command, encoder: encoder)
+        return TrafficGuard.apply(shield, action, to: observation.pointer(to: \.view)!, offsetCommand: command,
+                                  encoder: encoder)
     }
 
     public func act(batch observations: UnsafeBufferPointer<Observation>, into actions: UnsafeMutableBufferPointer<Action>) {
@@ -115,15 +126,17 @@ public final class NetworkPolicy: Policy {
         while start < observations.count {
             let count = min(Self.maximumBatch, observations.count - start)
             let batch = base + start
-            // Every car encoded first (each prior kept in its action's slot), then one forward pass for all.
+            // Every car encoded first (each prior kept in its action's slot), then one forward pass for all. The
+            // observations are read where they lie: passing `batch[i]` would copy each (some 400 bytes) several times.
             if guarding {
                 for i in 0..<count {
-                    commands[i] = passingCommand(batch[i])
-                    actions[start + i] = encode(batch[i], command: commands[i], into: features + i * n)
+                    let command = passingCommand(batch + i)
+                    commands[i] = command
+                    actions[start + i] = encode(batch + i, command: command, into: features + i * n)
                 }
             } else {
                 for i in 0..<count {
-                    actions[start + i] = encoder.encode(batch[i], into: features + i * n, prior: isResidual)
+                    actions[start + i] = encoder.encode(batch + i, into: features + i * n, prior: prior)
                 }
             }
             network.forward(batch: UnsafeBufferPointer(start: features, count: count * n), count: count,
@@ -131,8 +144,8 @@ public final class NetworkPolicy: Policy {
             for i in 0..<count {
                 let action = combine(outputs[2 * i], outputs[2 * i + 1], actions[start + i])
                 if guarding {
-                    actions[start + i] = shield.pointee.apply(action, to: batch[i].view, offsetCommand: commands[i],
-                                                              encoder: encoder)
+                    actions[start + i] = TrafficGuard.apply(shield, action, to: (batch + i).pointer(to: \.view)!,
+                                                            offsetCommand: commands[i], encoder: encoder)
                 } else {
                     actions[start + i] = action
                 }
@@ -144,20 +157,24 @@ public final class NetworkPolicy: Policy {
     /// The offset command the guard gives the network for `observation`: its own, or one round a stalled car
     /// (``TrafficGuard/passingOffset(_:encoder:)``). Only while guarding.
     @inline(__always)
-    private func passingCommand(_ observation: Observation) -> Double {
-        guard observation.view.nearby.count > 0 else { return observation.offsetCommand }
-        return shield.pointee.passingOffset(observation.view, offsetCommand: observation.offsetCommand, encoder: encoder)
+    private func passingCommand(_ observation: UnsafePointer<Observation>) -> Double {
+        let own = observation.pointee.offsetCommand
+        guard observation.pointee.view.nearby.count > 0 else { return own }
+        return TrafficGuard.passingOffset(shield, observation.pointer(to: \.view)!, offsetCommand: own, encoder: encoder)
     }
 
-    /// The features of `observation` with offset command `command` into `out`, and the prior.
-    @inline(__always)
-    private func encode(_ observation: Observation, command: Double, into out: UnsafeMutablePointer<Float>) -> Action {
-        if command.bitPattern == observation.offsetCommand.bitPattern {
-            return encoder.encode(observation, into: out, prior: isResidual)
+    /// The features of the observation at `observation` with offset command `command` into `out`, and the prior.
+    /// Kept out of line: inlined into `act`, the encoder made it too large for the optimiser, which then left small
+    /// generic functions (`min`, `max`) as calls (callgrind: 6,250 instructions a decision against 5,940).
+    @inline(never)
+    private func encode(_ observation: UnsafePointer<Observation>, command: Double,
+                        into out: UnsafeMutablePointer<Float>) -> Action {
+        if command.bitPattern == observation.pointee.offsetCommand.bitPattern {
+            return encoder.encode(observation, into: out, prior: prior)
         }
-        var passing = observation
+        var passing = observation.pointee
         passing.offsetCommand = command
-        return encoder.encode(passing, into: out, prior: isResidual)
+        return withUnsafePointer(to: passing) { encoder.encode($0, into: out, prior: prior) }
     }
 
     /// The network's outputs plus `prior` (the action prior when residual, else zero), clamped to -1...1; NaN
@@ -173,10 +190,16 @@ public final class NetworkPolicy: Policy {
     }
 }
 
-/// The action prior a residual network's outputs are added to (``ObservationEncoder/prior(_:)``).
-public enum ActionPrior {
-    /// The prior's version, named in a weights file's metadata under ``metadataKey``.
-    public static let version = "rival.prior/1"
+/// The action prior a residual network's outputs are added to (``ObservationEncoder/prior(_:kind:)``), named in a
+/// weights file's metadata under ``metadataKey`` by its raw value.
+public enum ActionPrior: String, Sendable, Codable, CaseIterable {
+    /// Version 1: pure-pursuit steering towards a point on the target line half a second ahead, no pedal.
+    case purePursuit = "rival.prior/1"
+    /// Version 2: the kinematic steering of the path the expert's path law asks for (the target line's curvature
+    /// ahead plus a preview correction of the lateral error predicted along the car's course), no pedal.
+    case pathCurvature = "rival.prior/2"
     /// The metadata key.
     public static let metadataKey = "action_prior"
+    /// The versions a weights file may name, for messages.
+    public static var described: String { allCases.map(\.rawValue).joined(separator: " or ") }
 }

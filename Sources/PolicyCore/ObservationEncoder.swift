@@ -51,13 +51,15 @@ public final class ObservationEncoder: @unchecked Sendable {
     static let stagedCount = 74
 
     /// The columns of ``table``: centreline position and unit normal (pointing left), curvature, widths, line
-    /// offset and the road-wheel angle fraction its curvature needs, planned speed and acceleration.
+    /// offset and the road-wheel angle fraction its curvature needs, planned speed and acceleration, the line's
+    /// curvature and its angle to the centreline (rad).
     enum Column {
         static let cx = 0, cy = 1, nx = 2, ny = 3, curvature = 4, widthLeft = 5, widthRight = 6
         static let lineOffset = 7, lineSteer = 8, planSpeed = 9, planAcceleration = 10
-        static let count = 11
+        static let lineCurvature = 11, lineAngle = 12
+        static let count = 13
         /// Doubles a row takes: the values, then the differences to the next row.
-        static let stride = 22
+        static let stride = 26
     }
 
     /// Tabulates the plan's circuit for its car.
@@ -80,7 +82,7 @@ public final class ObservationEncoder: @unchecked Sendable {
             track.x, track.y, track.heading.map { -sin($0) }, track.heading.map { cos($0) }, track.curvature,
             track.widthLeft, track.widthRight, Array(line.offset.prefix(n)),
             line.curvature.prefix(n).map { atan(l * $0) / m }, Array(plan.speed.prefix(n)),
-            Array(plan.acceleration.prefix(n)),
+            Array(plan.acceleration.prefix(n)), Array(line.curvature.prefix(n)), Array(plan.lineAngle.prefix(n)),
         ]
         table = .allocate(capacity: n * Column.stride)
         for i in 0..<n {
@@ -126,34 +128,79 @@ public final class ObservationEncoder: @unchecked Sendable {
         self.init(plan: ExpertPlan(track: track, car: car, fuelMass: fuel, cache: cache))
     }
 
-    /// The action prior of version 1 (``ActionPrior/version``): a plain pure-pursuit steering towards the target
-    /// line (the racing line plus the offset command) at a look-ahead of half a second (8...40 m), and no pedal.
-    /// A residual network adds its output to it (residual policy learning: Silver et al. 2018, Johannink et al.
-    /// 2019): the prior gives the steering its basic feedback to the line, the network the rest of the expert's
-    /// skill. (A pedal prior proportional to the speed plan's lead was tried and dropped: it braked late and
-    /// abruptly, and the network spent its capacity cancelling it.)
-    public func prior(_ observation: Observation) -> Action {
+    /// The action prior `kind` for `observation`. A residual network adds its output to it (residual policy
+    /// learning: Silver et al. 2018, Johannink et al. 2019): the prior gives the steering its basic feedback to the
+    /// line, the network the rest of the expert's skill. Neither prior has a pedal. (A pedal prior proportional to
+    /// the speed plan's lead was tried and dropped: it braked late and abruptly, and the network spent its capacity
+    /// cancelling it.)
+    /// - ``ActionPrior/purePursuit``: steering towards the target line (the racing line plus the offset command)
+    ///   at a look-ahead of half a second (8...40 m).
+    /// - ``ActionPrior/pathCurvature``: the road-wheel angle of a kinematic bicycle on the path the expert's path
+    ///   law asks for (``pathCurvaturePrior(_:here:)``).
+    public func prior(_ observation: Observation, kind: ActionPrior = .purePursuit) -> Action {
         let v = observation.view
         let s = v.s.isFinite ? v.s : 0
         let heading = v.headingError.isFinite ? v.headingError : 0
         let (se, ce) = sineCosine(heading)
-        return prior(observation, here: locate(s), cosHeading: ce, sinHeading: se)
+        return withUnsafePointer(to: observation) {
+            prior($0, kind: kind, here: locate(s), cosHeading: ce, sinHeading: se)
+        }
     }
 
-    /// The prior, given the spot of the car's arc length and the cosine and sine of its heading error (finite, or
-    /// 0 when not), as ``encode(_:into:)`` has them.
+    /// The prior `kind`, given the spot of the car's arc length and the cosine and sine of its heading error
+    /// (finite, or 0 when not), as ``encode(_:into:)`` has them.
     @inline(__always)
-    func prior(_ observation: Observation, here: Spot, cosHeading ce: Double, sinHeading se: Double) -> Action {
-        let v = observation.view
-        let s = v.s.isFinite ? v.s : 0
-        let lateral = v.lateral.isFinite ? v.lateral : 0
-        let speed = v.speed.isFinite ? max(v.speed, 0) : 0
+    func prior(_ observation: UnsafePointer<Observation>, kind: ActionPrior, here: Spot, cosHeading ce: Double,
+               sinHeading se: Double) -> Action {
+        switch kind {
+        case .purePursuit: purePursuitPrior(observation, here: here, cosHeading: ce, sinHeading: se)
+        case .pathCurvature: pathCurvaturePrior(observation, here: here)
+        }
+    }
+
+    /// The path-curvature prior (version 2): the curvature the expert's path law asks for (the target line's
+    /// curvature a little ahead, minus twice the lateral error predicted one preview distance along the car's
+    /// course over the preview distance squared; ``ExpertDriver``, with its default settings), turned into the
+    /// road-wheel angle of a kinematic bicycle, `atan(wheelbase * curvature)`. It follows the car's course (the body
+    /// slip included) rather than its heading, so a sliding car is not steered into the slide; what the tyres' slip
+    /// adds (understeer, counter-steer) is left to the network.
+    @inline(__always)
+    func pathCurvaturePrior(_ observation: UnsafePointer<Observation>, here: Spot) -> Action {
+        let v = observation.pointer(to: \.view)!
+        let s = v.pointee.s.isFinite ? v.pointee.s : 0
+        let lateral = v.pointee.lateral.isFinite ? v.pointee.lateral : 0
+        let speed = v.pointee.speed.isFinite ? max(v.pointee.speed, 0) : 0
+        let heading = v.pointee.headingError.isFinite ? v.pointee.headingError : 0
+        let vy = v.pointee.lateralSpeed.isFinite ? v.pointee.lateralSpeed : 0
+        let course = heading + atan2(vy, max(speed, 1)) - at(Column.lineAngle, here)
+        let preview = max(Self.minimumPreview, speed * Self.previewTime)
+        let target = targetLateral(here, offsetCommand: observation.pointee.offsetCommand)
+        let predicted = lateral + preview * sin(course) - target
+        let kappa = at(Column.lineCurvature, locate(s + speed * Self.curvatureLead))
+            - 2 * predicted / (preview * preview)
+        let steering = atan(wheelbase * kappa) / maxSteer
+        return Action(steering: Float(steering.isFinite ? min(max(steering, -1), 1) : 0), pedal: 0)
+    }
+
+    /// The expert's default preview time (s) and shortest preview (m), and how far ahead it reads the line's
+    /// curvature (s), as the path-curvature prior uses them (``ExpertSettings``).
+    static let previewTime = ExpertSettings().previewTime
+    static let minimumPreview = ExpertSettings().minimumPreview
+    static let curvatureLead = ExpertSettings().curvatureLead
+
+    /// The pure-pursuit prior (version 1).
+    @inline(__always)
+    func purePursuitPrior(_ observation: UnsafePointer<Observation>, here: Spot, cosHeading ce: Double, sinHeading se: Double) -> Action {
+        let v = observation.pointer(to: \.view)!
+        let s = v.pointee.s.isFinite ? v.pointee.s : 0
+        let lateral = v.pointee.lateral.isFinite ? v.pointee.lateral : 0
+        let speed = v.pointee.speed.isFinite ? max(v.pointee.speed, 0) : 0
         let lookAhead = min(max(0.5 * speed, 8), 40)
         // The target point in the car's frame (the track's tangent turned by the heading error).
         let tnx = at(Column.nx, here), tny = at(Column.ny, here)
         let fx = tny * ce + tnx * se, fy = tny * se - tnx * ce
         let ahead = locate(s + lookAhead)
-        let target = targetLateral(ahead, offsetCommand: observation.offsetCommand)
+        let target = targetLateral(ahead, offsetCommand: observation.pointee.offsetCommand)
         let qx = at(Column.cx, ahead) + target * at(Column.nx, ahead) - (at(Column.cx, here) + lateral * tnx)
         let qy = at(Column.cy, ahead) + target * at(Column.ny, ahead) - (at(Column.cy, here) + lateral * tny)
         let y = fx * qy - fy * qx
@@ -240,7 +287,7 @@ public final class ObservationEncoder: @unchecked Sendable {
     /// Writes the ``ObservationSpec/count`` features of `observation` to `out`. Non-finite inputs give finite
     /// features (NaN counts as 0), so a bad view never poisons a network.
     public func encode(_ observation: Observation, into out: UnsafeMutablePointer<Float>) {
-        _ = encode(observation, into: out, prior: false)
+        _ = withUnsafePointer(to: observation) { encode($0, into: out, prior: nil) }
     }
 
     /// `out[n] = Float(raw[n] / scales[n])` for every feature (`raw` holds ``stagedCount`` values), or 0 where
@@ -264,25 +311,27 @@ public final class ObservationEncoder: @unchecked Sendable {
         out[ObservationSpec.count - 1] = last.isFinite ? last : 0
     }
 
-    /// ``encode(_:into:)``, and when `wantsPrior` is true also the action ``prior(_:)`` (bit for bit the same),
-    /// which shares the encoder's spot of the car and its cosine and sine of the heading error.
+    /// ``encode(_:into:)``, and when `kind` is not nil also the action ``prior(_:kind:)`` (bit for bit the same),
+    /// which shares the encoder's spot of the car and its cosine and sine of the heading error; zero when it is nil.
+    /// It reads the observation in place, field by field: passing a value from a caller's buffer (a batch) would
+    /// copy all of it, some 400 bytes, and reading its nearby cars would copy them twice more.
     @inline(__always)
-    func encode(_ observation: Observation, into out: UnsafeMutablePointer<Float>, prior wantsPrior: Bool) -> Action {
-        let v = observation.view
+    func encode(_ observation: UnsafePointer<Observation>, into out: UnsafeMutablePointer<Float>, prior kind: ActionPrior?) -> Action {
+        let v = observation.pointer(to: \.view)!
         // Each feature is staged unscaled; the divisions by the scales are done four or two at a time at the end
         // (scaleFeatures: the same quotients, rounded the same way, at a fraction of the divider's time).
         var staged = StagedFeatures(scales: scales)
-        let s = v.s.isFinite ? v.s : 0
-        let lateral = v.lateral.isFinite ? v.lateral : 0
+        let s = v.pointee.s.isFinite ? v.pointee.s : 0
+        let lateral = v.pointee.lateral.isFinite ? v.pointee.lateral : 0
         // Own motion.
-        staged.put(v.speed, 50)
-        staged.put(v.lateralSpeed, 5)
-        staged.put(v.yawRate, 1)
-        staged.put(v.steeringAngle / maxSteer, 1)
-        staged.put(v.longitudinalAcceleration, 10)
-        staged.put(v.lateralAcceleration, 10)
-        staged.put(Double(observation.previousAction.steering), 1)
-        staged.put(Double(observation.previousAction.pedal), 1)
+        staged.put(v.pointee.speed, 50)
+        staged.put(v.pointee.lateralSpeed, 5)
+        staged.put(v.pointee.yawRate, 1)
+        staged.put(v.pointee.steeringAngle / maxSteer, 1)
+        staged.put(v.pointee.longitudinalAcceleration, 10)
+        staged.put(v.pointee.lateralAcceleration, 10)
+        staged.put(Double(observation.pointee.previousAction.steering), 1)
+        staged.put(Double(observation.pointee.previousAction.pedal), 1)
         // Pose on the track. Each distance ahead is located once (all at once: lane 0 is the car's spot, lanes
         // 1...11 the line's, and the course's 10, 80 and 250 m are the line's) and every table column read there.
         // The line's distance n at lane n + 1, the course's at courseLanes[n].
@@ -293,7 +342,7 @@ public final class ObservationEncoder: @unchecked Sendable {
         let wl = edges[1], wr = edges[2]
         let half = max(0.5 * (wl + wr), 0.5)
         staged.put((lateral - 0.5 * (wl - wr)) / half, 1)
-        staged.put(v.headingError, 1)
+        staged.put(v.pointee.headingError, 1)
         staged.put(wl - lateral, 10)
         staged.put(wr + lateral, 10)
         var courseColumns = InlineArray<7, SIMD4<Double>>(repeating: .zero)     // curvature, widths, line offset
@@ -306,20 +355,20 @@ public final class ObservationEncoder: @unchecked Sendable {
         let px = pose[0] + lateral * tnx
         let py = pose[1] + lateral * tny
         let tangentX = tny, tangentY = -tnx
-        let heading = v.headingError.isFinite ? v.headingError : 0
+        let heading = v.pointee.headingError.isFinite ? v.pointee.headingError : 0
         let (se, ce) = sineCosine(heading)
         let fx = tangentX * ce - tangentY * se, fy = tangentX * se + tangentY * ce
         for n in 0..<11 {
             let p = spots[n + 1]
             let g = at4(Column.cx, p), w = at4(Column.curvature, p)
             let target = targetLateral(widthLeft: w[1], widthRight: w[2], lineOffset: w[3],
-                                       offsetCommand: observation.offsetCommand)
+                                       offsetCommand: observation.pointee.offsetCommand)
             let qx = g[0] + target * g[2] - px
             let qy = g[1] + target * g[3] - py
             staged.put(fx * qy - fy * qx, 10)
         }
-        let shift = observation.speedPlanShift
-        let scale = observation.speedPlanScale.isFinite && observation.speedPlanScale > 0 ? observation.speedPlanScale : 1
+        let shift = observation.pointee.speedPlanShift
+        let scale = observation.pointee.speedPlanScale.isFinite && observation.pointee.speedPlanScale > 0 ? observation.pointee.speedPlanScale : 1
         if shift != 0 && shift.isFinite {
             // The speed plan as the driver misplaces it (Observation.speedPlanShift); geometry stays.
             for n in 0..<11 { staged.put(scale * at(Column.planSpeed, locate(s + shift + lineDistances[n])), 50) }
@@ -336,33 +385,37 @@ public final class ObservationEncoder: @unchecked Sendable {
         staged.put(descriptor.1, 1)
         staged.put(descriptor.2, 0.01)
         staged.put(descriptor.3, 1000)
-        staged.put(observation.offsetCommand, 5)
-        // The nearest opponents.
-        // Those within the horizon: the cars are nearest first, so they are a prefix.
-        let candidates = min(v.nearby.count, ObservationSpec.opponentCount)
-        var present = 0
-        while present < candidates && ObservationSpec.givesOpponent(atGap: v.nearby[present].gap) {
-            present += 1
-        }
-        for i in 0..<ObservationSpec.opponentCount {
-            if i < present {
-                let o = v.nearby[i]
-                staged.put(min(max(o.gap, -ObservationSpec.opponentRange), ObservationSpec.opponentRange), ObservationSpec.opponentRange)
-                staged.put(o.lateral - lateral, 5)
-                staged.put(o.speedDifference, 10)
-            } else {
-                staged.put(ObservationSpec.opponentRange, ObservationSpec.opponentRange)
-                staged.put(0, 5)
-                staged.put(0, 10)
+        staged.put(observation.pointee.offsetCommand, 5)
+        // The nearest opponents, read in place. Those within the horizon: the cars are nearest first, so they are
+        // a prefix.
+        NearbyCars.withCars(at: v.pointer(to: \.nearby)!) { cars in
+            let candidates = min(cars.count, ObservationSpec.opponentCount)
+            var present = 0
+            while present < candidates && ObservationSpec.givesOpponent(atGap: cars[present].gap) {
+                present += 1
             }
-        }
-        let near = ObservationSpec.nearRange
-        for i in 0..<ObservationSpec.opponentCount {
-            staged.put(i < present ? ObservationSpec.nearGap(v.nearby[i].gap) : near, near)
+            let range = ObservationSpec.opponentRange
+            for i in 0..<ObservationSpec.opponentCount {
+                if i < present {
+                    let o = cars[i]
+                    staged.put(min(max(o.gap, -range), range), range)
+                    staged.put(o.lateral - lateral, 5)
+                    staged.put(o.speedDifference, 10)
+                } else {
+                    staged.put(range, range)
+                    staged.put(0, 5)
+                    staged.put(0, 10)
+                }
+            }
+            let near = ObservationSpec.nearRange
+            for i in 0..<ObservationSpec.opponentCount {
+                staged.put(i < present ? ObservationSpec.nearGap(cars[i].gap) : near, near)
+            }
         }
         assert(staged.count == ObservationSpec.count)
         staged.raw.span.withUnsafeBufferPointer { scaleFeatures($0.baseAddress!, into: out, avx2: scalesWithAVX2) }
-        return wantsPrior ? prior(observation, here: here, cosHeading: ce, sinHeading: se) : Action()
+        guard let kind else { return Action() }
+        return prior(observation, kind: kind, here: here, cosHeading: ce, sinHeading: se)
     }
 }
 

@@ -121,7 +121,7 @@ public final class PolicyTrainer {
                               activations: Array(repeating: .tanh, count: settings.hiddenLayers.count) + [.identity],
                               seed: settings.seed)
         p.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version
-        if settings.residual { p.metadata[ActionPrior.metadataKey] = ActionPrior.version }
+        if let prior = settings.prior { p.metadata[ActionPrior.metadataKey] = prior.rawValue }
         parameters = p
         bestParameters = p
     }
@@ -151,7 +151,7 @@ public final class PolicyTrainer {
                             expected: sizes.map(String.init).joined(separator: ",")
                                 + " with tanh hidden layers, as the settings give (--hidden)")
         }
-        let prior = settings.residual ? ActionPrior.version : nil
+        let prior = settings.prior?.rawValue
         guard network.metadata[ActionPrior.metadataKey] == prior else {
             throw LoadError(file: file, location: "__metadata__.\(ActionPrior.metadataKey)",
                             value: network.metadata[ActionPrior.metadataKey] ?? "",

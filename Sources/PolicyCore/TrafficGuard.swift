@@ -50,20 +50,30 @@ public struct TrafficGuard: Sendable, Equatable {
     /// neither has). The observation's own command when nothing is in the way. Does not allocate.
     @inline(__always)
     public func passingOffset(_ observation: Observation, encoder: ObservationEncoder) -> Double {
-        passingOffset(observation.view, offsetCommand: observation.offsetCommand, encoder: encoder)
+        withUnsafePointer(to: self) { g in
+            withUnsafePointer(to: observation.view) {
+                Self.passingOffset(g, $0, offsetCommand: observation.offsetCommand, encoder: encoder)
+            }
+        }
     }
 
-    /// ``passingOffset(_:encoder:)`` for a view and the car's own offset command.
+    /// ``passingOffset(_:encoder:)`` of the guard at `g` for the view at `viewAt`, both read in place (a batch's
+    /// views and the guard are not copied at each call), and the car's own offset command.
     @inline(__always)
-    func passingOffset(_ view: DriverView, offsetCommand: Double, encoder: ObservationEncoder) -> Double {
+    static func passingOffset(_ g: UnsafePointer<TrafficGuard>, _ viewAt: UnsafePointer<DriverView>, offsetCommand: Double,
+                              encoder: ObservationEncoder) -> Double {
         let plan = encoder.plan
         var command = offsetCommand.isFinite ? offsetCommand : 0
-        guard view.time >= startGrace, view.s.isFinite, view.lateral.isFinite, view.speed.isFinite else { return command }
-        let clearance = 2 * plan.halfWidth + settings.sideClearance
+        let view = Fields(viewAt)
+        guard view.time >= g.pointee.startGrace, view.s.isFinite, view.lateral.isFinite, view.speed.isFinite else {
+            return command
+        }
+        let clearance = 2 * plan.halfWidth + g.pointee.settings.sideClearance
         let v = max(view.speed, 0)
-        return view.nearby.withCars { cars in
+        return NearbyCars.withCars(at: viewAt.pointer(to: \.nearby)!) { cars in
             for other in cars {
-                guard other.gap > 0, other.gap < passDistance, v + other.speedDifference < stalledSpeed,
+                guard other.gap > 0, other.gap < g.pointee.passDistance,
+                      v + other.speedDifference < g.pointee.stalledSpeed,
                       other.lateral.isFinite else { continue }
                 let s = view.s + other.gap
                 let aim = encoder.targetLateral(s: s, offsetCommand: command)
@@ -89,19 +99,25 @@ public struct TrafficGuard: Sendable, Equatable {
     /// the action unchanged. Does not allocate.
     @inline(__always)
     public func apply(_ action: Action, to observation: Observation, encoder: ObservationEncoder) -> Action {
-        apply(action, to: observation.view, offsetCommand: observation.offsetCommand, encoder: encoder)
+        withUnsafePointer(to: self) { g in
+            withUnsafePointer(to: observation.view) {
+                Self.apply(g, action, to: $0, offsetCommand: observation.offsetCommand, encoder: encoder)
+            }
+        }
     }
 
-    /// ``apply(_:to:encoder:)`` for a view and the offset command the car aims by (not copied into an
-    /// observation: `NetworkPolicy`'s hot path).
+    /// ``apply(_:to:encoder:)`` of the guard at `g` for the view at `viewAt`, both read in place (`NetworkPolicy`'s
+    /// hot path: a batch's views and the guard are not copied at each call), and the offset command the car aims by.
     @inline(__always)
-    func apply(_ action: Action, to view: DriverView, offsetCommand: Double, encoder: ObservationEncoder) -> Action {
-        guard view.nearby.count > 0, view.speed.isFinite, view.s.isFinite, view.lateral.isFinite else { return action }
+    static func apply(_ g: UnsafePointer<TrafficGuard>, _ action: Action, to viewAt: UnsafePointer<DriverView>,
+                      offsetCommand: Double, encoder: ObservationEncoder) -> Action {
+        let view = Fields(viewAt)
+        guard view.nearbyCount > 0, view.speed.isFinite, view.s.isFinite, view.lateral.isFinite else { return action }
         let plan = encoder.plan
         let v = max(view.speed, 0)
-        let cap = speedCap(view, speed: v, encoder: encoder, offsetCommand: offsetCommand)
+        let cap = speedCap(g, viewAt, speed: v, encoder: encoder, offsetCommand: offsetCommand)
         let excess = v - cap
-        guard excess > -throttleMargin else { return action }
+        guard excess > -g.pointee.throttleMargin else { return action }
         var guarded = action
         if excess <= 0 {
             guarded.pedal = min(action.pedal, 0)
@@ -109,7 +125,7 @@ public struct TrafficGuard: Sendable, Equatable {
             // Within what the cornering load leaves of the grip, so that braking does not lock the car into a slide.
             let lateral = view.lateralAcceleration.isFinite ? abs(view.lateralAcceleration) : 0
             let limit = plan.limits.value(plan.limits.brakeInput, speed: v, lateral: lateral)
-            guarded.pedal = min(action.pedal, Float(-min(brakeGain * excess, limit, 1)))
+            guarded.pedal = min(action.pedal, Float(-min(g.pointee.brakeGain * excess, limit, 1)))
         }
         return guarded
     }
@@ -121,30 +137,33 @@ public struct TrafficGuard: Sendable, Equatable {
     /// moving faster than ``stalledSpeed`` (a car stopped in the run-off, or one stopped beside the track, would
     /// otherwise hold every car behind it for good).
     @inline(__always)
-    func speedCap(_ view: DriverView, speed v: Double, encoder: ObservationEncoder, offsetCommand: Double) -> Double {
+    static func speedCap(_ g: UnsafePointer<TrafficGuard>, _ viewAt: UnsafePointer<DriverView>, speed v: Double,
+                         encoder: ObservationEncoder, offsetCommand: Double) -> Double {
         let plan = encoder.plan
+        let view = Fields(viewAt)
         func aim(_ gap: Double) -> Double { encoder.targetLateral(s: view.s + gap, offsetCommand: offsetCommand) }
         let carWidth = 2 * plan.halfWidth
-        let lane = carWidth + laneMargin
+        let lane = carWidth + g.pointee.laneMargin
         var lateralRate = Double.nan  // the car's lateral velocity across the track (m/s), when first needed
         var cap = Double.infinity
         // Following speeds at or above this cannot bind: the guard only acts within throttleMargin of the cap.
-        let reach = (v + throttleMargin) * (v + throttleMargin)
+        let reach = (v + g.pointee.throttleMargin) * (v + g.pointee.throttleMargin)
         let bound = plan.limits.minimumStraightDeceleration   // 2 x followSpeed's half deceleration, at its least
-        return view.nearby.withCars { cars in
+        return NearbyCars.withCars(at: viewAt.pointer(to: \.nearby)!) { cars in
             for other in cars {
                 let otherSpeed = max(v + other.speedDifference, 0)
                 guard other.gap > 0, other.gap.isFinite, otherSpeed.isFinite, other.lateral.isFinite else { continue }
                 let apart = abs(other.lateral - view.lateral)
-                let stalled = otherSpeed < stalledSpeed && view.time >= startGrace
-                if other.gap < plan.carLength + settings.alongsideMargin {
-                    if apart < carWidth + settings.sideClearance && !stalled {
-                        cap = min(cap, plan.yieldSpeed(behind: other.gap, otherSpeed, settings))
+                let stalled = otherSpeed < g.pointee.stalledSpeed && view.time >= g.pointee.startGrace
+                if other.gap < plan.carLength + g.pointee.settings.alongsideMargin {
+                    if apart < carWidth + g.pointee.settings.sideClearance && !stalled {
+                        cap = min(cap, plan.yieldSpeed(behind: other.gap, otherSpeed, g.pointee.settings))
                     }
                 } else {
                     // Far enough back that even the least braking stops it in time: no cap (followSpeed is at least
                     // the square root of otherSpeed^2 + 2 * bound * room while there is room).
-                    let room = other.gap - plan.carLength - settings.followMinimumGap - settings.followTimeGap * otherSpeed
+                    let room = other.gap - plan.carLength - g.pointee.settings.followMinimumGap
+                        - g.pointee.settings.followTimeGap * otherSpeed
                     if room > 0 && !stalled && reach <= otherSpeed * otherSpeed + bound * room { continue }
                     // On the path: in this car's lane now, or where its lateral motion takes it before it gets there.
                     if apart >= lane {
@@ -152,18 +171,36 @@ public struct TrafficGuard: Sendable, Equatable {
                             let (sine, cosine) = sineCosine(view.headingError)
                             lateralRate = v * sine + view.lateralSpeed * cosine
                         }
-                        let ahead = min(other.gap / max(v - otherSpeed, 1), pathPreview)
+                        let ahead = min(other.gap / max(v - otherSpeed, 1), g.pointee.pathPreview)
                         guard abs(other.lateral - (view.lateral + lateralRate * ahead)) < lane else { continue }
                     }
-                    var follow = plan.followSpeed(behind: other.gap, otherSpeed, settings)
-                    if stalled, abs(aim(other.gap) - other.lateral) >= carWidth + settings.sideClearance {
+                    var follow = plan.followSpeed(behind: other.gap, otherSpeed, g.pointee.settings)
+                    if stalled, abs(aim(other.gap) - other.lateral) >= carWidth + g.pointee.settings.sideClearance {
                         // Steering round it (passingOffset): closing in slowly, so as to get past.
-                        follow = max(follow, passSpeed * min(max((other.gap - plan.carLength - 2) / 8, 0), 1))
+                        follow = max(follow, g.pointee.passSpeed * min(max((other.gap - plan.carLength - 2) / 8, 0), 1))
                     }
                     cap = min(cap, follow)
                 }
             }
             return cap
+        }
+    }
+
+    /// The scalar fields of a view the guard reads, loaded from where the view lies (not the view copied).
+    struct Fields {
+        let time, s, lateral, speed, lateralSpeed, headingError, lateralAcceleration: Double
+        let nearbyCount: Int
+
+        @inline(__always)
+        init(_ view: UnsafePointer<DriverView>) {
+            time = view.pointee.time
+            s = view.pointee.s
+            lateral = view.pointee.lateral
+            speed = view.pointee.speed
+            lateralSpeed = view.pointee.lateralSpeed
+            headingError = view.pointee.headingError
+            lateralAcceleration = view.pointee.lateralAcceleration
+            nearbyCount = view.pointee.nearby.count
         }
     }
 }

@@ -48,6 +48,11 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     /// Whether the network is residual: it learns the expert's action minus the encoder's action prior
     /// (``ObservationEncoder/prior(_:)``) and its outputs are added to the prior when it drives.
     public var residual = true
+    /// The action prior of a residual network (``ObservationEncoder/prior(_:kind:)``); nil is
+    /// ``ActionPrior/purePursuit``, the shipped network's.
+    public var actionPrior: ActionPrior? = nil
+    /// The prior the network learns on: ``actionPrior`` when residual, else nil.
+    public var prior: ActionPrior? { residual ? actionPrior ?? .purePursuit : nil }
     /// Weight of the steering error in the loss relative to the pedal's (steering needs finer precision).
     public var steeringWeight: Double = 8
     /// Extra weight of a sample's steering error per unit of its steering target (for a residual network, what the

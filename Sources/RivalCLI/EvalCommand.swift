@@ -146,7 +146,7 @@ final class PolicyTrace: Policy {
         let reference = expert.act(observation)
         if count % 6 == 0, let network = policy as? NetworkPolicy {
             let v = observation.view
-            let prior = network.encoder.prior(observation)
+            let prior = network.prior.map { network.encoder.prior(observation, kind: $0) } ?? Action()
             features.withUnsafeMutableBufferPointer { network.encoder.encode(observation, into: $0.baseAddress!) }
             let index = { (name: String) in ObservationSpec.features.firstIndex { $0.name == name }! }
             text += String(format: "%.2f,%.1f,%.2f,%.3f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.3f,%.3f,%.2f\n", v.time, v.s,

@@ -30,6 +30,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Seconds of race time per episode.") var episodeSeconds = TrainingSettings().episodeDuration
     @Option(help: "Passes over the data after each iteration.") var epochs = TrainingSettings().epochsPerIteration
     @Option(help: "Hidden layer widths, comma-separated.") var hidden = "64,64"
+    @Option(help: ArgumentHelp("The action prior the network's outputs are added to: pure pursuit (version 1, the "
+                               + "shipped network's) or the expert's path curvature (version 2); docs/policy.md.",
+                               valueName: "pure-pursuit|path-curvature"))
+    var prior = "pure-pursuit"
     @Option(help: "Training circuits, comma-separated (default: the 15 of docs/policy.md).") var tracks: String?
     @Option(help: "Validation circuits, comma-separated (default: the other 5 shipped ones).") var validation: String?
     @Option(help: "Cars, comma-separated (default: every shipped car).") var cars: String?
@@ -82,6 +86,7 @@ struct TrainCommand: ParsableCommand {
         }
         guard (1...1000).contains(epochs) else { throw ValidationError("--epochs: \(epochs): expected 1...1000") }
         _ = try hiddenLayers()
+        _ = try actionPrior()
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads: \(threads): expected 1...256") }
         if let rate = learningRate, !(rate > 0 && rate < 1) {
             throw ValidationError("--learning-rate: \(rate): expected a step size in 0...1 (exclusive)")
@@ -119,6 +124,15 @@ struct TrainCommand: ParsableCommand {
         return k
     }
 
+    /// The ``ActionPrior`` `--prior` names.
+    func actionPrior() throws -> ActionPrior {
+        switch prior {
+        case "pure-pursuit": return .purePursuit
+        case "path-curvature": return .pathCurvature
+        default: throw ValidationError("--prior: \(prior): expected pure-pursuit or path-curvature")
+        }
+    }
+
     func hiddenLayers() throws -> [Int] {
         let widths = hidden.split(separator: ",", omittingEmptySubsequences: false)
             .map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -137,6 +151,9 @@ struct TrainCommand: ParsableCommand {
         settings.episodeDuration = episodeSeconds
         settings.epochsPerIteration = epochs
         settings.hiddenLayers = try hiddenLayers()
+        // nil for pure pursuit, so that the checkpoints of runs from before the setting existed still resume.
+        let kind = try actionPrior()
+        settings.actionPrior = kind == .purePursuit ? nil : kind
         let trainTracks = try tracks.map { try ShippedData.tracks($0, flag: "--tracks") }
             ?? ShippedData.tracks(TrainingSettings.defaultTrainingTracks.joined(separator: ","), flag: "--tracks")
         let validationTracks = try validation.map { try ShippedData.tracks($0, flag: "--validation") }

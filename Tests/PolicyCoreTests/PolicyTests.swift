@@ -200,27 +200,30 @@ struct PolicyTests {
         #expect(mismatches == 0)
     }
 
-    @Test("a residual policy's action is its network's output plus the prior, bit for bit, alone and batched")
-    func residual() throws {
+    @Test("a residual policy's action is its network's output plus the prior, bit for bit, alone and batched",
+          arguments: ActionPrior.allCases)
+    func residual(kind: ActionPrior) throws {
         let (track, car, grid) = try Self.monzaObservations(cars: 6, steps: 900, spread: 0.4)
         var observations = grid
         observations[5].view.headingError = .nan        // a bad view: the prior and features treat it as 0
         observations[4].view.s += track.length         // a lap on: the same spot
         let encoder = ObservationEncoder(track: track, car: car)
         var parameters = Self.network(hidden: [24, 16], seed: 5)
-        parameters.metadata[ActionPrior.metadataKey] = ActionPrior.version
+        parameters.metadata[ActionPrior.metadataKey] = kind.rawValue
         let raw = observations.flatMap { Self.encode(encoder, $0) }
         parameters.setNormalisation(inputs: raw, count: observations.count, minimumStd: 0.05)
         for k in 0..<parameters.layerCount { parameters.weights[k] = parameters.weights[k].map { $0 * 0.2 } }
         let policy = try NetworkPolicy(parameters: parameters, encoder: encoder)
-        #expect(policy.isResidual)
+        #expect(policy.isResidual && policy.prior == kind)
         let network = MLP(parameters)
         var expected: [Action] = []
         for o in observations {
             // The encoder's shared prior is the public prior, to the bit.
             var features = [Float](repeating: .nan, count: ObservationSpec.count)
-            let shared = features.withUnsafeMutableBufferPointer { encoder.encode(o, into: $0.baseAddress!, prior: true) }
-            let prior = encoder.prior(o)
+            let shared = withUnsafePointer(to: o) { at in
+                features.withUnsafeMutableBufferPointer { encoder.encode(at, into: $0.baseAddress!, prior: kind) }
+            }
+            let prior = encoder.prior(o, kind: kind)
             #expect(shared == prior)
             #expect(features == Self.encode(encoder, o))
             let y = network.forward(features)
@@ -235,9 +238,48 @@ struct PolicyTests {
         #expect(batched == expected)
     }
 
-    @Test("a network of the wrong shape or spec version is refused with the file and what was expected")
+    @Test("the path-curvature prior steers by the line's curvature on the line, back to it from either side, and by the car's course when it slides")
+    func pathCurvaturePrior() throws {
+        let encoder = ObservationEncoder(track: try Shipped.track("Monza"), car: try Shipped.car("gt3"))
+        let plan = encoder.plan
+        // The sharpest point of the line: a corner, where pure pursuit and the path's curvature differ most.
+        let row = plan.line.curvature.prefix(plan.track.count).indices.max { abs(plan.line.curvature[$0]) < abs(plan.line.curvature[$1]) }!
+        let s = Double(row) * plan.track.spacing
+        let speed = 20.0
+        func steering(lateral: Double, heading: Double = 0, lateralSpeed: Double = 0) -> Double {
+            let view = DriverView(speed: speed, lateralSpeed: lateralSpeed, s: s,
+                                  lateral: encoder.targetLateral(s: s, offsetCommand: 0) + lateral,
+                                  headingError: plan.at(plan.lineAngle, s) + heading)
+            return Double(encoder.prior(Observation(view: view), kind: .pathCurvature).steering)
+        }
+        // On the line and along it: the kinematic angle of the line's curvature 0.08 s ahead.
+        let kappa = plan.at(plan.line.curvature, s + speed * ExpertSettings().curvatureLead)
+        let onLine = steering(lateral: 0)
+        #expect(abs(onLine - atan(encoder.wheelbase * kappa) / encoder.maxSteer) < 1e-3, "\(onLine) against \(kappa)")
+        #expect(abs(onLine) > 0.1)
+        // A metre to the left of it steers right, a metre to the right steers left: by 2 / preview^2 (preview 10 m
+        // at 20 m/s) of curvature.
+        let left = steering(lateral: 1), right = steering(lateral: -1)
+        #expect(left < onLine && onLine < right)
+        let expected = atan(encoder.wheelbase * (kappa - 2 / 100)) / encoder.maxSteer
+        #expect(abs(left - expected) < 2e-3, "\(left) against \(expected)")
+        // Sliding: the nose 0.1 rad off the line but the car moving along it (course = heading + slip angle): the
+        // prior reads the course, so it asks for what it asks on the line; pointed off without the slide, it
+        // steers back.
+        let sliding = steering(lateral: 0, heading: 0.1, lateralSpeed: -speed * tan(0.1))
+        #expect(abs(sliding - onLine) < 1e-6)
+        #expect(steering(lateral: 0, heading: 0.1) < onLine - 0.05)
+    }
+
+    @Test("a network of the wrong shape, spec version or action prior is refused with the file and what was expected")
     func wrongNetworks() throws {
         let encoder = ObservationEncoder(track: try Shipped.track("Monza"), car: try Shipped.car("gt3"))
+        var unknownPrior = Self.network()
+        unknownPrior.metadata[ActionPrior.metadataKey] = "rival.prior/9"
+        #expect(throws: LoadError(file: "p.safetensors", location: "__metadata__.action_prior", value: "rival.prior/9",
+                                  expected: "rival.prior/1 or rival.prior/2 or absent")) {
+            try NetworkPolicy(parameters: unknownPrior, encoder: encoder, file: "p.safetensors")
+        }
         var wrongInputs = MLPParameters(layerSizes: [10, 4, 2], activations: [.tanh, .identity])
         wrongInputs.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version
         #expect(throws: LoadError(file: "w.safetensors", location: "layers.0.weight", value: "10 inputs",
@@ -274,7 +316,7 @@ struct PolicyTests {
         let encoder = ObservationEncoder(track: try Shipped.track("Monza"), car: try Shipped.car("gt3"))
         var old = MLPParameters(layerSizes: [ObservationSpec.version1Count, 16, 2], activations: [.tanh, .identity], seed: 5)
         old.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version1
-        old.metadata[ActionPrior.metadataKey] = ActionPrior.version
+        old.metadata[ActionPrior.metadataKey] = ActionPrior.purePursuit.rawValue
         for i in old.inputStd.indices { old.inputStd[i] = 0.5 + Float(i % 7) * 0.1; old.inputMean[i] = Float(i % 5) * 0.05 }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("spec1-\(getpid()).safetensors").path
         try old.safetensors.write(to: path)

@@ -39,7 +39,7 @@ struct PolicyTrainerTests {
         #expect(trainer.inputs.allSatisfy { $0.isFinite })
         // Residual targets: the expert's action (-1...1) minus the prior's (-1...1).
         #expect(trainer.targets.allSatisfy { abs($0) <= 2 })
-        #expect(trainer.parameters.metadata[ActionPrior.metadataKey] == ActionPrior.version)
+        #expect(trainer.parameters.metadata[ActionPrior.metadataKey] == ActionPrior.purePursuit.rawValue)
         // Learning: the last epoch's loss is well below the first's.
         #expect(first.loss < 0.8 * first.firstEpochLoss, "loss \(first.firstEpochLoss) -> \(first.loss)")
         let second = trainer.runIteration()

@@ -60,6 +60,14 @@ public struct NearbyCars: Sendable {
         try storage.span.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<count])) }
     }
 
+    /// Calls `body` with the cars of the set at `nearby`, nearest first, read where they lie. A caller that holds
+    /// its views in a buffer (a batch) reads them without the copies `withCars` makes of a value it cannot address.
+    @inlinable public static func withCars<R>(at nearby: UnsafePointer<NearbyCars>,
+                                              _ body: (UnsafeBufferPointer<NearbyCar>) throws -> R) rethrows -> R {
+        let first = UnsafeRawPointer(nearby.pointer(to: \.storage)!).assumingMemoryBound(to: NearbyCar.self)
+        return try body(UnsafeBufferPointer(start: first, count: nearby.pointee.count))
+    }
+
     /// Removes every car.
     public mutating func removeAll() { count = 0 }
 
