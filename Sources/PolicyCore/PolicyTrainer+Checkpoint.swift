@@ -46,6 +46,8 @@ extension PolicyTrainer {
         var iteration: Int
         var bestIteration: Int
         var history: [IterationReport]
+        /// Recent failure spots (``PolicyTrainer/failures``); absent in checkpoints from before they were kept.
+        var failures: [Failure]?
     }
 
     /// Writes the checkpoint into `directory` (created if needed); each file is written whole, then renamed.
@@ -59,7 +61,8 @@ extension PolicyTrainer {
         try parameters.safetensors.write(to: path(CheckpointFile.latest))
         if iteration > 0 { try parameters.safetensors.write(to: path(CheckpointFile.iteration(iteration - 1))) }
         try bestParameters.safetensors.write(to: path(CheckpointFile.best))
-        let state = State(settings: settings, iteration: iteration, bestIteration: bestIteration, history: history)
+        let state = State(settings: settings, iteration: iteration, bestIteration: bestIteration, history: history,
+                          failures: failures)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
@@ -150,7 +153,7 @@ extension PolicyTrainer {
         // does (samples of spec 3 are unchanged by this).
         Self.hideOpponentsBeyondHorizon(&x, count: count)
         restore(parameters: latest, best: best, iteration: state.iteration, bestIteration: state.bestIteration,
-                history: state.history, inputs: x, targets: y)
+                history: state.history, failures: state.failures ?? [], inputs: x, targets: y)
     }
 
     /// Pads, in `count` samples of the current width, every opponent slot whose gap is beyond

@@ -77,6 +77,11 @@ public final class PolicyTrainer {
     /// Reports of the finished iterations.
     public private(set) var history: [IterationReport] = []
     /// The aggregated data set: features (`ObservationSpec.count` per sample) and expert actions (2 per sample).
+    /// Where learner cars failed in recent episodes (newest last, at most ``failureMemory``): the starts of
+    /// ``TrainingSettings/failureShare``'s episodes.
+    public private(set) var failures: [Failure] = []
+    /// How many failure spots ``failures`` keeps.
+    public static let failureMemory = 512
     public private(set) var inputs: [Float] = []
     public private(set) var targets: [Float] = []
     /// Threads used for episodes and validation.
@@ -186,7 +191,8 @@ public final class PolicyTrainer {
 
     /// Sets the run's state (from a checkpoint).
     func restore(parameters: MLPParameters, best: MLPParameters, iteration: Int, bestIteration: Int,
-                 history: [IterationReport], inputs: [Float], targets: [Float]) {
+                 history: [IterationReport], failures: [Failure], inputs: [Float], targets: [Float]) {
+        self.failures = failures.filter { $0.context >= 0 && $0.context < training.count && $0.s.isFinite }
         self.parameters = parameters
         bestParameters = best
         self.iteration = iteration
@@ -226,13 +232,13 @@ public final class PolicyTrainer {
         let learner: MLPParameters? = k == 0 && settings.initialNetwork == nil ? nil : parameters
         let episodes = settings.episodesPerIteration
         let box = ResultBox<EpisodeData>(count: episodes)
-        let contexts = training, settings = settings
+        let contexts = training, settings = settings, failures = failures
         let chunk = max(1, (episodes + threads - 1) / threads)
         progress("collecting", 0)
         DispatchQueue.concurrentPerform(iterations: threads) { worker in
             for e in (worker * chunk)..<min(episodes, (worker + 1) * chunk) {
                 box.set(e, Self.episode(index: e, iteration: k, share: share, learner: learner,
-                                        contexts: contexts, settings: settings))
+                                        contexts: contexts, failures: failures, settings: settings))
             }
         }
         var newSamples = 0, crashed = 0
@@ -241,7 +247,9 @@ public final class PolicyTrainer {
             targets += data.targets
             newSamples += data.targets.count / 2
             if data.crashed { crashed += 1 }
+            if let failure = data.failure, failure.context >= 0 { self.failures.append(failure) }
         }
+        if self.failures.count > Self.failureMemory { self.failures.removeFirst(self.failures.count - Self.failureMemory) }
         let excess = sampleCount - settings.maximumSamples
         if excess > 0 {
             inputs.removeFirst(excess * ObservationSpec.count)
@@ -354,14 +362,35 @@ public final class PolicyTrainer {
         var inputs: [Float] = []
         var targets: [Float] = []
         var crashed = false
+        /// Where the episode's own learner car (not a grid's) failed, if it did.
+        var failure: Failure?
+        /// Where the first car started (m of arc length; NaN on a grid).
+        var start = Double.nan
+    }
+
+    /// A spot where a learner car failed: the training context (circuit and car, an index into the trainer's
+    /// training contexts) and the arc length (m) where it left the track, spun or stalled.
+    public struct Failure: Sendable, Codable, Equatable {
+        public var context: Int
+        public var s: Double
     }
 
     /// One randomised episode (see the type's documentation).
     static func episode(index: Int, iteration: Int, share: Double, learner: MLPParameters?, contexts: [Context],
-                        settings: TrainingSettings) -> EpisodeData {
+                        failures: [Failure] = [], settings: TrainingSettings) -> EpisodeData {
         let random = GSLRandomStream(seed: SeedDerivation.seed(raceSeed: settings.seed, index: iteration * 1_000_003 + index,
                                                                salt: 0xDA66E5))
-        let context = contexts[min(Int(random.uniform() * Double(contexts.count)), contexts.count - 1)]
+        var contextIndex = min(Int(random.uniform() * Double(contexts.count)), contexts.count - 1)
+        // Failure episodes (drawn only when the setting is on and there are failures, so that runs without them draw
+        // as before): the circuit and car of a recent failure, started 50 to 200 m before it.
+        var failureStart: Double?
+        let failureShare = settings.failureShare ?? 0
+        if failureShare > 0 && !failures.isEmpty && random.uniform() < failureShare {
+            let failure = failures[min(Int(random.uniform() * Double(failures.count)), failures.count - 1)]
+            contextIndex = failure.context
+            failureStart = failure.s - 50 - 150 * random.uniform()
+        }
+        let context = contexts[contextIndex]
         let track = context.track, plan = context.plan
         // The learner drives unguarded (no TrafficGuard): DAgger must see, and the expert must label, the states the
         // network's own decisions lead to.
@@ -398,14 +427,15 @@ public final class PolicyTrainer {
         // Grid episodes (drawn only when the setting is on, so that runs without it draw as before): 4 to 10 cars,
         // every one driven by the learner and recorded, from the race's own standing-start grid.
         let gridShare = settings.gridShare ?? 0
-        if gridShare > 0 && random.uniform() < gridShare {
+        if failureStart == nil && gridShare > 0 && random.uniform() < gridShare {
             let count = 4 + min(Int(random.uniform() * 7), 6)
             let drivers = (0..<count).map { driver(plan, learner: learnerPolicy, share: share, recording: true, salt: 20 + $0) }
             let entries = drivers.enumerated().map { RaceEntry(name: "grid \($0.offset)", car: context.car, driver: $0.element) }
             guard let race = try? Race(track: track, entries: entries, config: raceConfig) else { return EpisodeData() }
             return record(race, drivers, settings: settings, plan: plan, margin: margin)
         }
-        let s0 = random.uniform() * track.length
+        let drawn = random.uniform() * track.length
+        let s0 = failureStart.map { track.wrap($0) } ?? drawn
         var drivers = [driver(plan, learner: learnerPolicy, share: share, recording: true, salt: 1)]
         var entries = [RaceEntry(name: "learner", car: context.car, driver: drivers[0],
                                  start: placement(s0, lateralSpread: settings.startLateralSpread))]
@@ -436,7 +466,10 @@ public final class PolicyTrainer {
             }
         }
         guard let race = try? Race(track: track, entries: entries, config: raceConfig) else { return EpisodeData() }
-        return record(race, drivers, settings: settings, plan: plan, margin: margin)
+        var data = record(race, drivers, settings: settings, plan: plan, margin: margin)
+        data.failure = data.failure.map { Failure(context: contextIndex, s: $0.s) }
+        data.start = s0
+        return data
     }
 
     /// Runs an episode's race for ``TrainingSettings/episodeDuration`` and gathers what its recording cars recorded.
@@ -445,6 +478,7 @@ public final class PolicyTrainer {
         let track = race.track
         let steps = Int(settings.episodeDuration * raceConfig.physicsRate)
         var crashed = false
+        var failure: Failure?
         for step in 0..<steps {
             race.step()
             guard step % 12 == 11 else { continue }
@@ -464,13 +498,15 @@ public final class PolicyTrainer {
                 if offTrack || spun || stalled {
                     d.recording = false
                     crashed = true
+                    // The first car's failure spot (its context is the caller's to fill in).
+                    if i == 0 && d.learner != nil { failure = Failure(context: -1, s: f.s) }
                 } else {
                     anyRecording = true
                 }
             }
             if !anyRecording { break }
         }
-        var data = EpisodeData(crashed: crashed)
+        var data = EpisodeData(crashed: crashed, failure: failure)
         for d in drivers where d.sampleCount > 0 {
             data.inputs += d.inputs
             data.targets += d.targets

@@ -107,6 +107,11 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     /// learner and recorded: the first seconds of a race, where cars side by side merge towards the line and must
     /// not both give way (a grid of policies that did stood still at IMS). nil is 0.
     public var gridShare: Double? = nil
+    /// Share of the episodes that start where the learner failed in recent iterations: 50 to 200 m before a spot
+    /// where a learner car of an earlier episode left the track, spun or stalled, on that circuit with that car (the
+    /// last ``PolicyTrainer/failureMemory`` such spots). DAgger then labels the approaches to the network's own
+    /// mistakes more often: they are a small share of a lap, and the same corners fail lap after lap. nil is 0.
+    public var failureShare: Double? = nil
 
     /// The defaults.
     public init() {}
@@ -123,8 +128,8 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     /// for (``iterations``, ``extraIterations``), the learning rate and its decay and restart, the data cap
     /// (``maximumSamples``), the loss's weighting (``steeringTargetWeight``, ``brakingTargetWeight``,
     /// ``trafficWeight``) and
-    /// the shares of closing and grid episodes (``closingShare``, ``gridShare``). That is what a resumed run may
-    /// change.
+    /// the shares of closing, grid and failure episodes (``closingShare``, ``gridShare``, ``failureShare``). That is
+    /// what a resumed run may change.
     public func sameRun(as other: TrainingSettings) -> Bool {
         withoutSchedule(self) == withoutSchedule(other)
     }
@@ -137,7 +142,7 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     }
 
     /// These settings with `saved`'s schedule apart from the iteration counts: the learning rate, its decay and
-    /// restart, the data cap, the loss's weighting, the closing and grid shares, and the network the run started
+    /// restart, the data cap, the loss's weighting, the closing, grid and failure shares, and the network the run started
     /// from. A resumed run starts from it.
     public func continuing(_ saved: TrainingSettings) -> TrainingSettings {
         var s = self
@@ -146,7 +151,7 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
         s.maximumSamples = saved.maximumSamples
         s.steeringTargetWeight = saved.steeringTargetWeight; s.brakingTargetWeight = saved.brakingTargetWeight
         s.trafficWeight = saved.trafficWeight
-        s.closingShare = saved.closingShare; s.gridShare = saved.gridShare
+        s.closingShare = saved.closingShare; s.gridShare = saved.gridShare; s.failureShare = saved.failureShare
         s.initialNetwork = saved.initialNetwork
         return s
     }
@@ -196,6 +201,7 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
         if let w = trafficWeight, !(w >= 0 && w <= 100) { return "trafficWeight: \(w): expected 0...100" }
         if let c = closingShare, !(c >= 0 && c <= 1) { return "closingShare: \(c): expected 0...1" }
         if let g = gridShare, !(g >= 0 && g <= 1) { return "gridShare: \(g): expected 0...1" }
+        if let f = failureShare, !(f >= 0 && f <= 1) { return "failureShare: \(f): expected 0...1" }
         return nil
     }
 }

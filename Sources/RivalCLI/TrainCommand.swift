@@ -60,6 +60,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("grid-share"),
             help: "Share of the episodes that start from a standing-start grid of 4 to 10 learner cars (default 0; on --resume, the run's).")
     var gridShare: Double?
+    @Option(name: .customLong("failure-share"),
+            help: "Share of the episodes that start 50 to 200 m before a spot where the learner recently left the track, spun or stalled (default 0; on --resume, the run's).")
+    var failureShare: Double?
     @Option(help: ArgumentHelp("Which weights --out gets: the best iteration by validation score, the latest, or the "
                                + "average of the last K iterations' weights (kept in --checkpoints).",
                                valueName: "best|latest|average:K"))
@@ -103,7 +106,7 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("\(flag): \(value): expected a weight in 0...100")
             }
         }
-        for (flag, value) in [("--closing-share", closingShare), ("--grid-share", gridShare)] {
+        for (flag, value) in [("--closing-share", closingShare), ("--grid-share", gridShare), ("--failure-share", failureShare)] {
             if let value, !(value >= 0 && value <= 1) { throw ValidationError("\(flag): \(value): expected a share in 0...1") }
         }
         if warmRestart && !resume { throw ValidationError("--warm-restart: expected it with --resume") }
@@ -169,7 +172,8 @@ struct TrainCommand: ParsableCommand {
                 throw UserError("--resume: \(checkpoints): the checkpoint was made with other settings; "
                     + "give the same flags as the run being resumed (only the schedule may differ: --iterations, "
                     + "--extra-iterations, --learning-rate, --learning-rate-decay, --max-samples, --warm-restart, "
-                    + "--steering-target-weight, --braking-target-weight, --traffic-weight, --closing-share, --grid-share)")
+                    + "--steering-target-weight, --braking-target-weight, --traffic-weight, --closing-share, --grid-share, "
+                    + "--failure-share)")
             }
             // The schedule goes on as it was, unless the flags change it.
             settings = settings.continuing(saved)
@@ -182,6 +186,7 @@ struct TrainCommand: ParsableCommand {
         if let trafficWeight { settings.trafficWeight = trafficWeight }
         if let closingShare { settings.closingShare = closingShare }
         if let gridShare { settings.gridShare = gridShare }
+        if let failureShare { settings.failureShare = failureShare }
         if warmRestart {
             let saved = try Self.checked { () throws(LoadError) in try PolicyTrainer.checkpointIteration(in: checkpoints) }
             settings.learningRateRestart = saved

@@ -139,6 +139,47 @@ struct PolicyTrainerTests {
         }
     }
 
+    @Test("failure episodes start 50 to 200 m before a recent failure on its circuit; without one they draw as before; failures are recorded and kept in a checkpoint")
+    func failureEpisodes() throws {
+        let trainer = try Self.trainer()
+        let length = trainer.training[0].track.length
+        let recent = [PolicyTrainer.Failure(context: 0, s: 120)]
+        func episode(_ index: Int, _ share: Double?, _ failures: [PolicyTrainer.Failure]) -> PolicyTrainer.EpisodeData {
+            var s = Self.settings()
+            s.failureShare = share
+            return PolicyTrainer.episode(index: index, iteration: 0, share: 1, learner: nil, contexts: trainer.training,
+                                         failures: failures, settings: s)
+        }
+        for index in 0..<4 {
+            // No share, a share of 0, or no failures yet: the same episode, to the bit (no extra random draws).
+            let plain = episode(index, nil, recent)
+            #expect(plain.inputs == episode(index, 0, recent).inputs && plain.targets == episode(index, 0, recent).targets)
+            #expect(plain.inputs == episode(index, 1, []).inputs)
+            // Every episode of a share of 1 starts before the failure at 120 m, round the end of the lap.
+            let start = episode(index, 1, recent).start
+            let before = (120 - start + length).truncatingRemainder(dividingBy: length)
+            #expect(before >= 50 && before <= 200, "episode \(index): starts \(before) m before the failure")
+        }
+        // The tiny network fails when it drives (iteration 1): the spots are on the circuit, and a checkpoint keeps
+        // them.
+        var settings = Self.settings()
+        settings.failureShare = 0.5
+        let run = try PolicyTrainer(settings: settings, trainingTracks: [Shipped.track("Monza")], validationTracks: [],
+                                    cars: [Shipped.car("gt3")])
+        run.runIteration()
+        #expect(run.failures.isEmpty)    // the expert alone drove
+        let second = run.runIteration()
+        #expect(run.failures.count >= 1 && run.failures.count <= second.crashedEpisodes)
+        #expect(run.failures.allSatisfy { $0.context == 0 && $0.s >= 0 && $0.s < length })
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rival-failures-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try run.save(to: directory)
+        let resumed = try PolicyTrainer(settings: settings, trainingTracks: [Shipped.track("Monza")], validationTracks: [],
+                                        cars: [Shipped.car("gt3")])
+        try resumed.restore(from: directory)
+        #expect(resumed.failures == run.failures)
+    }
+
     @Test("a grid of learners that stands still goes on recording: a jam gets the expert's labels")
     func jamsAreRecorded() throws {
         let trainer = try Self.trainer()

@@ -56,6 +56,7 @@ import Testing
         (["train", "--braking-target-weight=-1"], "--braking-target-weight: -1.0: expected a weight in 0...100"),
         (["train", "--closing-share", "2"], "--closing-share: 2.0: expected a share in 0...1"),
         (["train", "--grid-share", "1.5"], "--grid-share: 1.5: expected a share in 0...1"),
+        (["train", "--failure-share=-0.1"], "--failure-share: -0.1: expected a share in 0...1"),
         (["train", "--steering-target-weight", "nan"], "--steering-target-weight: nan: expected a weight in 0...100"),
         (["train", "--traffic-weight", "101"], "--traffic-weight: 101.0: expected a weight in 0...100"),
         (["train", "--episode-seconds", "0.5"], "--episode-seconds: 0.5: expected 1...3600"),
