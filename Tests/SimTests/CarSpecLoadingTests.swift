@@ -21,6 +21,8 @@ import Testing
     /// Writes `text` to a temporary file and returns the load error's text with the file path replaced by `FILE`.
     static func loadError(text: String) throws -> String {
         let path = try Support.temporaryFile(text)
+        // Its folder too: one is made for each file, and hundreds were left in the temporary directory a run.
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         do {
             _ = try CarSpec.load(path: path)
             return "no error"
