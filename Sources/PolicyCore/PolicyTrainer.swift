@@ -232,6 +232,7 @@ public final class PolicyTrainer {
         let learner: MLPParameters? = k == 0 && settings.initialNetwork == nil ? nil : parameters
         let episodes = settings.episodesPerIteration
         let box = ResultBox<EpisodeData>(count: episodes)
+        if settings.failureProbe == true, let learner { failures = probeFailures(learner) }
         let contexts = training, settings = settings, failures = failures
         let chunk = max(1, (episodes + threads - 1) / threads)
         progress("collecting", 0)
@@ -247,7 +248,9 @@ public final class PolicyTrainer {
             targets += data.targets
             newSamples += data.targets.count / 2
             if data.crashed { crashed += 1 }
-            if let failure = data.failure, failure.context >= 0 { self.failures.append(failure) }
+            if settings.failureProbe != true, let failure = data.failure, failure.context >= 0 {
+                self.failures.append(failure)
+            }
         }
         if self.failures.count > Self.failureMemory { self.failures.removeFirst(self.failures.count - Self.failureMemory) }
         let excess = sampleCount - settings.maximumSamples
@@ -373,6 +376,26 @@ public final class PolicyTrainer {
     public struct Failure: Sendable, Codable, Equatable {
         public var context: Int
         public var s: Double
+    }
+
+    /// Where `network` fails driving alone and clean (``TrainingSettings/failureProbe``): two laps on every training
+    /// circuit with every car, as `rival eval` drives them (no delay, no noise, unguarded: nobody else is on track),
+    /// every off-track and barrier hit a spot, in context order.
+    func probeFailures(_ network: MLPParameters) -> [Failure] {
+        let contexts = training, interval = settings.decisionInterval
+        let box = ResultBox<[Failure]>(count: contexts.count)
+        DispatchQueue.concurrentPerform(iterations: contexts.count) { i in
+            let c = contexts[i]
+            let policy = try! NetworkPolicy(parameters: network, encoder: c.encoder)
+            let limit = RacingLineCache.shared.limit(track: c.track, car: c.car).lapTime
+            let config = RaceConfig(laps: 2, maxDuration: 6 * limit + 30)
+            let driver = PolicyDriver(policy: policy, decisionInterval: interval)
+            guard let race = try? Race(track: c.track, entries: [RaceEntry(name: "probe", car: c.car, driver: driver)],
+                                       config: config) else { box.set(i, []); return }
+            let result = race.run()
+            box.set(i, result.incidents.filter { $0.kind != .contact }.map { Failure(context: i, s: $0.s) })
+        }
+        return Array(box.values.joined().suffix(Self.failureMemory))
     }
 
     /// One randomised episode (see the type's documentation).

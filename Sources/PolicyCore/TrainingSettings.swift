@@ -112,6 +112,11 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     /// last ``PolicyTrainer/failureMemory`` such spots). DAgger then labels the approaches to the network's own
     /// mistakes more often: they are a small share of a lap, and the same corners fail lap after lap. nil is 0.
     public var failureShare: Double? = nil
+    /// Where ``failureShare``'s spots come from: when true, from the current network driving two clean laps alone
+    /// (no delay, no noise, as `rival eval` drives) on every training circuit with every car at the start of each
+    /// iteration, every off-track and barrier hit a spot, the list replaced each iteration; nil or false, from the
+    /// episodes' own failures. Changeable on a resumed run.
+    public var failureProbe: Bool? = nil
 
     /// The defaults.
     public init() {}
@@ -152,6 +157,7 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
         s.steeringTargetWeight = saved.steeringTargetWeight; s.brakingTargetWeight = saved.brakingTargetWeight
         s.trafficWeight = saved.trafficWeight
         s.closingShare = saved.closingShare; s.gridShare = saved.gridShare; s.failureShare = saved.failureShare
+        s.failureProbe = saved.failureProbe
         s.initialNetwork = saved.initialNetwork
         return s
     }

@@ -63,6 +63,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("failure-share"),
             help: "Share of the episodes that start 50 to 200 m before a spot where the learner recently left the track, spun or stalled (default 0; on --resume, the run's).")
     var failureShare: Double?
+    @Flag(name: .customLong("failure-probe"), inversion: .prefixedNo,
+          help: "Take --failure-share's spots from the network's own clean solo laps of every training circuit and car, run at the start of each iteration (default: from the episodes' failures; on --resume, the run's).")
+    var failureProbe: Bool?
     @Option(help: ArgumentHelp("Which weights --out gets: the best iteration by validation score, the latest, or the "
                                + "average of the last K iterations' weights (kept in --checkpoints).",
                                valueName: "best|latest|average:K"))
@@ -173,7 +176,7 @@ struct TrainCommand: ParsableCommand {
                     + "give the same flags as the run being resumed (only the schedule may differ: --iterations, "
                     + "--extra-iterations, --learning-rate, --learning-rate-decay, --max-samples, --warm-restart, "
                     + "--steering-target-weight, --braking-target-weight, --traffic-weight, --closing-share, --grid-share, "
-                    + "--failure-share)")
+                    + "--failure-share, --failure-probe)")
             }
             // The schedule goes on as it was, unless the flags change it.
             settings = settings.continuing(saved)
@@ -187,6 +190,7 @@ struct TrainCommand: ParsableCommand {
         if let closingShare { settings.closingShare = closingShare }
         if let gridShare { settings.gridShare = gridShare }
         if let failureShare { settings.failureShare = failureShare }
+        if let failureProbe { settings.failureProbe = failureProbe }
         if warmRestart {
             let saved = try Self.checked { () throws(LoadError) in try PolicyTrainer.checkpointIteration(in: checkpoints) }
             settings.learningRateRestart = saved

@@ -180,6 +180,24 @@ struct PolicyTrainerTests {
         #expect(resumed.failures == run.failures)
     }
 
+    @Test("the failure probe finds every off-track and barrier hit of the network's clean solo laps, where rival eval finds them")
+    func failureProbe() throws {
+        // The shipped network leaves the track at Norisring in the GT3 car (docs/policy.md, "Results").
+        let track = try Shipped.track("Norisring"), car = try Shipped.car("gt3")
+        var settings = Self.settings()
+        settings.trainingTracks = ["Norisring"]
+        let trainer = try PolicyTrainer(settings: settings, trainingTracks: [track], validationTracks: [], cars: [car])
+        let path = Shipped.root.appendingPathComponent("policies/default.safetensors").path
+        let shipped = try MLPParameters(safetensors: try SafetensorsFile(path: path), file: path,
+                                        expectedSpecVersion: ObservationSpec.version)
+        let spots = trainer.probeFailures(shipped)
+        let policy = try NetworkPolicy(parameters: shipped, encoder: trainer.training[0].encoder)
+        let evaluation = PolicyEvaluation.run(policy: policy, track: track, car: car, laps: 2)
+        #expect(spots.count >= 1)
+        #expect(spots.count == evaluation.offTracks + evaluation.contacts)
+        #expect(spots.allSatisfy { $0.context == 0 && $0.s >= 0 && $0.s < track.length })
+    }
+
     @Test("a grid of learners that stands still goes on recording: a jam gets the expert's labels")
     func jamsAreRecorded() throws {
         let trainer = try Self.trainer()
