@@ -190,7 +190,8 @@ public final class ObservationEncoder: @unchecked Sendable {
 
     /// The pure-pursuit prior (version 1).
     @inline(__always)
-    func purePursuitPrior(_ observation: UnsafePointer<Observation>, here: Spot, cosHeading ce: Double, sinHeading se: Double) -> Action {
+    func purePursuitPrior(_ observation: UnsafePointer<Observation>, here: Spot, cosHeading ce: Double,
+                          sinHeading se: Double) -> Action {
         let v = observation.pointer(to: \.view)!
         let s = v.pointee.s.isFinite ? v.pointee.s : 0
         let lateral = v.pointee.lateral.isFinite ? v.pointee.lateral : 0
@@ -316,7 +317,8 @@ public final class ObservationEncoder: @unchecked Sendable {
     /// It reads the observation in place, field by field: passing a value from a caller's buffer (a batch) would
     /// copy all of it, some 400 bytes, and reading its nearby cars would copy them twice more.
     @inline(__always)
-    func encode(_ observation: UnsafePointer<Observation>, into out: UnsafeMutablePointer<Float>, prior kind: ActionPrior?) -> Action {
+    func encode(_ observation: UnsafePointer<Observation>, into out: UnsafeMutablePointer<Float>,
+                prior kind: ActionPrior?) -> Action {
         let v = observation.pointer(to: \.view)!
         // Each feature is staged unscaled; the divisions by the scales are done four or two at a time at the end
         // (scaleFeatures: the same quotients, rounded the same way, at a fraction of the divider's time).
@@ -368,7 +370,8 @@ public final class ObservationEncoder: @unchecked Sendable {
             staged.put(fx * qy - fy * qx, 10)
         }
         let shift = observation.pointee.speedPlanShift
-        let scale = observation.pointee.speedPlanScale.isFinite && observation.pointee.speedPlanScale > 0 ? observation.pointee.speedPlanScale : 1
+        let judged = observation.pointee.speedPlanScale
+        let scale = judged.isFinite && judged > 0 ? judged : 1
         if shift != 0 && shift.isFinite {
             // The speed plan as the driver misplaces it (Observation.speedPlanShift); geometry stays.
             for n in 0..<11 { staged.put(scale * at(Column.planSpeed, locate(s + shift + lineDistances[n])), 50) }

@@ -26,15 +26,25 @@ public struct PolicyEvaluation: Sendable, Equatable, Codable {
                            decisionInterval: Double = 1.0 / 60, cache: RacingLineCache = .shared) -> PolicyEvaluation {
         let laps = min(max(laps, 2), 50)
         let limit = cache.limit(track: track, car: car).lapTime
-        let driver = PolicyDriver(policy: policy, decisionInterval: decisionInterval)
-        let config = RaceConfig(laps: laps, maxDuration: 3 * limit * Double(laps) + 30)
-        // One car with a valid interval and config: setting up cannot fail.
-        let race = try! Race(track: track, entries: [RaceEntry(name: "Policy", car: car, driver: driver)], config: config)
-        let result = race.run().entries[0]
+        let result = race(policy: policy, track: track, car: car, laps: laps, decisionInterval: decisionInterval,
+                          cache: cache).entries[0]
         let compared = result.lapTimes.dropFirst()
         let ratio = result.lapTimes.count >= min(laps, 2) && !compared.isEmpty ? compared.max()! / limit : .infinity
         return PolicyEvaluation(track: track.name, car: car.name, lapTimes: result.lapTimes, limitLapTime: limit,
                                 ratio: ratio, offTracks: result.offTracks, contacts: result.barrierHits)
+    }
+
+    /// The race ``run(policy:track:car:laps:decisionInterval:cache:)`` drives (`laps` laps, 2...50, alone, stopped
+    /// after three limit laps per lap), with its incidents: the trainer's failure probe reads where they were.
+    static func race(policy: any Policy, track: Track, car: CarSpec, laps: Int, decisionInterval: Double,
+                     cache: RacingLineCache = .shared) -> RaceResult {
+        let laps = min(max(laps, 2), 50)
+        let limit = cache.limit(track: track, car: car).lapTime
+        let driver = PolicyDriver(policy: policy, decisionInterval: decisionInterval)
+        let config = RaceConfig(laps: laps, maxDuration: 3 * limit * Double(laps) + 30)
+        // One car with a valid interval and config: setting up cannot fail.
+        let race = try! Race(track: track, entries: [RaceEntry(name: "Policy", car: car, driver: driver)], config: config)
+        return race.run()
     }
 }
 

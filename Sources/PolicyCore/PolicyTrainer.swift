@@ -76,12 +76,12 @@ public final class PolicyTrainer {
     public private(set) var iteration = 0
     /// Reports of the finished iterations.
     public private(set) var history: [IterationReport] = []
-    /// The aggregated data set: features (`ObservationSpec.count` per sample) and expert actions (2 per sample).
     /// Where learner cars failed in recent episodes (newest last, at most ``failureMemory``): the starts of
     /// ``TrainingSettings/failureShare``'s episodes.
     public private(set) var failures: [Failure] = []
     /// How many failure spots ``failures`` keeps.
     public static let failureMemory = 512
+    /// The aggregated data set: features (`ObservationSpec.count` per sample) and expert actions (2 per sample).
     public private(set) var inputs: [Float] = []
     public private(set) var targets: [Float] = []
     /// Threads used for episodes and validation.
@@ -232,7 +232,9 @@ public final class PolicyTrainer {
         let learner: MLPParameters? = k == 0 && settings.initialNetwork == nil ? nil : parameters
         let episodes = settings.episodesPerIteration
         let box = ResultBox<EpisodeData>(count: episodes)
-        if settings.failureProbe == true, let learner { failures = probeFailures(learner) }
+        if settings.failureProbe == true, (settings.failureShare ?? 0) > 0, let learner {
+            failures = probeFailures(learner)
+        }
         let contexts = training, settings = settings, failures = failures
         let chunk = max(1, (episodes + threads - 1) / threads)
         progress("collecting", 0)
@@ -248,11 +250,10 @@ public final class PolicyTrainer {
             targets += data.targets
             newSamples += data.targets.count / 2
             if data.crashed { crashed += 1 }
-            if settings.failureProbe != true, let failure = data.failure, failure.context >= 0 {
-                self.failures.append(failure)
-            }
+            if settings.failureProbe != true, let failure = data.failure { self.failures.append(failure) }
         }
-        if self.failures.count > Self.failureMemory { self.failures.removeFirst(self.failures.count - Self.failureMemory) }
+        let forgotten = self.failures.count - Self.failureMemory
+        if forgotten > 0 { self.failures.removeFirst(forgotten) }
         let excess = sampleCount - settings.maximumSamples
         if excess > 0 {
             inputs.removeFirst(excess * ObservationSpec.count)
@@ -387,12 +388,8 @@ public final class PolicyTrainer {
         DispatchQueue.concurrentPerform(iterations: contexts.count) { i in
             let c = contexts[i]
             let policy = try! NetworkPolicy(parameters: network, encoder: c.encoder)
-            let limit = RacingLineCache.shared.limit(track: c.track, car: c.car).lapTime
-            let config = RaceConfig(laps: 2, maxDuration: 6 * limit + 30)
-            let driver = PolicyDriver(policy: policy, decisionInterval: interval)
-            guard let race = try? Race(track: c.track, entries: [RaceEntry(name: "probe", car: c.car, driver: driver)],
-                                       config: config) else { box.set(i, []); return }
-            let result = race.run()
+            let result = PolicyEvaluation.race(policy: policy, track: c.track, car: c.car, laps: 2,
+                                               decisionInterval: interval)
             box.set(i, result.incidents.filter { $0.kind != .contact }.map { Failure(context: i, s: $0.s) })
         }
         return Array(box.values.joined().suffix(Self.failureMemory))
@@ -455,7 +452,7 @@ public final class PolicyTrainer {
             let drivers = (0..<count).map { driver(plan, learner: learnerPolicy, share: share, recording: true, salt: 20 + $0) }
             let entries = drivers.enumerated().map { RaceEntry(name: "grid \($0.offset)", car: context.car, driver: $0.element) }
             guard let race = try? Race(track: track, entries: entries, config: raceConfig) else { return EpisodeData() }
-            return record(race, drivers, settings: settings, plan: plan, margin: margin)
+            return record(race, drivers, settings: settings, plan: plan, margin: margin, context: nil)
         }
         let drawn = random.uniform() * track.length
         let s0 = failureStart.map { track.wrap($0) } ?? drawn
@@ -489,15 +486,15 @@ public final class PolicyTrainer {
             }
         }
         guard let race = try? Race(track: track, entries: entries, config: raceConfig) else { return EpisodeData() }
-        var data = record(race, drivers, settings: settings, plan: plan, margin: margin)
-        data.failure = data.failure.map { Failure(context: contextIndex, s: $0.s) }
+        var data = record(race, drivers, settings: settings, plan: plan, margin: margin, context: contextIndex)
         data.start = s0
         return data
     }
 
     /// Runs an episode's race for ``TrainingSettings/episodeDuration`` and gathers what its recording cars recorded.
+    /// A learner first car's failure is kept with `context` (nil: not kept, as on a grid).
     static func record(_ race: Race, _ drivers: [DAggerDriver], settings: TrainingSettings, plan: ExpertPlan,
-                       margin: Double) -> EpisodeData {
+                       margin: Double, context: Int?) -> EpisodeData {
         let track = race.track
         let steps = Int(settings.episodeDuration * raceConfig.physicsRate)
         var crashed = false
@@ -521,8 +518,7 @@ public final class PolicyTrainer {
                 if offTrack || spun || stalled {
                     d.recording = false
                     crashed = true
-                    // The first car's failure spot (its context is the caller's to fill in).
-                    if i == 0 && d.learner != nil { failure = Failure(context: -1, s: f.s) }
+                    if i == 0, d.learner != nil, let context { failure = Failure(context: context, s: f.s) }
                 } else {
                     anyRecording = true
                 }

@@ -60,8 +60,8 @@ public struct TrafficGuard: Sendable, Equatable {
     /// ``passingOffset(_:encoder:)`` of the guard at `g` for the view at `viewAt`, both read in place (a batch's
     /// views and the guard are not copied at each call), and the car's own offset command.
     @inline(__always)
-    static func passingOffset(_ g: UnsafePointer<TrafficGuard>, _ viewAt: UnsafePointer<DriverView>, offsetCommand: Double,
-                              encoder: ObservationEncoder) -> Double {
+    static func passingOffset(_ g: UnsafePointer<TrafficGuard>, _ viewAt: UnsafePointer<DriverView>,
+                              offsetCommand: Double, encoder: ObservationEncoder) -> Double {
         let plan = encoder.plan
         var command = offsetCommand.isFinite ? offsetCommand : 0
         let view = Fields(viewAt)
@@ -115,7 +115,7 @@ public struct TrafficGuard: Sendable, Equatable {
         guard view.nearbyCount > 0, view.speed.isFinite, view.s.isFinite, view.lateral.isFinite else { return action }
         let plan = encoder.plan
         let v = max(view.speed, 0)
-        let cap = speedCap(g, viewAt, speed: v, encoder: encoder, offsetCommand: offsetCommand)
+        let cap = speedCap(g, viewAt, view, speed: v, encoder: encoder, offsetCommand: offsetCommand)
         let excess = v - cap
         guard excess > -g.pointee.throttleMargin else { return action }
         var guarded = action
@@ -137,10 +137,9 @@ public struct TrafficGuard: Sendable, Equatable {
     /// moving faster than ``stalledSpeed`` (a car stopped in the run-off, or one stopped beside the track, would
     /// otherwise hold every car behind it for good).
     @inline(__always)
-    static func speedCap(_ g: UnsafePointer<TrafficGuard>, _ viewAt: UnsafePointer<DriverView>, speed v: Double,
-                         encoder: ObservationEncoder, offsetCommand: Double) -> Double {
+    static func speedCap(_ g: UnsafePointer<TrafficGuard>, _ viewAt: UnsafePointer<DriverView>, _ view: Fields,
+                         speed v: Double, encoder: ObservationEncoder, offsetCommand: Double) -> Double {
         let plan = encoder.plan
-        let view = Fields(viewAt)
         func aim(_ gap: Double) -> Double { encoder.targetLateral(s: view.s + gap, offsetCommand: offsetCommand) }
         let carWidth = 2 * plan.halfWidth
         let lane = carWidth + g.pointee.laneMargin

@@ -133,8 +133,8 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     /// for (``iterations``, ``extraIterations``), the learning rate and its decay and restart, the data cap
     /// (``maximumSamples``), the loss's weighting (``steeringTargetWeight``, ``brakingTargetWeight``,
     /// ``trafficWeight``) and
-    /// the shares of closing, grid and failure episodes (``closingShare``, ``gridShare``, ``failureShare``). That is
-    /// what a resumed run may change.
+    /// the shares of closing, grid and failure episodes (``closingShare``, ``gridShare``, ``failureShare``) and where
+    /// the failure spots come from (``failureProbe``). That is what a resumed run may change.
     public func sameRun(as other: TrainingSettings) -> Bool {
         withoutSchedule(self) == withoutSchedule(other)
     }
