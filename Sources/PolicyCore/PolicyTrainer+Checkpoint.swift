@@ -32,12 +32,17 @@ extension PolicyTrainer {
         var networks: [MLPParameters] = []
         var names: [String] = []
         for iteration in (done - k)..<done {
-            let file = (directory as NSString).appendingPathComponent(CheckpointFile.iteration(iteration))
-            networks.append(try MLPParameters(safetensors: try SafetensorsFile(path: file), file: file,
-                                              expectedSpecVersion: ObservationSpec.version))
-            names.append(file)
+            networks.append(try iterationNetwork(iteration, in: directory))
+            names.append((directory as NSString).appendingPathComponent(CheckpointFile.iteration(iteration)))
         }
         return try MLPParameters.average(networks, files: names)
+    }
+
+    /// The network after `iteration`, as the checkpoint in `directory` keeps it (`iteration-K.safetensors`).
+    public static func iterationNetwork(_ iteration: Int, in directory: String) throws(LoadError) -> MLPParameters {
+        let file = (directory as NSString).appendingPathComponent(CheckpointFile.iteration(iteration))
+        return try MLPParameters(safetensors: try SafetensorsFile(path: file), file: file,
+                                 expectedSpecVersion: ObservationSpec.version)
     }
 
     struct State: Codable {

@@ -46,6 +46,52 @@ public final class PolicyTrainer {
         public var score: Double
         /// Wall time of the iteration (s).
         public var seconds: Double
+        /// The whole table, every circuit with every car alone, when ``TrainingSettings/fullTable`` is on.
+        public var table: TableSummary? = nil
+    }
+
+    /// An iteration's network alone on every training and validation circuit with every car (three laps, laps 2
+    /// and 3 compared, as the validation runs and `rival eval` drive them), counted against the policy's targets.
+    public struct TableSummary: Sendable, Codable, Equatable {
+        /// Runs without an off-track or barrier hit that finished, of all runs.
+        public var clean: Int
+        public var runs: Int
+        /// Clean runs within ``trainingTarget`` of the limit on the training circuits, of the runs there.
+        public var trainingWithinTarget: Int
+        public var trainingRuns: Int
+        /// Clean runs within ``validationTarget`` of the limit on the validation circuits, of the runs there.
+        public var validationWithinTarget: Int
+        public var validationRuns: Int
+        /// The median lap ratio over all runs (a car that did not finish counts 2).
+        public var medianRatio: Double
+
+        /// The targets: the slowest compared lap within 3 % of the limit lap on a training circuit, 4 % on a
+        /// validation circuit (docs/policy.md).
+        public static let trainingTarget = 1.03
+        public static let validationTarget = 1.04
+
+        /// The summary of `training` and `validation` runs.
+        public init(training: [PolicyEvaluation], validation: [PolicyEvaluation]) {
+            let all = training + validation
+            clean = all.filter(\.isClean).count
+            runs = all.count
+            trainingWithinTarget = training.filter { $0.isClean && $0.ratio <= Self.trainingTarget }.count
+            trainingRuns = training.count
+            validationWithinTarget = validation.filter { $0.isClean && $0.ratio <= Self.validationTarget }.count
+            validationRuns = validation.count
+            let ratios = all.map { $0.ratio.isFinite ? $0.ratio : 2 }.sorted()
+            medianRatio = ratios.isEmpty ? .nan
+                : ratios.count % 2 == 1 ? ratios[ratios.count / 2]
+                : 0.5 * (ratios[ratios.count / 2 - 1] + ratios[ratios.count / 2])
+        }
+
+        /// Whether this table is better than `other`: more clean runs, then more within the targets, then a lower
+        /// median ratio.
+        public func isBetter(than other: TableSummary) -> Bool {
+            let mine = (clean, trainingWithinTarget + validationWithinTarget)
+            let theirs = (other.clean, other.trainingWithinTarget + other.validationWithinTarget)
+            return mine != theirs ? mine > theirs : medianRatio < other.medianRatio
+        }
     }
 
     /// Progress of a run, for a display.
@@ -270,6 +316,11 @@ public final class PolicyTrainer {
         // Validate.
         progress("validating", 0)
         let runs = validate(parameters)
+        var table: TableSummary?
+        if settings.fullTable == true {
+            progress("validating", 0.25)
+            table = TableSummary(training: evaluate(parameters, on: training), validation: runs)
+        }
         let ratios = runs.map { $0.ratio.isFinite ? min($0.ratio, 2) : 2 }
         let incidents = runs.reduce(0) { $0 + $1.offTracks + $1.contacts }
         let mean = ratios.isEmpty ? .nan : ratios.reduce(0, +) / Double(ratios.count)
@@ -278,7 +329,7 @@ public final class PolicyTrainer {
             iteration: k, expertShare: share, newSamples: newSamples, samples: sampleCount, crashedEpisodes: crashed,
             firstEpochLoss: Double(firstLoss), loss: Double(loss), validationMeanRatio: mean, validationWorstRatio: ratios.max() ?? .nan,
             validationClean: runs.filter(\.isClean).count, validationRuns: runs.count, score: score,
-            seconds: Date().timeIntervalSince(started))
+            seconds: Date().timeIntervalSince(started), table: table)
         if bestIteration < 0 || score < history[bestIteration].score {
             bestIteration = k
             bestParameters = parameters
@@ -344,7 +395,12 @@ public final class PolicyTrainer {
 
     /// Three laps of `parameters` alone on every validation circuit with every car (laps 2 and 3 compared).
     public func validate(_ parameters: MLPParameters, laps: Int = 3) -> [PolicyEvaluation] {
-        let contexts = validation
+        evaluate(parameters, on: validation, laps: laps)
+    }
+
+    /// Three laps of `parameters` alone in each of `contexts` (a circuit with a car; laps 2 and 3 compared), in
+    /// order, on the trainer's threads.
+    func evaluate(_ parameters: MLPParameters, on contexts: [Context], laps: Int = 3) -> [PolicyEvaluation] {
         guard !contexts.isEmpty else { return [] }
         let box = ResultBox<PolicyEvaluation>(count: contexts.count)
         let decision = settings.decisionInterval

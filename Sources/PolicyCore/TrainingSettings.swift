@@ -117,6 +117,11 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     /// iteration, every off-track and barrier hit a spot, the list replaced each iteration; nil or false, from the
     /// episodes' own failures. Changeable on a resumed run.
     public var failureProbe: Bool? = nil
+    /// When true, every iteration also drives every training circuit alone with every car, as the validation
+    /// circuits are driven, so that each report holds the whole table `rival eval` prints (``PolicyTrainer/TableSummary``):
+    /// one iteration to the next the policy moves by several clean runs of 60, and the 15 validation runs alone
+    /// cannot tell iterations apart. About 45 more runs an iteration (10 s on 2 cores). Changeable on a resumed run.
+    public var fullTable: Bool? = nil
 
     /// The defaults.
     public init() {}
@@ -132,9 +137,9 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     /// Whether `other` describes the same run, differing at most in its schedule: how many iterations it goes on
     /// for (``iterations``, ``extraIterations``), the learning rate and its decay and restart, the data cap
     /// (``maximumSamples``), the loss's weighting (``steeringTargetWeight``, ``brakingTargetWeight``,
-    /// ``trafficWeight``) and
-    /// the shares of closing, grid and failure episodes (``closingShare``, ``gridShare``, ``failureShare``) and where
-    /// the failure spots come from (``failureProbe``). That is what a resumed run may change.
+    /// ``trafficWeight``), the shares of closing, grid and failure episodes (``closingShare``, ``gridShare``,
+    /// ``failureShare``), where the failure spots come from (``failureProbe``) and whether each iteration drives the
+    /// whole table (``fullTable``). That is what a resumed run may change.
     public func sameRun(as other: TrainingSettings) -> Bool {
         withoutSchedule(self) == withoutSchedule(other)
     }
@@ -147,8 +152,8 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     }
 
     /// These settings with `saved`'s schedule apart from the iteration counts: the learning rate, its decay and
-    /// restart, the data cap, the loss's weighting, the closing, grid and failure shares, and the network the run started
-    /// from. A resumed run starts from it.
+    /// restart, the data cap, the loss's weighting, the closing, grid and failure shares, the whole table, and the
+    /// network the run started from. A resumed run starts from it.
     public func continuing(_ saved: TrainingSettings) -> TrainingSettings {
         var s = self
         s.learningRate = saved.learningRate; s.learningRateDecay = saved.learningRateDecay
@@ -158,6 +163,7 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
         s.trafficWeight = saved.trafficWeight
         s.closingShare = saved.closingShare; s.gridShare = saved.gridShare; s.failureShare = saved.failureShare
         s.failureProbe = saved.failureProbe
+        s.fullTable = saved.fullTable
         s.initialNetwork = saved.initialNetwork
         return s
     }

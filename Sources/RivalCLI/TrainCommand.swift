@@ -66,9 +66,13 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .customLong("failure-probe"), inversion: .prefixedNo,
           help: "Take --failure-share's spots from the network's own clean solo laps of every training circuit and car, run at the start of each iteration (default: from the episodes' failures; on --resume, the run's).")
     var failureProbe: Bool?
-    @Option(help: ArgumentHelp("Which weights --out gets: the best iteration by validation score, the latest, or the "
-                               + "average of the last K iterations' weights (kept in --checkpoints).",
-                               valueName: "best|latest|average:K"))
+    @Flag(name: .customLong("full-table"), inversion: .prefixedNo,
+          help: "Every iteration also drives every training circuit alone with every car, and reports the whole rival eval table (about 10 s more an iteration; default off; on --resume, the run's).")
+    var fullTable: Bool?
+    @Option(help: ArgumentHelp("Which weights --out gets: the best iteration by validation score, the one with the "
+                               + "best whole table (--full-table: most clean runs), the latest, or the average of the "
+                               + "last K iterations' weights (kept in --checkpoints).",
+                               valueName: "best|best-table|latest|average:K"))
     var weights = "best"
     @Flag(name: .customLong("warm-restart"),
           help: "With --resume: restart the step-size schedule, so that the next iteration trains at --learning-rate again.")
@@ -117,8 +121,11 @@ struct TrainCommand: ParsableCommand {
         if initial != nil && resume {
             throw ValidationError("--init: expected it without --resume (a resumed run goes on from its checkpoint)")
         }
-        guard ["best", "latest"].contains(weights) || averageCount != nil else {
-            throw ValidationError("--weights: \(weights): expected best, latest or average:K with K in 2...100")
+        guard ["best", "best-table", "latest"].contains(weights) || averageCount != nil else {
+            throw ValidationError("--weights: \(weights): expected best, best-table, latest or average:K with K in 2...100")
+        }
+        if weights == "best-table" && fullTable != true && !(resume && fullTable == nil) {
+            throw ValidationError("--weights: best-table: expected it with --full-table")
         }
     }
 
@@ -176,7 +183,7 @@ struct TrainCommand: ParsableCommand {
                     + "give the same flags as the run being resumed (only the schedule may differ: --iterations, "
                     + "--extra-iterations, --learning-rate, --learning-rate-decay, --max-samples, --warm-restart, "
                     + "--steering-target-weight, --braking-target-weight, --traffic-weight, --closing-share, --grid-share, "
-                    + "--failure-share, --failure-probe)")
+                    + "--failure-share, --failure-probe, --full-table)")
             }
             // The schedule goes on as it was, unless the flags change it.
             settings = settings.continuing(saved)
@@ -191,6 +198,10 @@ struct TrainCommand: ParsableCommand {
         if let gridShare { settings.gridShare = gridShare }
         if let failureShare { settings.failureShare = failureShare }
         if let failureProbe { settings.failureProbe = failureProbe }
+        if let fullTable { settings.fullTable = fullTable }
+        if weights == "best-table" && settings.fullTable != true {
+            throw UserError("--weights: best-table: expected it with --full-table (the run being resumed has it off)")
+        }
         if warmRestart {
             let saved = try Self.checked { () throws(LoadError) in try PolicyTrainer.checkpointIteration(in: checkpoints) }
             settings.learningRateRestart = saved
@@ -254,6 +265,13 @@ struct TrainCommand: ParsableCommand {
             best = try Self.checked { () throws(LoadError) in try PolicyTrainer.averagedNetwork(last: k, in: checkpoints) }
             best.metadata = trainer.parameters.metadata
             written = "the average of iterations \(trainer.iteration - k)-\(trainer.iteration - 1)"
+        } else if weights == "best-table" {
+            guard let k = Self.bestTableIteration(trainer.history) else {
+                throw UserError("--weights best-table: no iteration of this run has a whole table; run (or resume) it with --full-table")
+            }
+            best = try Self.checked { () throws(LoadError) in try PolicyTrainer.iterationNetwork(k, in: checkpoints) }
+            best.metadata = trainer.parameters.metadata
+            written = "\(k)"
         } else {
             best = weights == "latest" ? trainer.parameters : trainer.bestParameters
             written = "\(weights == "latest" ? trainer.iteration - 1 : trainer.bestIteration)"
@@ -295,9 +313,27 @@ struct TrainCommand: ParsableCommand {
     }
 
     static func reportLine(_ r: PolicyTrainer.IterationReport) -> String {
-        String(format: "iteration %d: expert share %.3f, +%d samples (%d), %d crashed episodes, loss %.5f, "
-               + "validation mean %.4f worst %.4f clean %d/%d, score %.4f, %.0f s", r.iteration, r.expertShare,
+        var line = String(format: "iteration %d: expert share %.3f, +%d samples (%d), %d crashed episodes, loss %.5f, "
+               + "validation mean %.4f worst %.4f clean %d/%d, score %.4f", r.iteration, r.expertShare,
                r.newSamples, r.samples, r.crashedEpisodes, r.loss, r.validationMeanRatio, r.validationWorstRatio,
-               r.validationClean, r.validationRuns, r.score, r.seconds)
+               r.validationClean, r.validationRuns, r.score)
+        if let t = r.table {
+            line += String(format: ", table clean %d/%d, training within 3%% %d/%d, validation within 4%% %d/%d, "
+                           + "median ratio %.4f", t.clean, t.runs, t.trainingWithinTarget, t.trainingRuns,
+                           t.validationWithinTarget, t.validationRuns, t.medianRatio)
+        }
+        return line + String(format: ", %.0f s", r.seconds)
+    }
+
+    /// The iteration with the best whole table (``PolicyTrainer/TableSummary/isBetter(than:)``; the earlier of
+    /// equals), nil when none has one.
+    static func bestTableIteration(_ history: [PolicyTrainer.IterationReport]) -> Int? {
+        var best: PolicyTrainer.IterationReport?
+        for r in history {
+            guard let t = r.table else { continue }
+            if let b = best?.table, !t.isBetter(than: b) { continue }
+            best = r
+        }
+        return best?.iteration
     }
 }

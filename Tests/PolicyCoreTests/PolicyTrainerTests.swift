@@ -33,6 +33,7 @@ struct PolicyTrainerTests {
         let trainer = try Self.trainer()
         let first = trainer.runIteration()
         #expect(first.expertShare == 1)
+        #expect(first.table == nil)                         // the whole table only with settings.fullTable
         #expect(first.newSamples > 1000)
         #expect(first.samples == trainer.sampleCount)
         #expect(trainer.inputs.count == trainer.sampleCount * ObservationSpec.count)
@@ -47,6 +48,45 @@ struct PolicyTrainerTests {
         #expect(second.samples == first.samples + second.newSamples)
         #expect(trainer.iteration == 2)
         #expect(trainer.parameters.metadata[MLPMetadataKey.specVersion] == ObservationSpec.version)
+    }
+
+    @Test("with the whole table on, a report counts every training and validation run as rival eval drives them")
+    func fullTable() throws {
+        var settings = Self.settings()
+        settings.fullTable = true
+        settings.validationTracks = ["Norisring"]
+        let tracks = [try Shipped.track("Monza"), try Shipped.track("Norisring")], car = try Shipped.car("gt3")
+        let trainer = try PolicyTrainer(settings: settings, trainingTracks: [tracks[0]], validationTracks: [tracks[1]],
+                                        cars: [car])
+        trainer.runIteration()
+        let table = try #require(trainer.history[0].table)
+        #expect(table.runs == 2 && table.trainingRuns == 1 && table.validationRuns == 1)
+        // The same runs, driven as rival eval drives them: the plan for a 3-lap race's fuel, 60 decisions a second.
+        let runs = try tracks.map { track in
+            let fuel = RaceConfig(laps: 3).startingFuelMass(car: car, track: track)
+            let policy = try NetworkPolicy(parameters: trainer.parameters,
+                                           encoder: ObservationEncoder(track: track, car: car, fuelMass: fuel))
+            return PolicyEvaluation.run(policy: policy, track: track, car: car)
+        }
+        #expect(table == PolicyTrainer.TableSummary(training: [runs[0]], validation: [runs[1]]))
+        #expect(runs[1] == trainer.validate(trainer.parameters)[0])
+        // Counting: a clean run within the target counts as such; more clean runs win, then more within the targets,
+        // then the lower median ratio.
+        func run(_ ratio: Double, offTracks: Int = 0) -> PolicyEvaluation {
+            PolicyEvaluation(track: "T", car: "C", lapTimes: [100, 100 * ratio, 100 * ratio], limitLapTime: 100,
+                             ratio: ratio, offTracks: offTracks, contacts: 0)
+        }
+        let a = PolicyTrainer.TableSummary(training: [run(1.02), run(1.05), run(1.01, offTracks: 1)],
+                                           validation: [run(1.035), run(.infinity)])
+        #expect(a.clean == 3 && a.runs == 5 && a.trainingWithinTarget == 1 && a.validationWithinTarget == 1)
+        #expect(a.medianRatio == 1.035)
+        let b = PolicyTrainer.TableSummary(training: [run(1.02), run(1.02), run(1.01, offTracks: 1)],
+                                           validation: [run(1.035), run(.infinity)])
+        let c = PolicyTrainer.TableSummary(training: [run(1.04), run(1.05), run(1.2)], validation: [run(1.1), run(1.1)])
+        #expect(b.isBetter(than: a) && !a.isBetter(than: b) && c.isBetter(than: b) && !a.isBetter(than: a))
+        // Kept through a checkpoint's history.
+        let encoded = try JSONEncoder().encode(trainer.history[0])
+        #expect(try JSONDecoder().decode(PolicyTrainer.IterationReport.self, from: encoded).table == table)
     }
 
     @Test("a run started from a trained network lets it drive from iteration 0 and keeps its normalisation; a wrong one is refused")
