@@ -79,10 +79,7 @@ public final class PolicyTrainer {
             trainingRuns = training.count
             validationWithinTarget = validation.filter { $0.isClean && $0.ratio <= Self.validationTarget }.count
             validationRuns = validation.count
-            let ratios = all.map { $0.ratio.isFinite ? $0.ratio : 2 }.sorted()
-            medianRatio = ratios.isEmpty ? .nan
-                : ratios.count % 2 == 1 ? ratios[ratios.count / 2]
-                : 0.5 * (ratios[ratios.count / 2 - 1] + ratios[ratios.count / 2])
+            medianRatio = SummaryStatistics(all.map { $0.ratio.isFinite ? $0.ratio : 2 }).quantile(0.5)
         }
 
         /// Whether this table is better than `other`: more clean runs, then more within the targets, then a lower

@@ -124,9 +124,6 @@ struct TrainCommand: ParsableCommand {
         guard ["best", "best-table", "latest"].contains(weights) || averageCount != nil else {
             throw ValidationError("--weights: \(weights): expected best, best-table, latest or average:K with K in 2...100")
         }
-        if weights == "best-table" && fullTable != true && !(resume && fullTable == nil) {
-            throw ValidationError("--weights: best-table: expected it with --full-table")
-        }
     }
 
     /// K of `--weights average:K` (2...100), nil for any other value.
@@ -200,7 +197,9 @@ struct TrainCommand: ParsableCommand {
         if let failureProbe { settings.failureProbe = failureProbe }
         if let fullTable { settings.fullTable = fullTable }
         if weights == "best-table" && settings.fullTable != true {
-            throw UserError("--weights: best-table: expected it with --full-table (the run being resumed has it off)")
+            // Before anything is built; on --resume the run's own setting counts unless the flag changes it.
+            throw UserError("--weights: best-table: expected it with --full-table"
+                            + (resume ? " (the run being resumed has it off)" : ""))
         }
         if warmRestart {
             let saved = try Self.checked { () throws(LoadError) in try PolicyTrainer.checkpointIteration(in: checkpoints) }
