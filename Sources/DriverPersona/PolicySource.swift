@@ -16,6 +16,10 @@ public struct PolicySource: Sendable {
     /// The traffic guard each network policy gets (``NetworkPolicy/trafficGuard``; on by default, nil for none).
     /// Unused by the expert.
     public var trafficGuard: TrafficGuard? = TrafficGuard()
+    /// The track guard each network policy gets (``NetworkPolicy/trackGuard``; on by default, nil for none). It reads
+    /// the driver's perceived plan, so a persona's braking and corner-speed errors pass through it. Unused by the
+    /// expert.
+    public var trackGuard: TrackGuard? = TrackGuard()
 
     /// The expert driving `plan` with `settings`.
     public static func expert(_ plan: ExpertPlan, settings: ExpertSettings = ExpertSettings()) -> PolicySource {
@@ -47,6 +51,7 @@ public struct PolicySource: Sendable {
     public func makePolicy() -> any Policy {
         if let parameters = network, let encoder, let policy = try? NetworkPolicy(parameters: parameters, encoder: encoder) {
             policy.trafficGuard = trafficGuard
+            policy.trackGuard = trackGuard
             return policy
         }
         return ExpertDriver(plan: plan, settings: settings)

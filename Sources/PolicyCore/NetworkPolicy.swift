@@ -26,10 +26,22 @@ public final class NetworkPolicy: Policy {
             if let newValue { shield.pointee = newValue }
         }
     }
-    /// The guard, kept outside the object so that a decision reads it in place (a stored optional struct is copied,
-    /// some 300 bytes, at every read), and whether it is on.
+    /// Holds the network to the speed plan and steers it back towards its line when it strays, alone on track
+    /// (``TrackGuard``); nil lets the network drive unchecked. On by default; with another car in view it changes
+    /// nothing.
+    public var trackGuard: TrackGuard? {
+        get { trackGuarding ? edge.pointee : nil }
+        set {
+            trackGuarding = newValue != nil
+            if let newValue { edge.pointee = newValue }
+        }
+    }
+    /// The guards, kept outside the object so that a decision reads them in place (a stored optional struct is
+    /// copied, some 300 bytes, at every read), and whether each is on.
     private let shield: UnsafeMutablePointer<TrafficGuard>
     private var guarding = true
+    private let edge: UnsafeMutablePointer<TrackGuard>
+    private var trackGuarding = true
     /// Most observations one batched call evaluates at once; larger batches are split.
     public static let maximumBatch = 64
     /// Encoded features of up to ``maximumBatch`` observations, and their outputs.
@@ -71,6 +83,8 @@ public final class NetworkPolicy: Policy {
         outputs.initialize(repeating: 0, count: Self.maximumBatch * 2)
         shield = .allocate(capacity: 1)
         shield.initialize(to: TrafficGuard())
+        edge = .allocate(capacity: 1)
+        edge.initialize(to: TrackGuard())
         commands = .allocate(capacity: Self.maximumBatch)
         commands.initialize(repeating: 0, count: Self.maximumBatch)
     }
@@ -88,6 +102,7 @@ public final class NetworkPolicy: Policy {
         // The parameters were accepted once; they are accepted again.
         let policy = try! NetworkPolicy(parameters: network.parameters, encoder: encoder)
         policy.trafficGuard = trafficGuard
+        policy.trackGuard = trackGuard
         return policy
     }
 
@@ -97,6 +112,8 @@ public final class NetworkPolicy: Policy {
         commands.deallocate()
         shield.deinitialize(count: 1)
         shield.deallocate()
+        edge.deinitialize(count: 1)
+        edge.deallocate()
     }
 
     public func act(_ observation: Observation) -> Action {
@@ -111,7 +128,10 @@ public final class NetworkPolicy: Policy {
         let prior = encode(observation, command: command, into: features)
         network.forward(UnsafeBufferPointer(start: features, count: ObservationSpec.count),
                         into: UnsafeMutableBufferPointer(start: outputs, count: 2))
-        let action = combine(outputs[0], outputs[1], prior)
+        var action = combine(outputs[0], outputs[1], prior)
+        if trackGuarding {
+            action = TrackGuard.apply(edge, action, to: observation, offsetCommand: command, encoder: encoder)
+        }
         guard guarding else { return action }
         return TrafficGuard.apply(shield, action, to: observation.pointer(to: \.view)!, offsetCommand: command,
                                   encoder: encoder)
@@ -120,7 +140,7 @@ public final class NetworkPolicy: Policy {
     public func act(batch observations: UnsafeBufferPointer<Observation>, into actions: UnsafeMutableBufferPointer<Action>) {
         precondition(actions.count >= observations.count, "actions buffer too small")
         let n = ObservationSpec.count
-        let guarding = guarding
+        let guarding = guarding, trackGuarding = trackGuarding
         guard let base = observations.baseAddress else { return }
         var start = 0
         while start < observations.count {
@@ -142,7 +162,12 @@ public final class NetworkPolicy: Policy {
             network.forward(batch: UnsafeBufferPointer(start: features, count: count * n), count: count,
                             into: UnsafeMutableBufferPointer(start: outputs, count: count * 2))
             for i in 0..<count {
-                let action = combine(outputs[2 * i], outputs[2 * i + 1], actions[start + i])
+                var action = combine(outputs[2 * i], outputs[2 * i + 1], actions[start + i])
+                if trackGuarding {
+                    action = TrackGuard.apply(edge, action, to: batch + i,
+                                              offsetCommand: guarding ? commands[i] : batch[i].offsetCommand,
+                                              encoder: encoder)
+                }
                 if guarding {
                     actions[start + i] = TrafficGuard.apply(shield, action, to: (batch + i).pointer(to: \.view)!,
                                                             offsetCommand: commands[i], encoder: encoder)

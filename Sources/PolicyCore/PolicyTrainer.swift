@@ -405,6 +405,7 @@ public final class PolicyTrainer {
         DispatchQueue.concurrentPerform(iterations: threads) { worker in
             for i in (worker * chunk)..<min(contexts.count, (worker + 1) * chunk) {
                 let c = contexts[i]
+                // With its default guards, as `rival eval` drives it: the score is the policy that would ship.
                 let policy = try! NetworkPolicy(parameters: parameters, encoder: c.encoder)
                 box.set(i, PolicyEvaluation.run(policy: policy, track: c.track, car: c.car, laps: laps,
                                                 decisionInterval: decision))
@@ -433,14 +434,15 @@ public final class PolicyTrainer {
     }
 
     /// Where `network` fails driving alone and clean (``TrainingSettings/failureProbe``): two laps on every training
-    /// circuit with every car, as `rival eval` drives them (no delay, no noise, unguarded: nobody else is on track),
-    /// every off-track and barrier hit a spot, in context order.
+    /// circuit with every car, as `rival eval --no-track-guard` drives them (no delay, no noise, no guard: these are
+    /// the network's own failures), every off-track and barrier hit a spot, in context order.
     func probeFailures(_ network: MLPParameters) -> [Failure] {
         let contexts = training, interval = settings.decisionInterval
         let box = ResultBox<[Failure]>(count: contexts.count)
         DispatchQueue.concurrentPerform(iterations: contexts.count) { i in
             let c = contexts[i]
             let policy = try! NetworkPolicy(parameters: network, encoder: c.encoder)
+            policy.trackGuard = nil
             let result = PolicyEvaluation.race(policy: policy, track: c.track, car: c.car, laps: 2,
                                                decisionInterval: interval)
             box.set(i, result.incidents.filter { $0.kind != .contact }.map { Failure(context: i, s: $0.s) })
@@ -465,11 +467,12 @@ public final class PolicyTrainer {
         }
         let context = contexts[contextIndex]
         let track = context.track, plan = context.plan
-        // The learner drives unguarded (no TrafficGuard): DAgger must see, and the expert must label, the states the
-        // network's own decisions lead to.
+        // The learner drives unguarded (no TrafficGuard, no TrackGuard): DAgger must see, and the expert must label,
+        // the states the network's own decisions lead to.
         let learnerPolicy = learner.map { parameters in
             let policy = try! NetworkPolicy(parameters: parameters, encoder: context.encoder)
             policy.trafficGuard = nil
+            policy.trackGuard = nil
             return policy
         }
         let delay = random.uniform() < 0.5 ? 0 : random.uniform() * settings.maximumDelay

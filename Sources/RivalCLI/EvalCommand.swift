@@ -22,6 +22,8 @@ struct EvalCommand: ParsableCommand {
             and barrier hits (the issue's traffic target is a race without contact); --json prints \
             {"trafficGuard":true,"races":[{"track","car","cars","laps","contacts","offTracks","barrierHits","finished"}]} \
             (trafficGuard: whether the network raced through its traffic guard; --no-traffic-guard races it alone).
+
+            The network drives through its track guard (docs/policy.md, "The track guard"): alone on track it is             held to the speed plan and steered back towards its line when it strays; --no-track-guard drives the             network alone. Both JSON forms also carry "trackGuard" (true or false).
             """)
 
     @Option(help: "Weights file (safetensors); default policies/default.safetensors.") var policy: String?
@@ -37,6 +39,9 @@ struct EvalCommand: ParsableCommand {
     @Flag(name: .customLong("traffic-guard"), inversion: .prefixedNo,
           help: "With --traffic: hold the policy to the expert's traffic rule and steer it round stalled cars (docs/policy.md, \"The traffic guard\"); --no-traffic-guard races the network alone.")
     var trafficGuard = true
+    @Flag(name: .customLong("track-guard"), inversion: .prefixedNo,
+          help: "Alone on track, hold the policy to the speed plan and steer it back towards its line when it strays (docs/policy.md, \"The track guard\"); --no-track-guard drives the network alone.")
+    var trackGuard = true
     @Flag(help: "No progress bar.") var quiet = false
 
     func validate() throws {
@@ -77,6 +82,7 @@ struct EvalCommand: ParsableCommand {
         for (k, (t, c)) in pairs.enumerated() {
             display.bar(Double(k) / Double(pairs.count), "run \(k + 1) of \(pairs.count): \(t.name), \(c.name)")
             let network = try Self.network(parameters, file: file, track: t, car: c, config: RaceConfig(laps: laps))
+            if !trackGuard { network.trackGuard = nil }
             // The trace passes the network's actions through unchanged, so a traced run is the run.
             let trace = traceFile.map { _ in PolicyTrace(policy: network, expert: ExpertDriver(plan: network.encoder.plan)) }
             let run = PolicyEvaluation.run(policy: trace ?? network, track: t, car: c, laps: laps)
@@ -108,13 +114,14 @@ struct EvalCommand: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             struct Output: Encodable {
+                var trackGuard: Bool
                 var runs: [Run]
                 struct Run: Encodable {
                     var track: String, car: String, lapTimes: [Double], limitLapTime: Double, ratio: Double?
                     var offTracks: Int, contacts: Int
                 }
             }
-            let output = Output(runs: runs.map {
+            let output = Output(trackGuard: trackGuard, runs: runs.map {
                 Output.Run(track: $0.track, car: $0.car, lapTimes: $0.lapTimes, limitLapTime: $0.limitLapTime,
                            ratio: $0.ratio.isFinite ? $0.ratio : nil, offTracks: $0.offTracks, contacts: $0.contacts)
             })
@@ -123,7 +130,8 @@ struct EvalCommand: ParsableCommand {
             let finished = runs.filter { $0.ratio.isFinite }.map(\.ratio).sorted()
             print(String(format: "\n%d of %d clean, %d finished; ratio worst %.4f, median %.4f%@", runs.filter(\.isClean).count,
                          runs.count, finished.count, finished.last ?? .nan, ExpertCommand.median(finished),
-                         heldOut.isEmpty ? "" : " (* = validation circuit, never trained on)"))
+                         heldOut.isEmpty ? "" : " (* = validation circuit, never trained on)")
+                  + (trackGuard ? "" : "; without the track guard"))
         }
     }
 }
@@ -179,6 +187,7 @@ extension EvalCommand {
         let config = RaceConfig(laps: laps)
         let networks = try pairs.map { try Self.network(parameters, file: file, track: $0.0, car: $0.1, config: config) }
         if !trafficGuard { for network in networks { network.trafficGuard = nil } }
+        if !trackGuard { for network in networks { network.trackGuard = nil } }
         let display = ProgressDisplay(enabled: !quiet)
         let results = TrafficResults(count: pairs.count)
         let job = TrafficJob(pairs: pairs, networks: networks)
@@ -194,10 +203,11 @@ extension EvalCommand {
         display.clear()
         let races = results.all
         if json {
-            struct Output: Encodable { var trafficGuard: Bool; var races: [TrafficEvaluation] }
+            struct Output: Encodable { var trafficGuard: Bool; var trackGuard: Bool; var races: [TrafficEvaluation] }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(Output(trafficGuard: trafficGuard, races: races)), as: UTF8.self))
+            let output = Output(trafficGuard: trafficGuard, trackGuard: trackGuard, races: races)
+            print(String(decoding: try encoder.encode(output), as: UTF8.self))
             return
         }
         if markdown {

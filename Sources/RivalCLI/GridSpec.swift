@@ -52,7 +52,7 @@ enum PolicySourceOption {
     /// The expert, or the learned policy (`policy` file, default policies/default.safetensors), planned for the
     /// fuel the cars start with and the race's tyre wear.
     static func source(base: String, policy: String?, track: Track, car: CarSpec, config: RaceConfig,
-                       trafficGuard: Bool = true) throws -> PolicySource {
+                       trafficGuard: Bool = true, trackGuard: Bool = true) throws -> PolicySource {
         var settings = ExpertSettings()
         settings.tyreWearMultiplier = config.tyreWearMultiplier
         let plan = ExpertPlan(track: track, car: car, settings: settings, fuelMass: config.startingFuelMass(car: car, track: track))
@@ -61,6 +61,7 @@ enum PolicySourceOption {
         do {
             var source = try PolicySource.network(parameters, plan: plan, name: file)
             if !trafficGuard { source.trafficGuard = nil }
+            if !trackGuard { source.trackGuard = nil }
             return source
         } catch {
             throw UserError("--policy: \(error)")

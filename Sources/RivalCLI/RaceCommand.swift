@@ -43,6 +43,9 @@ struct RaceCommand: ParsableCommand {
     @Flag(name: .customLong("traffic-guard"), inversion: .prefixedNo,
           help: "With the learned policy (--driver policy, --base policy): hold it to the expert's traffic rule and steer it round stalled cars (docs/policy.md, \"The traffic guard\").")
     var trafficGuard = true
+    @Flag(name: .customLong("track-guard"), inversion: .prefixedNo,
+          help: "With the learned policy: alone on track, hold it to the speed plan (as the driver perceives it) and steer it back towards its line when it strays (docs/policy.md, \"The track guard\").")
+    var trackGuard = true
     @Flag(help: "No progress bar.") var quiet = false
     @Flag(help: "Print the result as JSON instead of a table.") var json = false
     @Flag(name: .customLong("lap-table"), help: "Also print every driver's lap times.") var lapTable = false
@@ -66,6 +69,9 @@ struct RaceCommand: ParsableCommand {
         let learned = driver == "policy" || (driver == "persona" && base == "policy")
         if !trafficGuard && !learned {
             throw ValidationError("--no-traffic-guard: only with the learned policy (--driver policy, or --base policy under personas)")
+        }
+        if !trackGuard && !learned {
+            throw ValidationError("--no-track-guard: only with the learned policy (--driver policy, or --base policy under personas)")
         }
         if let spec = grid {
             guard driver == "persona" else { throw ValidationError("--grid: \(spec): only with --driver persona") }
@@ -107,7 +113,7 @@ struct RaceCommand: ParsableCommand {
             let slots = try grid.map { try GridSpec.parse($0).map { ($0.persona, $0.count) } }
                 ?? GridSpec.defaultGrid(cars: cars)
             let source = try PolicySourceOption.source(base: base, policy: policy, track: track, car: car, config: config,
-                                                       trafficGuard: trafficGuard)
+                                                       trafficGuard: trafficGuard, trackGuard: trackGuard)
             for slot in slots { skills[slot.0.name] = slot.0.skill }
             corners = source.corners
             let built = PersonaGrid(slots: slots, source: source, car: car, raceSeed: seed, shuffled: grid == nil)
@@ -127,6 +133,7 @@ struct RaceCommand: ParsableCommand {
                 throw UserError("--policy: \(error)")
             }
             if !trafficGuard { network.trafficGuard = nil }
+            if !trackGuard { network.trackGuard = nil }
             entries = (0..<cars).map { RaceEntry(name: "Policy \($0 + 1)", car: car, driver: PolicyDriver(policy: network)) }
         } else {
             entries = ExpertGrid.entries(track: track, car: car, count: cars, config: config)
