@@ -34,6 +34,8 @@ import Testing
         (["eval", "--no-traffic-guard"], "--no-traffic-guard: only with --traffic (alone on track the guard does nothing)"),
         (["race", "--no-traffic-guard"], "--no-traffic-guard: only with the learned policy (--driver policy, or --base policy under personas)"),
         (["race", "--driver", "expert", "--no-traffic-guard"], "--no-traffic-guard: only with the learned policy"),
+        (["race", "--no-track-guard"], "--no-track-guard: only with the learned policy (--driver policy, or --base policy under personas)"),
+        (["race", "--driver", "expert", "--no-track-guard"], "--no-track-guard: only with the learned policy"),
         (["eval", "--traffic", "--cars", "41"], "--cars: 41: expected an integer in 1...40"),
         (["eval", "--policy", "/no/such/policy.safetensors", "--track", "Monza", "--car", "gt3"],
          "--policy: /no/such/policy.safetensors"),
@@ -145,6 +147,23 @@ import Testing
         }
     }
 
+    /// The track guard (the default) and `--no-track-guard`: said in the JSON, and the difference it makes where the
+    /// shipped network leaves the track alone (Norisring in the GT3: 3 off-tracks without the guard, none with it).
+    @Test func trackGuardFlag() throws {
+        let common = ["eval", "--track", "Norisring", "--car", "gt3", "--json"]
+        var offTracks: [Int] = []
+        for flag in [[], ["--no-track-guard"]] {
+            let out = try CLI.run(common + flag)
+            #expect(out.status == 0, "stderr: \(out.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
+            #expect(object["trackGuard"] as? Bool == flag.isEmpty)
+            let runs = try #require(object["runs"] as? [[String: Any]])
+            offTracks.append(try #require(runs.first?["offTracks"] as? Int))
+        }
+        #expect(offTracks[0] == 0)
+        #expect(offTracks[1] >= 2)
+    }
+
     /// `eval --traffic` is the race `rival race --driver policy` runs: the same incidents, counted by kind, with the
     /// traffic guard (the default) and without it.
     @Test(arguments: [[], ["--no-traffic-guard"]])
@@ -154,6 +173,7 @@ import Testing
         #expect(out.status == 0, "stderr: \(out.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
         #expect(object["trafficGuard"] as? Bool == guardFlag.isEmpty)
+        #expect(object["trackGuard"] as? Bool == true)
         let races = try #require(object["races"] as? [[String: Any]])
         #expect(races.count == 1)
         let race = try #require(races.first)
