@@ -28,26 +28,38 @@ private func gridObservations() -> (ObservationEncoder, [Observation]) {
 }
 
 func policyBenchmarks() {
-    Benchmark("policy.act (one decision: encode + forward)", configuration: .init(scalingFactor: .kilo)) { benchmark in
-        let (encoder, observations) = gridObservations()
-        let policy = try! NetworkPolicy(parameters: shippedParameters(), encoder: encoder)
-        var acc: Float = 0
-        var k = 0
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            acc += policy.act(observations[k]).steering
-            k = k == 19 ? 0 : k + 1
+    // One decision in the grid, and one for a car alone on track (the same views with no other car in them): the
+    // track guard's whole path, which in a grid stands down at its first check.
+    for (name, alone) in [("policy.act (one decision: encode + forward)", false),
+                          ("policy.actAlone (one decision, no car in view: through the track guard)", true)] {
+        Benchmark(name, configuration: .init(scalingFactor: .kilo)) { benchmark in
+            var (encoder, observations) = gridObservations()
+            if alone { observations = observations.map { var o = $0; o.view.nearby = NearbyCars(); return o } }
+            let policy = try! NetworkPolicy(parameters: shippedParameters(), encoder: encoder)
+            var acc: Float = 0
+            var k = 0
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                acc += policy.act(observations[k]).steering
+                k = k == 19 ? 0 : k + 1
+            }
+            blackHole(acc)
         }
-        blackHole(acc)
     }
 
-    // A grid of 20 in one call, with the traffic guard (NetworkPolicy's default) and without it.
-    for (name, guarded) in [("policy.actBatch (20 cars in one call; per call)", true),
-                            ("policy.actBatchUnguarded (the same without the traffic guard)", false)] {
+    // A grid of 20 in one call, with the guards (NetworkPolicy's default) and without the traffic guard; and 20
+    // cars alone (no car in any view), with both guards and with neither.
+    for (name, guarded, alone) in [("policy.actBatch (20 cars in one call; per call)", true, false),
+                                   ("policy.actBatchUnguarded (the same without the traffic guard)", false, false),
+                                   ("policy.actBatchAlone (20 cars, none in view, through the track guard; per call)", true, true),
+                                   ("policy.actBatchAloneUnguarded (the same without the track guard)", false, true)] {
         Benchmark(name, configuration: .init(scalingFactor: .kilo)) { benchmark in
-            let (encoder, observations) = gridObservations()
+            var (encoder, observations) = gridObservations()
+            if alone { observations = observations.map { var o = $0; o.view.nearby = NearbyCars(); return o } }
             let policy = try! NetworkPolicy(parameters: shippedParameters(), encoder: encoder)
-            if !guarded { policy.trafficGuard = nil }
+            if !guarded {
+                if alone { policy.trackGuard = nil } else { policy.trafficGuard = nil }
+            }
             let input = UnsafeMutableBufferPointer<Observation>.allocate(capacity: 20)
             _ = input.initialize(from: observations)
             let output = UnsafeMutableBufferPointer<Action>.allocate(capacity: 20)
