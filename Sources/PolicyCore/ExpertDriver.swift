@@ -65,9 +65,7 @@ public final class ExpertDriver: Driver {
         let p = plan
         let m = p.car
         let v = max(view.speed, 0)
-        let vx = max(view.speed, 1)
         let vy = view.lateralSpeed
-        let r = view.yawRate
         let s = view.s
         let sample = p.track.sample(at: s)
 
@@ -77,42 +75,11 @@ public final class ExpertDriver: Driver {
         let axles = m.axles(ax: acceleration, speedSquared: v * v + vy * vy, gripFactor: grip)
         let (target, speedCap) = traffic(view, v: v, sample: sample)
 
-        // Path: the line's curvature ahead, plus the predicted lateral error along the car's course, within the
-        // lateral acceleration the axles can hold in balance (with what the pedals take of them).
-        let beta = atan2(vy, vx)
-        let course = view.headingError + beta - p.at(p.lineAngle, s)
-        let preview = max(settings.minimumPreview, v * settings.previewTime)
-        let predicted = view.lateral + preview * sin(course) - target
-        let kappaLine = p.at(p.line.curvature, s + v * settings.curvatureLead)
-        let frontUse = min(abs(frontLongitudinal) / axles.frontLongitudinal, 1)
-        let rearUse = min(abs(rearLongitudinal) / axles.rearLongitudinal, 1)
-        let frontCapacity = axles.frontLateral * (1 - frontUse * frontUse).squareRoot()
-        let rearCapacity = axles.rearLateral * (1 - rearUse * rearUse).squareRoot()
-        let lateralLimit = min(frontCapacity * m.wheelbase / m.cogToRear, rearCapacity * m.wheelbase / m.cogToFront)
-            / m.mass
-        let kappaLimit = lateralLimit / max(v * v, 1)
-        let kappa = min(max(kappaLine - 2 * predicted / (preview * preview), -kappaLimit), kappaLimit)
-
-        // Yaw rate: the path's, plus the rotation that sets up the body slip the rear axle needs for its share of
-        // the cornering force (beta = b kappa - rear slip); a rear sliding beyond it lowers the reference.
-        let rearShare = m.mass * v * v * kappa * m.cogToFront / m.wheelbase
-        let rearSlipTarget = m.slip(atFraction: rearCapacity > 0 ? rearShare / rearCapacity : 0)
-        let betaTarget = m.cogToRear * kappa - rearSlipTarget
-        let yawRateTarget = v * kappa - settings.slipGain * (betaTarget - beta)
-        // Steering: the front force for the wanted yaw acceleration against the rear axle's actual force, as a
-        // front slip within the tyre's peak, plus the front axle's course.
-        let rearSlip = -(vy - m.cogToRear * r) / vx
-        let rearForce = rearCapacity * m.lateralShape(rearSlip)
-        let yawAcceleration = settings.yawGain * (yawRateTarget - r)
-        let frontForce = (m.yawInertia * yawAcceleration + m.cogToRear * rearForce) / m.cogToFront
-        let frontSlip = frontCapacity > 0 ? m.slip(atFraction: frontForce / frontCapacity) : 0
-        var delta = atan2(vy + m.cogToFront * r, vx) + atan(frontSlip)
-        if v < VehicleModel.dynamicSpeed {
-            // Low speed: blend to the kinematic bicycle, as the car model does.
-            let w = max(0, (v - VehicleModel.kinematicSpeed) / (VehicleModel.dynamicSpeed - VehicleModel.kinematicSpeed))
-            delta = w * delta + (1 - w) * atan(m.wheelbase * kappa)
-        }
-        let steering = min(max(delta / m.maxSteer, -1), 1)
+        let law = Self.steeringLaw(plan: p, settings: settings, view: view, speed: v, target: target, axles: axles,
+                                   frontLongitudinal: frontLongitudinal, rearLongitudinal: rearLongitudinal)
+        let steering = law.steering, kappaLine = law.kappaLine, kappa = law.kappa, frontSlip = law.frontSlip
+        let frontCapacity = law.frontCapacity
+        let rearForce = law.rearForce, rearSlip = law.rearSlip
 
         // Speed: the plan read ahead (for fresh tyres: corner speeds scale with the square root of the grip,
         // accelerations with it), its acceleration as feed-forward, capped behind traffic.
@@ -165,6 +132,74 @@ public final class ExpertDriver: Driver {
         tyreForce = (frontLateral * frontLateral + frontLongitudinal * frontLongitudinal).squareRoot()
             + (rearForce * rearForce + rearLongitudinal * rearLongitudinal).squareRoot()
         return CarControls(steering: steering, throttle: throttle, brake: brake)
+    }
+
+    /// What the steering law of ``decide(_:)`` works out for one decision.
+    struct SteeringLaw {
+        /// Steering, -1...1.
+        var steering: Double
+        /// The line's curvature read ahead, and the path's (1/m).
+        var kappaLine: Double
+        var kappa: Double
+        /// The front slip asked for (tan alpha) and the front axle's lateral capacity left by its longitudinal force (N).
+        var frontSlip: Double
+        var frontCapacity: Double
+        /// The rear axle's lateral force and slip now.
+        var rearForce: Double
+        var rearSlip: Double
+    }
+
+    /// The expert's steering (the path, yaw-rate and front-slip law of the type's description) for a car with
+    /// `view` (finite) at speed `v` (at least 0) aiming at lateral offset `target`, with `axles` (its loads and peak
+    /// forces) and the longitudinal force on each axle (N, + = driving). Shared by ``decide(_:)`` and the
+    /// ``TrackGuard``, which reads it without the driver's state.
+    @inline(__always)
+    static func steeringLaw(plan p: ExpertPlan, settings: ExpertSettings, view: DriverView, speed v: Double,
+                            target: Double, axles: ExpertCarModel.Axles, frontLongitudinal: Double,
+                            rearLongitudinal: Double) -> SteeringLaw {
+        let m = p.car
+        let vx = max(view.speed, 1)
+        let vy = view.lateralSpeed
+        let r = view.yawRate
+        let s = view.s
+            // Path: the line's curvature ahead, plus the predicted lateral error along the car's course, within the
+            // lateral acceleration the axles can hold in balance (with what the pedals take of them).
+            let beta = atan2(vy, vx)
+            let course = view.headingError + beta - p.at(p.lineAngle, s)
+            let preview = max(settings.minimumPreview, v * settings.previewTime)
+            let predicted = view.lateral + preview * sin(course) - target
+            let kappaLine = p.at(p.line.curvature, s + v * settings.curvatureLead)
+            let frontUse = min(abs(frontLongitudinal) / axles.frontLongitudinal, 1)
+            let rearUse = min(abs(rearLongitudinal) / axles.rearLongitudinal, 1)
+            let frontCapacity = axles.frontLateral * (1 - frontUse * frontUse).squareRoot()
+            let rearCapacity = axles.rearLateral * (1 - rearUse * rearUse).squareRoot()
+            let lateralLimit = min(frontCapacity * m.wheelbase / m.cogToRear, rearCapacity * m.wheelbase / m.cogToFront)
+                / m.mass
+            let kappaLimit = lateralLimit / max(v * v, 1)
+            let kappa = min(max(kappaLine - 2 * predicted / (preview * preview), -kappaLimit), kappaLimit)
+
+            // Yaw rate: the path's, plus the rotation that sets up the body slip the rear axle needs for its share of
+            // the cornering force (beta = b kappa - rear slip); a rear sliding beyond it lowers the reference.
+            let rearShare = m.mass * v * v * kappa * m.cogToFront / m.wheelbase
+            let rearSlipTarget = m.slip(atFraction: rearCapacity > 0 ? rearShare / rearCapacity : 0)
+            let betaTarget = m.cogToRear * kappa - rearSlipTarget
+            let yawRateTarget = v * kappa - settings.slipGain * (betaTarget - beta)
+            // Steering: the front force for the wanted yaw acceleration against the rear axle's actual force, as a
+            // front slip within the tyre's peak, plus the front axle's course.
+            let rearSlip = -(vy - m.cogToRear * r) / vx
+            let rearForce = rearCapacity * m.lateralShape(rearSlip)
+            let yawAcceleration = settings.yawGain * (yawRateTarget - r)
+            let frontForce = (m.yawInertia * yawAcceleration + m.cogToRear * rearForce) / m.cogToFront
+            let frontSlip = frontCapacity > 0 ? m.slip(atFraction: frontForce / frontCapacity) : 0
+            var delta = atan2(vy + m.cogToFront * r, vx) + atan(frontSlip)
+            if v < VehicleModel.dynamicSpeed {
+                // Low speed: blend to the kinematic bicycle, as the car model does.
+                let w = max(0, (v - VehicleModel.kinematicSpeed) / (VehicleModel.dynamicSpeed - VehicleModel.kinematicSpeed))
+                delta = w * delta + (1 - w) * atan(m.wheelbase * kappa)
+            }
+            let steering = min(max(delta / m.maxSteer, -1), 1)
+        return SteeringLaw(steering: steering, kappaLine: kappaLine, kappa: kappa, frontSlip: frontSlip,
+                           frontCapacity: frontCapacity, rearForce: rearForce, rearSlip: rearSlip)
     }
 
     /// Updates what the driver learns between decisions: the longitudinal acceleration (the load transfer), the

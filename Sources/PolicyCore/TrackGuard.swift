@@ -64,7 +64,7 @@ public struct TrackGuard: Sendable, Equatable {
         let view = TrafficGuard.Fields(viewAt)
         let v = view.speed
         guard v > g.pointee.minimumSpeed, v.isFinite, view.s.isFinite, view.lateral.isFinite,
-              view.headingError.isFinite, view.lateralSpeed.isFinite else { return action }
+              view.headingError.isFinite, view.lateralSpeed.isFinite, viewAt.pointee.yawRate.isFinite else { return action }
         var guarded = action
 
         // Speed: the plan as the driver perceives it (as the encoder reads it for the network).
@@ -87,15 +87,32 @@ public struct TrackGuard: Sendable, Equatable {
         let excess = abs(predicted) - g.pointee.errorThreshold
         guard excess > 0 else { return guarded }
         let share = min(excess / g.pointee.errorRange, 1)
-        let kappa = encoder.at(ObservationEncoder.Column.lineCurvature,
-                               encoder.locate(view.s + v * ObservationEncoder.curvatureLead))
-            - 2 * predicted / (preview * preview)
-        let wanted = min(max(atan(encoder.wheelbase * kappa) / encoder.maxSteer, -1), 1)
+        let wanted = expertSteering(observation, speed: v, target: target, encoder: encoder)
         let steering = Double(guarded.steering)
         let moved = steering + share * (wanted - steering)
         // Left of the line (predicted > 0) the correction is to the right (lower steering), and the reverse.
         guarded.steering = Float(predicted > 0 ? min(steering, moved) : max(steering, moved))
         if guarded.pedal > 0 { guarded.pedal *= Float(1 - g.pointee.lift * share) }
         return guarded
+    }
+
+    /// The expert's steering for the car of `observation` (speed `v`, aiming at lateral offset `target`), without
+    /// the driver's state (``ExpertDriver/steeringLaw(plan:settings:view:speed:target:axles:frontLongitudinal:rearLongitudinal:)``):
+    /// the load transfer from the acceleration the car feels, the axles' longitudinal forces from the held action's
+    /// pedal, fresh tyres.
+    @inline(__always)
+    static func expertSteering(_ observation: UnsafePointer<Observation>, speed v: Double, target: Double,
+                               encoder: ObservationEncoder) -> Double {
+        let plan = encoder.plan, m = plan.car
+        let view = observation.pointee.view
+        let ax = view.longitudinalAcceleration.isFinite ? min(max(view.longitudinalAcceleration, -60), 30) : 0
+        let grip = plan.track.surface(s: view.s, lateral: view.lateral).gripFactor
+        let axles = m.axles(ax: ax, speedSquared: v * v + view.lateralSpeed * view.lateralSpeed, gripFactor: grip)
+        let pedal = Double(observation.pointee.previousAction.pedal)
+        let held = pedal.isFinite ? min(max(pedal, -1), 1) : 0
+        let front = held < 0 ? held * m.maxBrakeForce * m.brakeFront : 0
+        let rear = held < 0 ? held * m.maxBrakeForce * (1 - m.brakeFront) : held * m.engineForce(v)
+        return ExpertDriver.steeringLaw(plan: plan, settings: ExpertSettings(), view: view, speed: v, target: target,
+                                        axles: axles, frontLongitudinal: front, rearLongitudinal: rear).steering
     }
 }

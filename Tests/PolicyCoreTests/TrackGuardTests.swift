@@ -70,10 +70,10 @@ struct TrackGuardTests {
     @Test("strayed from the line it steers back, by a share growing from 0.6 m to 2.6 m, and lifts the throttle")
     func line() {
         let v = 40.0, s = 300.0
-        let preview = max(8, v * 0.5)
         func wanted(_ beside: Double) -> Float {
-            let kappa = Self.plan.lineCurvature(at: s + v * 0.08) - 2 * beside / (preview * preview)
-            return Float(atan(Self.encoder.wheelbase * kappa) / Self.encoder.maxSteer)
+            let o = Self.observation(s: s, speed: v, beside: beside)
+            let target = Self.encoder.targetLateral(s: s, offsetCommand: 0)
+            return Float(withUnsafePointer(to: o) { TrackGuard.expertSteering($0, speed: v, target: target, encoder: Self.encoder) })
         }
         // 3 m left of the line, heading along it: all the way to the path law's steering, throttle cut.
         let far = Self.guarded(Self.observation(s: s, speed: v, beside: 3))
@@ -92,6 +92,22 @@ struct TrackGuardTests {
                 == Action(steering: -1, pedal: -0.4))
         // Within 0.6 m: nothing.
         #expect(Self.guarded(Self.observation(s: s, speed: v, beside: 0.5)) == Action(steering: 0.2, pedal: 1))
+    }
+
+    @Test("the steering it steers back with is the expert's, from the car's state alone")
+    func expertLaw() {
+        // A fresh expert (no acceleration, no axle forces, new tyres yet) decides from the same view as the guard
+        // reads: 3 m either side of the line on Monza's straight, and 1 m outside the line 30 m before the slowest corner.
+        for (s, beside, v) in [(300.0, 3.0, 40.0), (300, -3, 40), (Self.slowest - 30, -1, 30), (Self.slowest - 30, 1, 30)] {
+            let o = Self.observation(s: s, speed: v, beside: beside)
+            let target = Self.encoder.targetLateral(s: s, offsetCommand: 0)
+            let guardSteering = withUnsafePointer(to: o) {
+                TrackGuard.expertSteering($0, speed: v, target: target, encoder: Self.encoder)
+            }
+            let expert = ExpertDriver(plan: Self.plan).decide(o.view)
+            #expect(abs(guardSteering - expert.steering) < 1e-12, "s \(s), beside \(beside): \(guardSteering) against \(expert.steering)")
+            if s == 300 { #expect(beside > 0 ? guardSteering < 0 : guardSteering > 0) }
+        }
     }
 
     @Test("another car in view, a slow car, or a view that is not finite: unchanged")
