@@ -16,10 +16,10 @@ public struct PolicySource: Sendable {
     /// The traffic guard each network policy gets (``NetworkPolicy/trafficGuard``; on by default, nil for none).
     /// Unused by the expert.
     public var trafficGuard: TrafficGuard? = TrafficGuard()
-    /// The track guard each network policy gets (``NetworkPolicy/trackGuard``; on by default, nil for none). It reads
-    /// the driver's perceived plan, so a persona's braking and corner-speed errors pass through it. Unused by the
+    /// The track guard each network policy gets (``NetworkPolicy/trackGuard``; nil for none). By default
+    /// ``TrackGuard/underPersonas``: the line part only, so that a persona's speed stays the persona's. Unused by the
     /// expert.
-    public var trackGuard: TrackGuard? = TrackGuard()
+    public var trackGuard: TrackGuard? = .underPersonas
 
     /// The expert driving `plan` with `settings`.
     public static func expert(_ plan: ExpertPlan, settings: ExpertSettings = ExpertSettings()) -> PolicySource {

@@ -96,6 +96,8 @@ struct HumanLimitsTests {
         let parameters = try MLPParameters(safetensors: try SafetensorsFile(path: path), file: path,
                                            expectedSpecVersion: ObservationSpec.version)
         let network = try PolicySource.network(parameters, plan: ExpertPlan(track: track, car: car), name: path)
+        // Under personas the network's track guard steers but leaves the speed to the persona.
+        #expect(network.trackGuard == .underPersonas && network.trackGuard?.capsSpeed == false)
         var nearby = NearbyCars()
         nearby.insert(NearbyCar(index: 1, gap: .nan, lateral: .infinity, speedDifference: -.infinity))
         nearby.insert(NearbyCar(index: 2, gap: 10, lateral: 0, speedDifference: .nan))

@@ -67,6 +67,19 @@ struct TrackGuardTests {
         }
     }
 
+    @Test("under personas it leaves the speed alone and still steers")
+    func underPersonas() {
+        let g = TrackGuard.underPersonas
+        let s = Self.slowest - 20
+        let v = Self.plan.plannedSpeed(at: s) + 5
+        let o = Self.observation(s: s, speed: v)
+        #expect(TrackGuard().apply(Action(steering: 0, pedal: 1), to: o, encoder: Self.encoder).pedal == -1)
+        #expect(g.apply(Action(steering: 0, pedal: 1), to: o, encoder: Self.encoder) == Action(steering: 0, pedal: 1))
+        let strayed = Self.observation(s: 300, speed: 40, beside: 3)
+        #expect(g.apply(Action(steering: 0.2, pedal: 1), to: strayed, encoder: Self.encoder)
+                == TrackGuard().apply(Action(steering: 0.2, pedal: 1), to: strayed, encoder: Self.encoder))
+    }
+
     @Test("strayed from the line it steers back, by a share growing from 0.6 m to 2.6 m, and lifts the throttle")
     func line() {
         let v = 40.0, s = 300.0
