@@ -82,13 +82,13 @@ public struct TrackGuard: Sendable, Equatable {
         var guarded = action
 
         // Speed: the plan as the driver perceives it (as the encoder reads it for the network).
-        let shift = observation.pointee.speedPlanShift, judged = observation.pointee.speedPlanScale
-        let planned = encoder.at(ObservationEncoder.Column.planSpeed,
-                                 encoder.locate(view.s + v * g.pointee.speedLead + (shift.isFinite ? shift : 0)))
-            * (judged.isFinite && judged > 0 ? judged : 1)
-        let over = v - planned - g.pointee.speedMargin
-        if over > 0 && g.pointee.capsSpeed {
-            guarded.pedal = min(guarded.pedal, Float(-min(g.pointee.brakeGain * over, 1)))
+        if g.pointee.capsSpeed {
+            let shift = observation.pointee.speedPlanShift, judged = observation.pointee.speedPlanScale
+            let planned = encoder.at(ObservationEncoder.Column.planSpeed,
+                                     encoder.locate(view.s + v * g.pointee.speedLead + (shift.isFinite ? shift : 0)))
+                * (judged.isFinite && judged > 0 ? judged : 1)
+            let over = v - planned - g.pointee.speedMargin
+            if over > 0 { guarded.pedal = min(guarded.pedal, Float(-min(g.pointee.brakeGain * over, 1))) }
         }
 
         // Line: the expert's path law (ExpertDriver: the lateral error predicted one preview distance along the
@@ -126,7 +126,10 @@ public struct TrackGuard: Sendable, Equatable {
         let held = pedal.isFinite ? min(max(pedal, -1), 1) : 0
         let front = held < 0 ? held * m.maxBrakeForce * m.brakeFront : 0
         let rear = held < 0 ? held * m.maxBrakeForce * (1 - m.brakeFront) : held * m.engineForce(v)
-        return ExpertDriver.steeringLaw(plan: plan, settings: ExpertSettings(), view: view, speed: v, target: target,
+        return ExpertDriver.steeringLaw(plan: plan, settings: expertSettings, view: view, speed: v, target: target,
                                         axles: axles, frontLongitudinal: front, rearLongitudinal: rear).steering
     }
+
+    /// The expert's default settings, whose path and steering gains the guard steers by.
+    static let expertSettings = ExpertSettings()
 }
