@@ -23,7 +23,9 @@ struct EvalCommand: ParsableCommand {
             {"trafficGuard":true,"races":[{"track","car","cars","laps","contacts","offTracks","barrierHits","finished"}]} \
             (trafficGuard: whether the network raced through its traffic guard; --no-traffic-guard races it alone).
 
-            The network drives through its track guard (docs/policy.md, "The track guard"): alone on track it is             held to the speed plan and steered back towards its line when it strays; --no-track-guard drives the             network alone. Both JSON forms also carry "trackGuard" (true or false).
+            The network drives through its track guard (docs/policy.md, "The track guard"): alone on track it is \
+            held to the speed plan and steered back towards its line when it strays; --no-track-guard drives the \
+            network alone. Both JSON forms also carry "trackGuard" (true or false).
             """)
 
     @Option(help: "Weights file (safetensors); default policies/default.safetensors.") var policy: String?
