@@ -162,42 +162,42 @@ public final class ExpertDriver: Driver {
         let vy = view.lateralSpeed
         let r = view.yawRate
         let s = view.s
-            // Path: the line's curvature ahead, plus the predicted lateral error along the car's course, within the
-            // lateral acceleration the axles can hold in balance (with what the pedals take of them).
-            let beta = atan2(vy, vx)
-            let course = view.headingError + beta - p.at(p.lineAngle, s)
-            let preview = max(settings.minimumPreview, v * settings.previewTime)
-            let predicted = view.lateral + preview * sin(course) - target
-            let kappaLine = p.at(p.line.curvature, s + v * settings.curvatureLead)
-            let frontUse = min(abs(frontLongitudinal) / axles.frontLongitudinal, 1)
-            let rearUse = min(abs(rearLongitudinal) / axles.rearLongitudinal, 1)
-            let frontCapacity = axles.frontLateral * (1 - frontUse * frontUse).squareRoot()
-            let rearCapacity = axles.rearLateral * (1 - rearUse * rearUse).squareRoot()
-            let lateralLimit = min(frontCapacity * m.wheelbase / m.cogToRear, rearCapacity * m.wheelbase / m.cogToFront)
-                / m.mass
-            let kappaLimit = lateralLimit / max(v * v, 1)
-            let kappa = min(max(kappaLine - 2 * predicted / (preview * preview), -kappaLimit), kappaLimit)
+        // Path: the line's curvature ahead, plus the predicted lateral error along the car's course, within the
+        // lateral acceleration the axles can hold in balance (with what the pedals take of them).
+        let beta = atan2(vy, vx)
+        let course = view.headingError + beta - p.at(p.lineAngle, s)
+        let preview = max(settings.minimumPreview, v * settings.previewTime)
+        let predicted = view.lateral + preview * sin(course) - target
+        let kappaLine = p.at(p.line.curvature, s + v * settings.curvatureLead)
+        let frontUse = min(abs(frontLongitudinal) / axles.frontLongitudinal, 1)
+        let rearUse = min(abs(rearLongitudinal) / axles.rearLongitudinal, 1)
+        let frontCapacity = axles.frontLateral * (1 - frontUse * frontUse).squareRoot()
+        let rearCapacity = axles.rearLateral * (1 - rearUse * rearUse).squareRoot()
+        let lateralLimit = min(frontCapacity * m.wheelbase / m.cogToRear, rearCapacity * m.wheelbase / m.cogToFront)
+            / m.mass
+        let kappaLimit = lateralLimit / max(v * v, 1)
+        let kappa = min(max(kappaLine - 2 * predicted / (preview * preview), -kappaLimit), kappaLimit)
 
-            // Yaw rate: the path's, plus the rotation that sets up the body slip the rear axle needs for its share of
-            // the cornering force (beta = b kappa - rear slip); a rear sliding beyond it lowers the reference.
-            let rearShare = m.mass * v * v * kappa * m.cogToFront / m.wheelbase
-            let rearSlipTarget = m.slip(atFraction: rearCapacity > 0 ? rearShare / rearCapacity : 0)
-            let betaTarget = m.cogToRear * kappa - rearSlipTarget
-            let yawRateTarget = v * kappa - settings.slipGain * (betaTarget - beta)
-            // Steering: the front force for the wanted yaw acceleration against the rear axle's actual force, as a
-            // front slip within the tyre's peak, plus the front axle's course.
-            let rearSlip = -(vy - m.cogToRear * r) / vx
-            let rearForce = rearCapacity * m.lateralShape(rearSlip)
-            let yawAcceleration = settings.yawGain * (yawRateTarget - r)
-            let frontForce = (m.yawInertia * yawAcceleration + m.cogToRear * rearForce) / m.cogToFront
-            let frontSlip = frontCapacity > 0 ? m.slip(atFraction: frontForce / frontCapacity) : 0
-            var delta = atan2(vy + m.cogToFront * r, vx) + atan(frontSlip)
-            if v < VehicleModel.dynamicSpeed {
-                // Low speed: blend to the kinematic bicycle, as the car model does.
-                let w = max(0, (v - VehicleModel.kinematicSpeed) / (VehicleModel.dynamicSpeed - VehicleModel.kinematicSpeed))
-                delta = w * delta + (1 - w) * atan(m.wheelbase * kappa)
-            }
-            let steering = min(max(delta / m.maxSteer, -1), 1)
+        // Yaw rate: the path's, plus the rotation that sets up the body slip the rear axle needs for its share of
+        // the cornering force (beta = b kappa - rear slip); a rear sliding beyond it lowers the reference.
+        let rearShare = m.mass * v * v * kappa * m.cogToFront / m.wheelbase
+        let rearSlipTarget = m.slip(atFraction: rearCapacity > 0 ? rearShare / rearCapacity : 0)
+        let betaTarget = m.cogToRear * kappa - rearSlipTarget
+        let yawRateTarget = v * kappa - settings.slipGain * (betaTarget - beta)
+        // Steering: the front force for the wanted yaw acceleration against the rear axle's actual force, as a
+        // front slip within the tyre's peak, plus the front axle's course.
+        let rearSlip = -(vy - m.cogToRear * r) / vx
+        let rearForce = rearCapacity * m.lateralShape(rearSlip)
+        let yawAcceleration = settings.yawGain * (yawRateTarget - r)
+        let frontForce = (m.yawInertia * yawAcceleration + m.cogToRear * rearForce) / m.cogToFront
+        let frontSlip = frontCapacity > 0 ? m.slip(atFraction: frontForce / frontCapacity) : 0
+        var delta = atan2(vy + m.cogToFront * r, vx) + atan(frontSlip)
+        if v < VehicleModel.dynamicSpeed {
+            // Low speed: blend to the kinematic bicycle, as the car model does.
+            let w = max(0, (v - VehicleModel.kinematicSpeed) / (VehicleModel.dynamicSpeed - VehicleModel.kinematicSpeed))
+            delta = w * delta + (1 - w) * atan(m.wheelbase * kappa)
+        }
+        let steering = min(max(delta / m.maxSteer, -1), 1)
         return SteeringLaw(steering: steering, kappaLine: kappaLine, kappa: kappa, frontSlip: frontSlip,
                            frontCapacity: frontCapacity, rearForce: rearForce, rearSlip: rearSlip)
     }
