@@ -57,11 +57,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GSLTests", dependencies: ["GSL"]),
-        .testTarget(name: "SimTests", dependencies: ["Sim"]),
+        .testTarget(name: "SimTests", dependencies: ["Sim", "RivalTestSupport"]),
         .testTarget(name: "RivalCLITests", dependencies: ["RivalCLI"]),
         // The shipped circuits and cars for the test targets (Tests/RivalTestSupport).
-        .target(name: "RivalTestSupport", dependencies: ["Sim"], path: "Tests/RivalTestSupport"),
-        .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore", "Sim", "RivalTestSupport"]),
+        .target(name: "RivalTestSupport", dependencies: ["Sim", "GSL"], path: "Tests/RivalTestSupport"),
+        .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore", "Sim", "GSL", "RivalTestSupport"]),
         .testTarget(name: "DriverPersonaTests", dependencies: ["DriverPersona", "PolicyCore", "Sim", "GSL", "RivalTestSupport"]),
         .testTarget(name: "CRivalTests", dependencies: ["CRival", "CRivalHeader", "RivalCLI", "DriverPersona", "PolicyCore", "Sim"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "DriverPersona", "PolicyCore", "Sim", "GSL",

@@ -40,6 +40,15 @@ public enum SeedDerivation {
         return z ^ (z >> 31)
     }
 
+    /// SplitMix64 as a generator: the next uniform Double in [0, 1) (53 bits) from `state`, which it advances. A
+    /// portable, seedable source where no GSL stream is wanted (the network's weight initialisation, tests).
+    @inlinable
+    public static func uniform(_ state: inout UInt64) -> Double {
+        let z = mix(state)
+        state &+= 0x9E37_79B9_7F4A_7C15
+        return Double(z >> 11) * 0x1p-53
+    }
+
     /// The seed of stream `index` (0-based) of a race seeded with `raceSeed`; `salt` separates purposes
     /// (for example trait sampling vs. on-track noise) that must not share draws.
     @inlinable

@@ -21,32 +21,60 @@ extension ExpertPlan {
                          sample.widthLeft - margin)
         var speedCap = Double.infinity
         let carWidth = 2 * halfWidth
-        let clearance = carWidth + settings.sideClearance
         view.nearby.withCars { cars in
             for other in cars {
                 let otherSpeed = max(v + other.speedDifference, 0)
                 if abs(other.gap) < carLength + settings.alongsideMargin {
-                    // Alongside: keep clear of it; the car behind gives way and drops back until it can tuck in behind.
-                    // How much grows with the gap (none when level): a rule the learned policy can see in its
-                    // observation (the gap), under which two cars never both give way (a tie-break by grid slot, which
-                    // the policy cannot see, left grids of policies standing).
-                    target = Self.clear(target, of: other.lateral, from: view.lateral, by: clearance)
+                    // Alongside: the car behind gives way and drops back until it can tuck in behind. How much grows
+                    // with the gap (none when level): a rule the learned policy can see in its observation (the gap),
+                    // under which two cars never both give way (a tie-break by grid slot, which the policy cannot
+                    // see, left grids of policies standing).
                     if other.gap > 0 { speedCap = min(speedCap, yieldSpeed(behind: other.gap, otherSpeed, settings)) }
                 } else if other.gap > 0 {
-                    // Ahead: follow it when our paths meet, and do not cut across its lane while it is close.
+                    // Ahead: follow it when our paths meet.
                     let sameLane = abs(other.lateral - view.lateral) < carWidth + 0.4
                     let crossing = (other.lateral - view.lateral) * (other.lateral - target) <= 0
                         || abs(other.lateral - target) < carWidth + 0.4
                     if sameLane || crossing {
                         speedCap = min(speedCap, followSpeed(behind: other.gap, otherSpeed, settings))
                     }
-                    if !sameLane && crossing && other.gap < carLength + settings.mergeGap {
-                        target = Self.clear(target, of: other.lateral, from: view.lateral, by: clearance)
-                    }
                 }
+                target = steerClear(target, of: other, from: view.lateral, settings: settings)
             }
         }
         return (min(max(target, -sample.widthRight + halfWidth), sample.widthLeft - halfWidth), speedCap)
+    }
+
+    /// The lateral target of the traffic rule (``traffic(_:speed:sample:offsetCommand:settings:)``) alone, without
+    /// its speed cap, for a car at `lateral` aiming at `target` (the racing line plus its offset command, within the
+    /// track less the line's margin) with the cars `nearby`, on track widths `widthLeft` and `widthRight` where it is.
+    /// ``TrackGuard`` steers a straying car in traffic towards it.
+    @inline(__always)
+    func trafficTarget(_ target: Double, lateral: Double, nearby: UnsafePointer<NearbyCars>, widthLeft: Double,
+                       widthRight: Double, settings: ExpertSettings) -> Double {
+        let cleared = NearbyCars.withCars(at: nearby) { cars in
+            var target = target
+            for other in cars { target = steerClear(target, of: other, from: lateral, settings: settings) }
+            return target
+        }
+        return min(max(cleared, -widthRight + halfWidth), widthLeft - halfWidth)
+    }
+
+    /// `target` moved clear of `other` for a car at `lateral`: kept ``ExpertSettings/sideClearance`` from a car
+    /// alongside (longitudinal overlap within a car length plus ``ExpertSettings/alongsideMargin``), and not cutting
+    /// across the lane of a car ahead within ``ExpertSettings/mergeGap`` whose lane it is not in.
+    @inline(__always)
+    func steerClear(_ target: Double, of other: NearbyCar, from lateral: Double, settings: ExpertSettings) -> Double {
+        let carWidth = 2 * halfWidth
+        let clearance = carWidth + settings.sideClearance
+        if abs(other.gap) < carLength + settings.alongsideMargin {
+            return Self.clear(target, of: other.lateral, from: lateral, by: clearance)
+        }
+        guard other.gap > 0, other.gap < carLength + settings.mergeGap else { return target }
+        let sameLane = abs(other.lateral - lateral) < carWidth + 0.4
+        let crossing = (other.lateral - lateral) * (other.lateral - target) <= 0
+            || abs(other.lateral - target) < carWidth + 0.4
+        return !sameLane && crossing ? Self.clear(target, of: other.lateral, from: lateral, by: clearance) : target
     }
 
     /// The speed (m/s) from which half the car's straight-line deceleration stops it the following distance

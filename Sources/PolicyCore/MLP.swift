@@ -1,5 +1,6 @@
 import CKernels
 import Foundation
+import GSL
 
 /// The nonlinearity applied after a layer's affine map.
 public enum Activation: String, Sendable, Equatable, CaseIterable {
@@ -87,7 +88,7 @@ public struct MLPParameters: Sendable, Equatable {
         for k in 0..<(layerSizes.count - 1) {
             let fanIn = layerSizes[k], fanOut = layerSizes[k + 1]
             let limit = (6.0 / Double(fanIn + fanOut)).squareRoot()
-            weights.append((0..<(fanIn * fanOut)).map { _ in Float((2 * splitMixUniform(&state) - 1) * limit) })
+            weights.append((0..<(fanIn * fanOut)).map { _ in Float((2 * SeedDerivation.uniform(&state) - 1) * limit) })
         }
         self.weights = weights
         biases = layerSizes.dropFirst().map { [Float](repeating: 0, count: $0) }
@@ -191,16 +192,6 @@ public enum MLPMetadataKey {
     /// The observation spec version of the file a network was loaded from, when it was upgraded as it loaded
     /// (``MLPParameters/upgradedToCurrentSpec()``).
     public static let upgradedFrom = "observation_spec_upgraded_from"
-}
-
-/// SplitMix64 mapped to a uniform Double in [0, 1) (53 bits): a portable, seedable source for weight init.
-func splitMixUniform(_ state: inout UInt64) -> Double {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    z ^= z >> 31
-    return Double(z >> 11) * 0x1p-53
 }
 
 /// A fast evaluator of an ``MLPParameters`` network: Float32, eight outputs a register (SIMD8 in Swift, or AVX2 in

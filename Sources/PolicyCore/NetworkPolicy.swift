@@ -26,9 +26,9 @@ public final class NetworkPolicy: Policy {
             if let newValue { shield.pointee = newValue }
         }
     }
-    /// Holds the network to the speed plan and steers it back towards its line when it strays, alone on track
-    /// (``TrackGuard``); nil lets the network drive unchecked. On by default; with another car in view it changes
-    /// nothing.
+    /// Holds the network to the speed plan and steers it back towards its line when it strays (``TrackGuard``; in
+    /// traffic without the speed cap, towards the expert's traffic target); nil lets the network drive unchecked. On
+    /// by default.
     public var trackGuard: TrackGuard? {
         get { trackGuarding ? edge.pointee : nil }
         set {
@@ -49,6 +49,8 @@ public final class NetworkPolicy: Policy {
     private let outputs: UnsafeMutablePointer<Float>
     /// The offset commands a batched call gave the network (the guard's passing commands), kept for the guard.
     private let commands: UnsafeMutablePointer<Double>
+    /// Each car's spot on the encoder's table as the encoder located it, kept for the track guard.
+    private let spots: UnsafeMutablePointer<ObservationEncoder.Spot>
 
     /// A policy with `parameters` for the circuit and car of `encoder`.
     /// - Throws: when the network does not take ``ObservationSpec/count`` inputs and give 2 outputs, or its
@@ -87,6 +89,8 @@ public final class NetworkPolicy: Policy {
         edge.initialize(to: TrackGuard())
         commands = .allocate(capacity: Self.maximumBatch)
         commands.initialize(repeating: 0, count: Self.maximumBatch)
+        spots = .allocate(capacity: Self.maximumBatch)
+        spots.initialize(repeating: encoder.locate(0), count: Self.maximumBatch)
     }
 
     /// Loads the weights file at `path` (safetensors; its observation spec version must be
@@ -110,6 +114,7 @@ public final class NetworkPolicy: Policy {
         features.deallocate()
         outputs.deallocate()
         commands.deallocate()
+        spots.deallocate()
         shield.deinitialize(count: 1)
         shield.deallocate()
         edge.deinitialize(count: 1)
@@ -125,12 +130,13 @@ public final class NetworkPolicy: Policy {
     private func act(at observation: UnsafePointer<Observation>) -> Action {
         let guarding = guarding      // read once: a class's stored property is access-checked at each read
         let command = guarding ? passingCommand(observation) : observation.pointee.offsetCommand
-        let prior = encode(observation, command: command, into: features)
+        let prior = encode(observation, command: command, into: features, spot: spots)
         network.forward(UnsafeBufferPointer(start: features, count: ObservationSpec.count),
                         into: UnsafeMutableBufferPointer(start: outputs, count: 2))
         var action = combine(outputs[0], outputs[1], prior)
         if trackGuarding {
-            action = TrackGuard.apply(edge, action, to: observation, offsetCommand: command, encoder: encoder)
+            action = TrackGuard.apply(edge, action, to: observation, offsetCommand: command, encoder: encoder,
+                                      here: spots[0])
         }
         guard guarding else { return action }
         return TrafficGuard.apply(shield, action, to: observation.pointer(to: \.view)!, offsetCommand: command,
@@ -152,11 +158,11 @@ public final class NetworkPolicy: Policy {
                 for i in 0..<count {
                     let command = passingCommand(batch + i)
                     commands[i] = command
-                    actions[start + i] = encode(batch + i, command: command, into: features + i * n)
+                    actions[start + i] = encode(batch + i, command: command, into: features + i * n, spot: spots + i)
                 }
             } else {
                 for i in 0..<count {
-                    actions[start + i] = encoder.encode(batch + i, into: features + i * n, prior: prior)
+                    actions[start + i] = encoder.encode(batch + i, into: features + i * n, prior: prior, spot: spots + i)
                 }
             }
             network.forward(batch: UnsafeBufferPointer(start: features, count: count * n), count: count,
@@ -166,7 +172,7 @@ public final class NetworkPolicy: Policy {
                 if trackGuarding {
                     action = TrackGuard.apply(edge, action, to: batch + i,
                                               offsetCommand: guarding ? commands[i] : batch[i].offsetCommand,
-                                              encoder: encoder)
+                                              encoder: encoder, here: spots[i])
                 }
                 if guarding {
                     actions[start + i] = TrafficGuard.apply(shield, action, to: (batch + i).pointer(to: \.view)!,
@@ -188,18 +194,19 @@ public final class NetworkPolicy: Policy {
         return TrafficGuard.passingOffset(shield, observation.pointer(to: \.view)!, offsetCommand: own, encoder: encoder)
     }
 
-    /// The features of the observation at `observation` with offset command `command` into `out`, and the prior.
+    /// The features of the observation at `observation` with offset command `command` into `out`, and the prior;
+    /// the car's spot on the encoder's table into `spot`.
     /// Kept out of line: inlined into `act`, the encoder made it too large for the optimiser, which then left small
     /// generic functions (`min`, `max`) as calls (callgrind: 6,250 instructions a decision against 5,940).
     @inline(never)
     private func encode(_ observation: UnsafePointer<Observation>, command: Double,
-                        into out: UnsafeMutablePointer<Float>) -> Action {
+                        into out: UnsafeMutablePointer<Float>, spot: UnsafeMutablePointer<ObservationEncoder.Spot>) -> Action {
         if command.bitPattern == observation.pointee.offsetCommand.bitPattern {
-            return encoder.encode(observation, into: out, prior: prior)
+            return encoder.encode(observation, into: out, prior: prior, spot: spot)
         }
         var passing = observation.pointee
         passing.offsetCommand = command
-        return withUnsafePointer(to: passing) { encoder.encode($0, into: out, prior: prior) }
+        return withUnsafePointer(to: passing) { encoder.encode($0, into: out, prior: prior, spot: spot) }
     }
 
     /// The network's outputs plus `prior` (the action prior when residual, else zero), clamped to -1...1; NaN

@@ -315,10 +315,11 @@ public final class ObservationEncoder: @unchecked Sendable {
     /// ``encode(_:into:)``, and when `kind` is not nil also the action ``prior(_:kind:)`` (bit for bit the same),
     /// which shares the encoder's spot of the car and its cosine and sine of the heading error; zero when it is nil.
     /// It reads the observation in place, field by field: passing a value from a caller's buffer (a batch) would
-    /// copy all of it, some 400 bytes, and reading its nearby cars would copy them twice more.
+    /// copy all of it, some 400 bytes, and reading its nearby cars would copy them twice more. When `spot` is given,
+    /// the car's spot (its arc length located, NaN counted as 0) is written there for the ``TrackGuard``.
     @inline(__always)
     func encode(_ observation: UnsafePointer<Observation>, into out: UnsafeMutablePointer<Float>,
-                prior kind: ActionPrior?) -> Action {
+                prior kind: ActionPrior?, spot: UnsafeMutablePointer<Spot>? = nil) -> Action {
         let v = observation.pointer(to: \.view)!
         // Each feature is staged unscaled; the divisions by the scales are done four or two at a time at the end
         // (scaleFeatures: the same quotients, rounded the same way, at a fraction of the divider's time).
@@ -340,6 +341,7 @@ public final class ObservationEncoder: @unchecked Sendable {
         var spots = InlineArray<16, Spot>(repeating: Spot(row: UnsafePointer(table), t: 0))
         locateAll(s, into: &spots)
         let here = spots[0]
+        spot?.pointee = here
         let pose = at4(Column.cx, here), edges = at4(Column.curvature, here)
         let wl = edges[1], wr = edges[2]
         let half = max(0.5 * (wl + wr), 0.5)

@@ -17,11 +17,14 @@ import Sim
 ///   grows from none at the threshold to all of it ``errorRange`` further, and its throttle is cut by ``lift`` times
 ///   that share. Steering is only ever moved further towards the line, never away from it.
 ///
-/// It stands down when any other car is in view (the observation lists one): measured in 10-car races it turned
-/// fewer off-tracks into more contacts and stalled grids, because in traffic the network leaves its line on
-/// purpose (docs/policy.md, "The track guard"). Traffic has the ``TrafficGuard``. ``NetworkPolicy`` applies it by
-/// default; the learner of ``PolicyTrainer`` drives without it (DAgger has to see where the network's own decisions
-/// lead).
+/// With another car in view (the observation lists one) the speed cap is off and the line part's line is the
+/// expert's traffic target (``steersInTraffic``): the command's line moved clear of a car alongside and out of the
+/// lane of a close car ahead (``ExpertPlan/trafficTarget(_:lateral:nearby:widthLeft:widthRight:settings:)``). In
+/// traffic the network leaves its line on purpose, and the speed there is the ``TrafficGuard``'s. Measured in 10-car
+/// races, pulling cars back to the command's line, or capping their speed, in traffic turned fewer off-tracks into
+/// more contacts and stalled grids; steering towards the traffic target cut contacts and off-tracks on all four
+/// networks measured (docs/policy.md, "The track guard"). ``NetworkPolicy`` applies it by default; the
+/// learner of ``PolicyTrainer`` drives without it (DAgger has to see where the network's own decisions lead).
 public struct TrackGuard: Sendable, Equatable {
     /// Whether the guard holds the car to the speed plan (default true). ``underPersonas`` leaves it out.
     public var capsSpeed = true
@@ -37,6 +40,11 @@ public struct TrackGuard: Sendable, Equatable {
     public var errorRange: Double = 2
     /// Share of the throttle cut at the guard's full share (default 1: none left).
     public var lift: Double = 1
+    /// Whether the line part stays on with other cars in view (default true), aiming at the expert's traffic target
+    /// (``ExpertPlan/trafficTarget(_:lateral:nearby:widthLeft:widthRight:settings:)``) rather than the command's line,
+    /// without the speed cap (speed in traffic is the ``TrafficGuard``'s). False: the guard stands down whenever
+    /// another car is in view.
+    public var steersInTraffic = true
     /// Below this speed (m/s, default 5) the guard does nothing: standing starts, and cars recovering from a spin.
     public var minimumSpeed: Double = 5
 
@@ -56,33 +64,36 @@ public struct TrackGuard: Sendable, Equatable {
 
     /// `action` for `observation` held to the plan's speed and, when the car strays, steered back towards its line
     /// (on the encoder's car and circuit), with the offset command `offsetCommand` (nil: the observation's own).
-    /// Unchanged with another car in view, below ``minimumSpeed``, or for a view that is not finite. Does not
-    /// allocate.
+    /// With another car in view only the line part acts, on the traffic target. Unchanged below ``minimumSpeed`` or
+    /// for a view that is not finite. Does not allocate.
     @inline(__always)
     public func apply(_ action: Action, to observation: Observation, encoder: ObservationEncoder,
                       offsetCommand: Double? = nil) -> Action {
         withUnsafePointer(to: self) { g in
             withUnsafePointer(to: observation) {
-                Self.apply(g, action, to: $0, offsetCommand: offsetCommand ?? observation.offsetCommand, encoder: encoder)
+                Self.apply(g, action, to: $0, offsetCommand: offsetCommand ?? observation.offsetCommand, encoder: encoder,
+                           here: nil)
             }
         }
     }
 
     /// ``apply(_:to:encoder:offsetCommand:)`` of the guard at `g` for the observation at `observation`, both read in
-    /// place (`NetworkPolicy`'s hot path).
+    /// place (`NetworkPolicy`'s hot path), with the car's spot on the encoder's table when the encoder has located it
+    /// already (nil: located here).
     @inline(__always)
     static func apply(_ g: UnsafePointer<TrackGuard>, _ action: Action, to observation: UnsafePointer<Observation>,
-                      offsetCommand: Double, encoder: ObservationEncoder) -> Action {
+                      offsetCommand: Double, encoder: ObservationEncoder, here spot: ObservationEncoder.Spot?) -> Action {
         let viewAt = observation.pointer(to: \.view)!
-        guard viewAt.pointee.nearby.count == 0 else { return action }
+        let inTraffic = viewAt.pointee.nearby.count > 0
+        guard !inTraffic || g.pointee.steersInTraffic else { return action }
         let view = TrafficGuard.Fields(viewAt)
         let v = view.speed
         guard v > g.pointee.minimumSpeed, v.isFinite, view.s.isFinite, view.lateral.isFinite,
               view.headingError.isFinite, view.lateralSpeed.isFinite, viewAt.pointee.yawRate.isFinite else { return action }
         var guarded = action
 
-        // Speed: the plan as the driver perceives it (as the encoder reads it for the network).
-        if g.pointee.capsSpeed {
+        // Speed, alone: the plan as the driver perceives it (as the encoder reads it for the network).
+        if g.pointee.capsSpeed && !inTraffic {
             let shift = observation.pointee.speedPlanShift, judged = observation.pointee.speedPlanScale
             let planned = encoder.at(ObservationEncoder.Column.planSpeed,
                                      encoder.locate(view.s + v * g.pointee.speedLead + (shift.isFinite ? shift : 0)))
@@ -92,11 +103,25 @@ public struct TrackGuard: Sendable, Equatable {
         }
 
         // Line: the expert's path law (ExpertDriver: the lateral error predicted one preview distance along the
-        // car's course, the course taken against the line's direction).
-        let here = encoder.locate(view.s)
-        let course = view.headingError + atan2(view.lateralSpeed, v) - encoder.at(ObservationEncoder.Column.lineAngle, here)
+        // car's course, the course taken against the line's direction). In traffic the line is the expert's traffic
+        // target: the command's line moved clear of the cars alongside and of those ahead it would cut across.
+        let here = spot ?? encoder.locate(view.s)
+        var target = encoder.targetLateral(here, offsetCommand: offsetCommand.isFinite ? offsetCommand : 0)
+        if inTraffic {
+            target = encoder.plan.trafficTarget(target, lateral: view.lateral, nearby: viewAt.pointer(to: \.nearby)!,
+                                                widthLeft: encoder.at(ObservationEncoder.Column.widthLeft, here),
+                                                widthRight: encoder.at(ObservationEncoder.Column.widthRight, here),
+                                                settings: expertSettings)
+        }
+        let lineAngle = encoder.at(ObservationEncoder.Column.lineAngle, here)
         let preview = max(ObservationEncoder.minimumPreview, v * ObservationEncoder.previewTime)
-        let target = encoder.targetLateral(here, offsetCommand: offsetCommand.isFinite ? offsetCommand : 0)
+        // A bound first, without the transcendental functions or a division: |sin x| <= |x| and |atan y| <= |y|,
+        // so the predicted error is at most |lateral - target| + preview min(|heading - line| + |vy| / v, 1); the
+        // test is that bound times v (plus a rounding allowance). Most decisions end here.
+        let apart = abs(view.lateral - target) * v
+        let turned = abs(view.headingError - lineAngle) * v + abs(view.lateralSpeed)
+        guard apart + preview * min(turned, v) > (g.pointee.errorThreshold - 1e-9) * v else { return guarded }
+        let course = view.headingError + atan2(view.lateralSpeed, v) - lineAngle
         let predicted = view.lateral + preview * sin(course) - target
         let excess = abs(predicted) - g.pointee.errorThreshold
         guard excess > 0 else { return guarded }

@@ -9,10 +9,13 @@ import Sim
 ///
 /// - Speed: no faster than the speed from which the car still stops its following distance behind a car ahead on
 ///   its path, nor than giving way to a car alongside and ahead allows. Above it the guard brakes (within the grip
-///   the cornering load leaves); just below it, it closes the throttle. The pedal is only ever lowered.
+///   the cornering load leaves); just below it, it closes the throttle. The pedal is only ever lowered, but in a
+///   deadlock (below).
 /// - Stalled cars: a car stopped on the path ahead (after a spin, or in the run-off across the line) is steered
 ///   round through the offset command the network already follows, and closed on slowly; one stopped alongside is
 ///   passed rather than given way to. Without this a grid queues behind a stalled car for good.
+/// - Deadlock: at walking pace, with nothing the rule has it follow or give way to, a network that brakes or coasts
+///   is given ``unblockThrottle`` (the one case where the guard raises the pedal).
 ///
 /// Alone on track it changes nothing. Persona racecraft still works through it: the guard reads the observation as
 /// the driver perceives it (a timid driver's scaled-up gaps, a late driver's delayed view). ``NetworkPolicy`` applies
@@ -40,6 +43,12 @@ public struct TrafficGuard: Sendable, Equatable {
     /// The speed (m/s, default 6) at which the car may close on a stalled car it is steering round, from ten
     /// metres behind it down to none two metres behind.
     public var passSpeed: Double = 6
+    /// The throttle (default 0.3) the guard gives a car slower than ``stalledSpeed`` (after ``startGrace``) whose
+    /// network brakes or coasts while the traffic rule has it follow or give way to nothing: the rule lets it go, so
+    /// it goes. Without it two cars side by side at walking pace can both hold back for good (a standing-start
+    /// deadlock: in the Montreal Formula race of `rival eval --traffic` the second row stopped side by side, 2.5 m
+    /// apart, both braking, and the seven cars behind them stood for the whole race). 0 turns it off.
+    public var unblockThrottle: Float = 0.3
 
     /// The default guard.
     public init() {}
@@ -95,8 +104,8 @@ public struct TrafficGuard: Sendable, Equatable {
 
     /// `action` for `observation`, its pedal limited to the traffic rule of the encoder's car on its circuit: a
     /// brake of ``brakeGain`` per m/s above the capped speed (at most what the car's lateral acceleration leaves of
-    /// the grip), no throttle within ``throttleMargin`` below it. Steering is never changed; non-finite views pass
-    /// the action unchanged. Does not allocate.
+    /// the grip), no throttle within ``throttleMargin`` below it; ``unblockThrottle`` for a car at walking pace that
+    /// the rule lets go. Steering is never changed; non-finite views pass the action unchanged. Does not allocate.
     @inline(__always)
     public func apply(_ action: Action, to observation: Observation, encoder: ObservationEncoder) -> Action {
         withUnsafePointer(to: self) { g in
@@ -117,7 +126,13 @@ public struct TrafficGuard: Sendable, Equatable {
         let v = max(view.speed, 0)
         let cap = speedCap(g, viewAt, view, speed: v, encoder: encoder, offsetCommand: offsetCommand)
         let excess = v - cap
-        guard excess > -g.pointee.throttleMargin else { return action }
+        guard excess > -g.pointee.throttleMargin else {
+            let unblock = g.pointee.unblockThrottle
+            if unblock > 0, v < g.pointee.stalledSpeed, view.time >= g.pointee.startGrace, action.pedal < unblock {
+                return Action(steering: action.steering, pedal: unblock)
+            }
+            return action
+        }
         var guarded = action
         if excess <= 0 {
             guarded.pedal = min(action.pedal, 0)

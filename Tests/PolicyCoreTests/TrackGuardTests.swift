@@ -123,12 +123,109 @@ struct TrackGuardTests {
         }
     }
 
-    @Test("another car in view, a slow car, or a view that is not finite: unchanged")
+    @Test("in traffic it steers towards the expert's traffic target, and lifts, without the speed cap")
+    func traffic() {
+        let v = 40.0, s = 300.0
+        // Cars in view but far away (120 m ahead, 140 m behind): the target is the line, so the car 3 m left of it is
+        // steered and lifted as alone.
+        let alone = Self.guarded(Self.observation(s: s, speed: v, beside: 3))
+        #expect(alone.steering < 0.2 && alone.pedal == 0)
+        for other in [(120.0, 4.0), (-140, -4)] {
+            #expect(Self.guarded(Self.observation(s: s, speed: v, beside: 3, others: [other])) == alone)
+        }
+        // A car alongside on the line: the traffic target is a car width plus 0.5 m to its side (the side with the
+        // more room). A car 0.3 m from that target is left alone (alone on track, as far from the line, it is
+        // steered) ...
+        let line = Self.plan.lineOffset(at: s), sample = Self.plan.track.sample(at: s)
+        let side: Double = sample.widthLeft - line > sample.widthRight + line ? 1 : -1
+        var alongside = NearbyCars()
+        alongside.insert(NearbyCar(index: 1, gap: 0, lateral: line, speedDifference: 0))
+        let target = withUnsafePointer(to: alongside) {
+            Self.plan.trafficTarget(line, lateral: line + side, nearby: $0, widthLeft: sample.widthLeft,
+                                    widthRight: sample.widthRight, settings: ExpertSettings())
+        }
+        #expect(abs(target - (line + side * (2 * Self.plan.halfWidth + 0.5))) < 1e-9)
+        let away = Float(0.2 * side)
+        let near = target - line - 0.3 * side
+        #expect(Self.guarded(Self.observation(s: s, speed: v, beside: near), steering: away).steering != away)
+        #expect(Self.guarded(Self.observation(s: s, speed: v, beside: near, others: [(0, line)]), steering: away)
+                == Action(steering: away, pedal: 1))
+        // ... and one 2 m beyond it is steered back towards it, by 0.7 of the way (1.4 m past the threshold of a 2 m
+        // range) to the expert's steering for that target, its throttle cut by as much.
+        let o = Self.observation(s: s, speed: v, beside: target - line + 2 * side, others: [(0, line)])
+        let wanted = withUnsafePointer(to: o) { TrackGuard.expertSteering($0, speed: v, target: target, encoder: Self.encoder) }
+        let steered = Self.guarded(o, steering: away)
+        #expect(wanted * side < 0)
+        #expect(abs(Double(steered.steering) - (Double(away) + 0.7 * (wanted - Double(away)))) < 1e-5,
+                "\(steered.steering)")
+        #expect(abs(steered.pedal - 0.3) < 1e-5)
+        // Too fast for the plan in traffic: no brake (the traffic guard's speed rule is the one in traffic).
+        let fast = Self.observation(s: Self.slowest - 20, speed: Self.plan.plannedSpeed(at: Self.slowest - 20) + 5,
+                                    others: [(100, 0)])
+        #expect(Self.guarded(fast).pedal == 1)
+    }
+
+    @Test("the traffic target is the expert's, as ExpertPlan.traffic works it out")
+    func trafficTarget() {
+        var random = SplitMix(state: 7)
+        for _ in 0..<2000 {
+            let s = random.uniform(0, Self.plan.track.length)
+            let sample = Self.plan.track.sample(at: s)
+            var nearby = NearbyCars()
+            for k in 0..<1 + Int(random.next() * 4) {
+                nearby.insert(NearbyCar(index: k + 1, gap: random.uniform(-12, 30),
+                                        lateral: random.uniform(-6, 6), speedDifference: 0))
+            }
+            let lateral = random.uniform(-6, 6), command = random.uniform(-3, 3)
+            let view = DriverView(time: 30, speed: 40, s: s, lateral: lateral, headingError: 0, nearby: nearby)
+            let expert = Self.plan.traffic(view, speed: 40, sample: sample, offsetCommand: command,
+                                           settings: ExpertSettings()).target
+            let margin = Self.plan.line.parameters.margin
+            let start = min(max(Self.plan.lineOffset(at: s) + command, -sample.widthRight + margin), sample.widthLeft - margin)
+            let guardTarget = withUnsafePointer(to: nearby) {
+                Self.plan.trafficTarget(start, lateral: lateral, nearby: $0, widthLeft: sample.widthLeft,
+                                        widthRight: sample.widthRight, settings: ExpertSettings())
+            }
+            #expect(guardTarget == expert, "s \(s)")
+        }
+    }
+
+    @Test("the cheap bound before the path law never skips a decision the path law would steer")
+    func bound() {
+        // Over headings and lateral speeds either way, the guard steers (against a network steering the other way)
+        // exactly when the predicted error (worked out here in full) is beyond 0.6 m.
+        let v = 30.0, s = 300.0
+        let lineAngle = Self.encoder.at(ObservationEncoder.Column.lineAngle, Self.encoder.locate(s))
+        let target = Self.encoder.targetLateral(s: s, offsetCommand: 0)
+        var steered = 0
+        for beside in stride(from: -1.0, through: 1.0, by: 0.125) {
+            for heading in stride(from: -0.08, through: 0.08, by: 0.01) {
+                for slide in stride(from: -1.5, through: 1.5, by: 0.5) {
+                    var o = Self.observation(s: s, speed: v, beside: beside)
+                    o.view.headingError += heading
+                    o.view.lateralSpeed = slide
+                    let course = o.view.headingError + atan2(slide, v) - lineAngle
+                    let predicted = o.view.lateral + max(8, 0.5 * v) * sin(course) - target
+                    let away: Float = predicted > 0 ? 1 : -1
+                    let action = Self.guarded(o, steering: away, pedal: -0.2)
+                    #expect((action.steering != away) == (abs(predicted) > 0.6), "\(beside) \(heading) \(slide): \(predicted)")
+                    if action.steering != away { steered += 1 }
+                }
+            }
+        }
+        #expect(steered > 100)
+    }
+
+    @Test("steersInTraffic off, another car in view; a slow car, or a view that is not finite: unchanged")
     func standsDown() {
         let action = Action(steering: 0.2, pedal: 1)
-        #expect(Self.guarded(Self.observation(s: 300, speed: 40, beside: 3, others: [(120, 4)])) == action)
-        #expect(Self.guarded(Self.observation(s: 300, speed: 40, beside: 3, others: [(-140, -4)])) == action)
+        var g = TrackGuard()
+        g.steersInTraffic = false
+        #expect(g.apply(action, to: Self.observation(s: 300, speed: 40, beside: 3, others: [(120, 4)]),
+                        encoder: Self.encoder) == action)
+        #expect(g.apply(action, to: Self.observation(s: 300, speed: 40, beside: 3), encoder: Self.encoder) != action)
         #expect(Self.guarded(Self.observation(s: 300, speed: 4.9, beside: 3)) == action)
+        #expect(Self.guarded(Self.observation(s: 300, speed: 4.9, beside: 3, others: [(20, 0)])) == action)
         // The same car alone is steered.
         #expect(Self.guarded(Self.observation(s: 300, speed: 40, beside: 3)).steering < 0)
         for bad in [Double.nan, .infinity] {
@@ -139,6 +236,27 @@ struct TrackGuardTests {
             o.view.s = bad
             #expect(Self.guarded(o) == action)
         }
+    }
+
+    @Test("in a policy, one call per car and batched, the guard acts in traffic as applied on its own")
+    func inPolicy() throws {
+        // Nine expert cars at Monza, each given another offset command (-1 m to 3 m), so some stray from theirs.
+        let (track, car, observations) = try PolicyTests.monzaObservations(cars: 9, steps: 600, spread: 0.5)
+        let encoder = ObservationEncoder(track: track, car: car)
+        let path = Shipped.root.appendingPathComponent("policies/default.safetensors").path
+        let guarded = try NetworkPolicy(file: path, encoder: encoder), bare = try NetworkPolicy(file: path, encoder: encoder)
+        guarded.trafficGuard = nil
+        bare.trafficGuard = nil
+        bare.trackGuard = nil
+        #expect(observations.allSatisfy { $0.view.nearby.count > 0 })
+        let expected = observations.map { TrackGuard().apply(bare.act($0), to: $0, encoder: encoder) }
+        let single = observations.map { guarded.act($0) }
+        var batched = [Action](repeating: Action(), count: observations.count)
+        observations.withUnsafeBufferPointer { o in batched.withUnsafeMutableBufferPointer { guarded.act(batch: o, into: $0) } }
+        #expect(single == expected)
+        #expect(batched == expected)
+        let steered = zip(expected, observations).filter { $0.0 != bare.act($0.1) }.count
+        #expect(steered >= 2, "\(steered) of 9 steered")
     }
 
     @Test("the shipped policy drives Norisring in the GT3 clean with the guard, not without")

@@ -76,6 +76,28 @@ struct TrafficGuardTests {
         #expect(Self.guarded(Self.view(speed: 40, [(3, 2.2, -38)])) == Action(steering: 0.2, pedal: 1))
     }
 
+    @Test("at walking pace with nothing to follow or give way to, a car that holds back is given 0.3 throttle")
+    func deadlock() {
+        // The Montreal Formula grid's second row: level, 2.5 m apart, both braking (and the cars behind them).
+        let pair = [(gap: -0.3, lateral: 2.5, speedDifference: 0.0), (-9, -1.9, 0), (-9, 3.8, 0)]
+        for pedal: Float in [-1, -0.23, 0, 0.29] {
+            #expect(Self.guarded(Self.view(speed: 0, pair), pedal: pedal) == Action(steering: 0.2, pedal: 0.3))
+            #expect(Self.guarded(Self.view(speed: 2.9, pair), pedal: pedal) == Action(steering: 0.2, pedal: 0.3))
+        }
+        // More throttle is kept; not at 3 m/s or more, nor in the first 10 s (a standing start), nor when off.
+        #expect(Self.guarded(Self.view(speed: 0, pair), pedal: 0.8) == Action(steering: 0.2, pedal: 0.8))
+        #expect(Self.guarded(Self.view(speed: 3, pair), pedal: -0.2) == Action(steering: 0.2, pedal: -0.2))
+        #expect(Self.guarded(Self.view(speed: 0, time: 9, pair), pedal: -0.2) == Action(steering: 0.2, pedal: -0.2))
+        var off = TrafficGuard()
+        off.unblockThrottle = 0
+        #expect(off.apply(Action(steering: 0.2, pedal: -0.2), to: Observation(view: Self.view(speed: 0, pair)),
+                          encoder: Self.encoder) == Action(steering: 0.2, pedal: -0.2))
+        // A car the rule has it follow (7 m ahead in its lane at 3.5 m/s), or give way to (alongside, a metre ahead,
+        // as fast): held back.
+        #expect(Self.guarded(Self.view(speed: 2.5, [(7, 0.2, 1)]), pedal: -0.2).pedal <= 0)
+        #expect(Self.guarded(Self.view(speed: 2.5, [(1, 2.4, 1)]), pedal: -0.2).pedal <= 0)
+    }
+
     @Test("a stalled car on the path is steered round through the offset command, on the side with room")
     func passing() {
         let guardian = TrafficGuard()
@@ -97,6 +119,25 @@ struct TrafficGuardTests {
             let grid = Self.view(speed: 30, time: 4, lateral: lateral, [(30, aim, -30)])
             #expect(guardian.passingOffset(Observation(view: grid, offsetCommand: 0.5), encoder: encoder) == 0.5)
         }
+    }
+
+    @Test("the shipped policy's Montreal Formula grid gets going with the unblocking throttle, and stands without it")
+    func unblocks() throws {
+        // The second row stops side by side on lap 1, both networks braking with nothing ahead; without the
+        // unblocking throttle the cars behind stand for good.
+        let track = try Shipped.track("Montreal"), car = try Shipped.car("formula")
+        let config = RaceConfig(laps: 1, maxDuration: 300)
+        let encoder = ObservationEncoder(track: track, car: car, fuelMass: config.startingFuelMass(car: car, track: track))
+        let path = Shipped.root.appendingPathComponent("policies/default.safetensors").path
+        let policy = try NetworkPolicy(file: path, encoder: encoder)
+        let going = TrafficEvaluation.run(policy: policy, track: track, car: car, cars: 10, laps: 1, config: config)
+        var standing = TrafficGuard()
+        standing.unblockThrottle = 0
+        policy.trafficGuard = standing
+        let stood = TrafficEvaluation.run(policy: policy, track: track, car: car, cars: 10, laps: 1, config: config)
+        // Measured (the suite's debug build): all 10 finish within 300 s with it (with 6 contacts), none without it.
+        #expect(going.finished == 10, "\(going)")
+        #expect(stood.finished <= 1, "\(stood)")
     }
 
     @Test("the shipped policy races 10 Formula cars for a lap at Budapest without contact with the guard, not without")

@@ -1,4 +1,5 @@
 import Foundation
+import RivalTestSupport
 @testable import Sim
 
 /// Shared helpers for the Track tests.
@@ -24,19 +25,8 @@ enum TrackTestSupport {
         return url.path
     }
 
-    /// Deterministic uniform numbers in [0, 1) (SplitMix64), so failures replay.
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> Double {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            return Double(z >> 11) * 0x1p-53
-        }
-        mutating func uniform(_ a: Double, _ b: Double) -> Double { a + (b - a) * next() }
-    }
+    /// Deterministic uniform numbers in [0, 1) (SplitMix64, shared with the other test targets).
+    typealias SplitMix = RivalTestSupport.SplitMix
 
     /// Points on a circle of `radius` m around (cx, cy), counter-clockwise, `n` of them, constant widths.
     static func circle(radius: Double, n: Int, cx: Double = 0, cy: Double = 0, width: Double = 6) -> [TrackPoint] {
