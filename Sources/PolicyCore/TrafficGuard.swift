@@ -148,9 +148,10 @@ public struct TrafficGuard: Sendable, Equatable {
     /// The speed the rule allows (m/s; infinity when free). Unlike the expert, the guard cannot know where the
     /// network means to steer, so it judges paths by where the car is going: a car ahead is followed when it
     /// overlaps this car's lane now or in ``pathPreview`` seconds on the present lateral velocity; a car
-    /// alongside and ahead is given way to when it is within ``sideClearance`` of this car's side and still
-    /// moving faster than ``stalledSpeed`` (a car stopped in the run-off, or one stopped beside the track, would
-    /// otherwise hold every car behind it for good).
+    /// alongside and ahead is given way to when it is within ``sideClearance`` of this car's side, now or in
+    /// ``pathPreview`` seconds on the present lateral velocity (a car closing on it sideways), and still moving faster
+    /// than ``stalledSpeed`` (a car stopped in the run-off, or one stopped beside the track, would otherwise hold every
+    /// car behind it for good).
     @inline(__always)
     static func speedCap(_ g: UnsafePointer<TrafficGuard>, _ viewAt: UnsafePointer<DriverView>, _ view: Fields,
                          speed v: Double, encoder: ObservationEncoder, offsetCommand: Double) -> Double {
@@ -170,7 +171,17 @@ public struct TrafficGuard: Sendable, Equatable {
                 let apart = abs(other.lateral - view.lateral)
                 let stalled = otherSpeed < g.pointee.stalledSpeed && view.time >= g.pointee.startGrace
                 if other.gap < plan.carLength + g.pointee.settings.alongsideMargin {
-                    if apart < carWidth + g.pointee.settings.sideClearance && !stalled {
+                    // Beside it now, or where this car's lateral motion takes it within pathPreview.
+                    let side = carWidth + g.pointee.settings.sideClearance
+                    var beside = apart < side
+                    if !beside && !stalled {
+                        if lateralRate.isNaN {
+                            let (sine, cosine) = sineCosine(view.headingError)
+                            lateralRate = v * sine + view.lateralSpeed * cosine
+                        }
+                        beside = abs(other.lateral - (view.lateral + lateralRate * g.pointee.pathPreview)) < side
+                    }
+                    if beside && !stalled {
                         cap = min(cap, plan.yieldSpeed(behind: other.gap, otherSpeed, g.pointee.settings))
                     }
                 } else {

@@ -65,7 +65,7 @@ struct TrafficGuardTests {
         #expect(Self.guarded(Self.view(speed: 50, [(8, 0, 0)]), pedal: -1).pedal == -1)
     }
 
-    @Test("the car behind gives way to a car alongside and ahead, but not to one stalled there")
+    @Test("the car behind gives way to a car alongside and ahead, or closing on one sideways, but not to one stalled there")
     func alongside() {
         // 3 m ahead (alongside: within a car length and 1.5 m), 2.2 m to the left, same speed: at least 3 m/s of
         // giving way asked for, so the guard brakes.
@@ -74,6 +74,14 @@ struct TrafficGuardTests {
         #expect(Self.guarded(Self.view(speed: 40, [(0, 2.2, 0)])) == Action(steering: 0.2, pedal: 1))
         // Stalled (2 m/s) beside the track after the start: passed.
         #expect(Self.guarded(Self.view(speed: 40, [(3, 2.2, -38)])) == Action(steering: 0.2, pedal: 1))
+        // 3.5 m to the left (clear of a car width plus 0.5 m): given way to only when closing on it sideways, here at
+        // 1.5 m/s (within 2.5 m of it a second on), not when moving away at as much.
+        var closing = Self.view(speed: 40, [(3, 3.5, 0)])
+        #expect(Self.guarded(closing) == Action(steering: 0.2, pedal: 1))
+        closing.lateralSpeed = 1.5
+        #expect(Self.guarded(closing).pedal < 0)
+        closing.lateralSpeed = -1.5
+        #expect(Self.guarded(closing) == Action(steering: 0.2, pedal: 1))
     }
 
     @Test("at walking pace with nothing to follow or give way to, a car that holds back is given 0.3 throttle")
