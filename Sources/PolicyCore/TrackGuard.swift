@@ -15,7 +15,8 @@ import Sim
 ///   half a second or at least 8 m), its steering is moved towards the expert's own steering for that state
 ///   (``ExpertDriver``'s path, yaw-rate and front-slip law, worked out from the car's state alone), by a share that
 ///   grows from none at the threshold to all of it ``errorRange`` further, and its throttle is cut by ``lift`` times
-///   that share. Steering is only ever moved further towards the line, never away from it.
+///   that share (in traffic only with no car close behind, ``liftGapBehind``). Steering is only ever moved further
+///   towards the line, never away from it.
 ///
 /// With another car in view (the observation lists one) the speed cap is off and the line part's line is the
 /// expert's traffic target (``steersInTraffic``): the command's line moved clear of a car alongside and out of the
@@ -45,6 +46,10 @@ public struct TrackGuard: Sendable, Equatable {
     /// without the speed cap (speed in traffic is the ``TrafficGuard``'s). False: the guard stands down whenever
     /// another car is in view.
     public var steersInTraffic = true
+    /// In traffic the throttle is cut only when no car is within a car length plus this (m, default 10: the expert's
+    /// ``ExpertSettings/mergeGap``) behind: a car lifting in front of another was hit at the start of three 10-car
+    /// races (the pole car crossing to the racing line), and ``TrafficGuard`` holds the speed in traffic anyway.
+    public var liftGapBehind: Double = 10
     /// Below this speed (m/s, default 5) the guard does nothing: standing starts, and cars recovering from a spin.
     public var minimumSpeed: Double = 5
 
@@ -131,7 +136,9 @@ public struct TrackGuard: Sendable, Equatable {
         let moved = steering + share * (wanted - steering)
         // Left of the line (predicted > 0) the correction is to the right (lower steering), and the reverse.
         guarded.steering = Float(predicted > 0 ? min(steering, moved) : max(steering, moved))
-        if guarded.pedal > 0 { guarded.pedal *= Float(1 - g.pointee.lift * share) }
+        if guarded.pedal > 0 && (!inTraffic || clearBehind(g, viewAt, carLength: encoder.plan.carLength)) {
+            guarded.pedal *= Float(1 - g.pointee.lift * share)
+        }
         return guarded
     }
 
@@ -153,6 +160,15 @@ public struct TrackGuard: Sendable, Equatable {
         let rear = held < 0 ? held * m.maxBrakeForce * (1 - m.brakeFront) : held * m.engineForce(v)
         return ExpertDriver.steeringLaw(plan: plan, settings: expertSettings, view: view, speed: v, target: target,
                                         axles: axles, frontLongitudinal: front, rearLongitudinal: rear).steering
+    }
+
+    /// Whether no car is within a car length plus ``liftGapBehind`` behind the car of the view at `viewAt`.
+    @inline(__always)
+    static func clearBehind(_ g: UnsafePointer<TrackGuard>, _ viewAt: UnsafePointer<DriverView>, carLength: Double) -> Bool {
+        let reach = carLength + g.pointee.liftGapBehind
+        return !NearbyCars.withCars(at: viewAt.pointer(to: \.nearby)!) { cars in
+            cars.contains { $0.gap < 0 && $0.gap > -reach }
+        }
     }
 
     /// The expert's default settings, whose path and steering gains the guard steers by.

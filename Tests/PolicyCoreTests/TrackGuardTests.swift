@@ -123,7 +123,7 @@ struct TrackGuardTests {
         }
     }
 
-    @Test("in traffic it steers towards the expert's traffic target, and lifts, without the speed cap")
+    @Test("in traffic it steers towards the expert's traffic target, and lifts with no car close behind, without the speed cap")
     func traffic() {
         let v = 40.0, s = 300.0
         // Cars in view but far away (120 m ahead, 140 m behind): the target is the line, so the car 3 m left of it is
@@ -133,6 +133,9 @@ struct TrackGuardTests {
         for other in [(120.0, 4.0), (-140, -4)] {
             #expect(Self.guarded(Self.observation(s: s, speed: v, beside: 3, others: [other])) == alone)
         }
+        // A car 8 m behind (within a car length and 10 m): steered as alone, the throttle kept.
+        let followed = Self.guarded(Self.observation(s: s, speed: v, beside: 3, others: [(-8, 3)]))
+        #expect(followed.steering == alone.steering && followed.pedal == 1)
         // A car alongside on the line: the traffic target is a car width plus 0.5 m to its side (the side with the
         // more room). A car 0.3 m from that target is left alone (alone on track, as far from the line, it is
         // steered) ...
