@@ -1,10 +1,10 @@
 import Foundation
 import Sim
 
-/// A safety layer between the learned policy and the car alone on track, the companion of ``TrafficGuard``
-/// (shielding in the sense of Alshiekh et al., "Safe Reinforcement Learning via Shielding", AAAI 2018): the network
-/// drives, and the guard steps in only where its action is about to take the car off, in the two ways the shipped
-/// network's solo failures start (docs/policy.md, "What the solo failures are"):
+/// A safety layer between the learned policy and the car's line (and, alone on track, its speed), the companion of
+/// ``TrafficGuard`` (shielding in the sense of Alshiekh et al., "Safe Reinforcement Learning via Shielding", AAAI
+/// 2018): the network drives, and the guard steps in only where its action is about to take the car off, in the two
+/// ways the shipped network's solo failures start (docs/policy.md, "What the solo failures are"):
 ///
 /// - Speed (``capsSpeed``): faster than the speed plan (the limit speed profile the expert drives) read
 ///   ``speedLead`` seconds ahead, by more than ``speedMargin``, it brakes ``brakeGain`` per m/s over. The plan is read
