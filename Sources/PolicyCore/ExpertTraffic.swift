@@ -20,7 +20,6 @@ extension ExpertPlan {
         var target = min(max(at(line.offset, view.s) + offsetCommand, -sample.widthRight + margin),
                          sample.widthLeft - margin)
         var speedCap = Double.infinity
-        let carWidth = 2 * halfWidth
         view.nearby.withCars { cars in
             for other in cars {
                 let otherSpeed = max(v + other.speedDifference, 0)
@@ -32,9 +31,7 @@ extension ExpertPlan {
                     if other.gap > 0 { speedCap = min(speedCap, yieldSpeed(behind: other.gap, otherSpeed, settings)) }
                 } else if other.gap > 0 {
                     // Ahead: follow it when our paths meet.
-                    let sameLane = abs(other.lateral - view.lateral) < carWidth + 0.4
-                    let crossing = (other.lateral - view.lateral) * (other.lateral - target) <= 0
-                        || abs(other.lateral - target) < carWidth + 0.4
+                    let (sameLane, crossing) = paths(of: other, from: view.lateral, target: target)
                     if sameLane || crossing {
                         speedCap = min(speedCap, followSpeed(behind: other.gap, otherSpeed, settings))
                     }
@@ -71,10 +68,18 @@ extension ExpertPlan {
             return Self.clear(target, of: other.lateral, from: lateral, by: clearance)
         }
         guard other.gap > 0, other.gap < carLength + settings.mergeGap else { return target }
-        let sameLane = abs(other.lateral - lateral) < carWidth + 0.4
-        let crossing = (other.lateral - lateral) * (other.lateral - target) <= 0
-            || abs(other.lateral - target) < carWidth + 0.4
+        let (sameLane, crossing) = paths(of: other, from: lateral, target: target)
         return !sameLane && crossing ? Self.clear(target, of: other.lateral, from: lateral, by: clearance) : target
+    }
+
+    /// Whether `other` (ahead) is in the lane of a car at `lateral` (within a car width plus 0.4 m), and whether the
+    /// car's path to `target` crosses or ends in its lane.
+    @inline(__always)
+    func paths(of other: NearbyCar, from lateral: Double, target: Double) -> (sameLane: Bool, crossing: Bool) {
+        let lane = 2 * halfWidth + 0.4
+        let sameLane = abs(other.lateral - lateral) < lane
+        let crossing = (other.lateral - lateral) * (other.lateral - target) <= 0 || abs(other.lateral - target) < lane
+        return (sameLane, crossing)
     }
 
     /// The speed (m/s) from which half the car's straight-line deceleration stops it the following distance

@@ -175,11 +175,8 @@ public struct TrafficGuard: Sendable, Equatable {
                     let side = carWidth + g.pointee.settings.sideClearance
                     var beside = apart < side
                     if !beside && !stalled {
-                        if lateralRate.isNaN {
-                            let (sine, cosine) = sineCosine(view.headingError)
-                            lateralRate = v * sine + view.lateralSpeed * cosine
-                        }
-                        beside = abs(other.lateral - (view.lateral + lateralRate * g.pointee.pathPreview)) < side
+                        let rate = lateralVelocity(&lateralRate, view, speed: v)
+                        beside = abs(other.lateral - (view.lateral + rate * g.pointee.pathPreview)) < side
                     }
                     if beside && !stalled {
                         cap = min(cap, plan.yieldSpeed(behind: other.gap, otherSpeed, g.pointee.settings))
@@ -192,12 +189,9 @@ public struct TrafficGuard: Sendable, Equatable {
                     if room > 0 && !stalled && reach <= otherSpeed * otherSpeed + bound * room { continue }
                     // On the path: in this car's lane now, or where its lateral motion takes it before it gets there.
                     if apart >= lane {
-                        if lateralRate.isNaN {
-                            let (sine, cosine) = sineCosine(view.headingError)
-                            lateralRate = v * sine + view.lateralSpeed * cosine
-                        }
+                        let rate = lateralVelocity(&lateralRate, view, speed: v)
                         let ahead = min(other.gap / max(v - otherSpeed, 1), g.pointee.pathPreview)
-                        guard abs(other.lateral - (view.lateral + lateralRate * ahead)) < lane else { continue }
+                        guard abs(other.lateral - (view.lateral + rate * ahead)) < lane else { continue }
                     }
                     var follow = plan.followSpeed(behind: other.gap, otherSpeed, g.pointee.settings)
                     if stalled, abs(aim(other.gap) - other.lateral) >= carWidth + g.pointee.settings.sideClearance {
@@ -209,6 +203,17 @@ public struct TrafficGuard: Sendable, Equatable {
             }
             return cap
         }
+    }
+
+    /// The car's lateral velocity across the track (m/s) at speed `v`, worked out on first use and kept in `cached`
+    /// (NaN until then).
+    @inline(__always)
+    static func lateralVelocity(_ cached: inout Double, _ view: Fields, speed v: Double) -> Double {
+        if cached.isNaN {
+            let (sine, cosine) = sineCosine(view.headingError)
+            cached = v * sine + view.lateralSpeed * cosine
+        }
+        return cached
     }
 
     /// The scalar fields of a view the guard reads, loaded from where the view lies (not the view copied).
