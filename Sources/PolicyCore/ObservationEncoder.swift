@@ -391,31 +391,30 @@ public final class ObservationEncoder: @unchecked Sendable {
         staged.put(descriptor.2, 0.01)
         staged.put(descriptor.3, 1000)
         staged.put(observation.pointee.offsetCommand, 5)
-        // The nearest opponents, read in place. Those within the horizon: the cars are nearest first, so they are
-        // a prefix.
+        // The nearest opponents within the horizons, read in place: the cars are nearest first by absolute gap, so
+        // the first beyond opponentHorizon ends the search, and one farther behind than opponentHorizonBehind is
+        // skipped (a car ahead beyond it takes the slot).
         NearbyCars.withCars(at: v.pointer(to: \.nearby)!) { cars in
-            let candidates = min(cars.count, ObservationSpec.opponentCount)
-            var present = 0
-            while present < candidates && ObservationSpec.givesOpponent(atGap: cars[present].gap) {
+            let range = ObservationSpec.opponentRange, near = ObservationSpec.nearRange
+            var nearGaps = SIMD4<Double>(repeating: near)    // a lane per slot (ObservationSpec.opponentCount is 4)
+            var present = 0, k = 0
+            while present < ObservationSpec.opponentCount && k < cars.count {
+                let o = cars[k]
+                k += 1
+                guard abs(o.gap) <= ObservationSpec.opponentHorizon else { break }
+                guard ObservationSpec.givesOpponent(atGap: o.gap) else { continue }
+                staged.put(min(max(o.gap, -range), range), range)
+                staged.put(o.lateral - lateral, 5)
+                staged.put(o.speedDifference, 10)
+                nearGaps[present] = ObservationSpec.nearGap(o.gap)
                 present += 1
             }
-            let range = ObservationSpec.opponentRange
-            for i in 0..<ObservationSpec.opponentCount {
-                if i < present {
-                    let o = cars[i]
-                    staged.put(min(max(o.gap, -range), range), range)
-                    staged.put(o.lateral - lateral, 5)
-                    staged.put(o.speedDifference, 10)
-                } else {
-                    staged.put(range, range)
-                    staged.put(0, 5)
-                    staged.put(0, 10)
-                }
+            for _ in present..<ObservationSpec.opponentCount {
+                staged.put(range, range)
+                staged.put(0, 5)
+                staged.put(0, 10)
             }
-            let near = ObservationSpec.nearRange
-            for i in 0..<ObservationSpec.opponentCount {
-                staged.put(i < present ? ObservationSpec.nearGap(cars[i].gap) : near, near)
-            }
+            for i in 0..<ObservationSpec.opponentCount { staged.put(nearGaps[i], near) }
         }
         assert(staged.count == ObservationSpec.count)
         staged.raw.span.withUnsafeBufferPointer { scaleFeatures($0.baseAddress!, into: out, avx2: scalesWithAVX2) }

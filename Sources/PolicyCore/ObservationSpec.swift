@@ -1,4 +1,4 @@
-/// The observation a network policy sees, version 3: the layout of the feature vector that
+/// The observation a network policy sees, version 5: the layout of the feature vector that
 /// ``ObservationEncoder`` writes and that a policy's weights file declares (`observation_spec_version`).
 ///
 /// Every feature is a physical quantity divided by a fixed scale, so that typical values are of order 1; the
@@ -6,7 +6,13 @@
 /// file) comes on top. ``features`` lists each with its unit and scale; docs/policy.md has the same table.
 public enum ObservationSpec {
     /// The version string weights files carry in their metadata.
-    public static let version = "rival.observation/3"
+    public static let version = "rival.observation/5"
+    /// Version 3: the same features as version 5, but opponents behind are given out to ``opponentHorizon`` (60 m)
+    /// instead of ``opponentHorizonBehind`` (10 m). Its weights files load as networks of version 5 with the same
+    /// weights (``MLPParameters/upgradedToCurrentSpec()``): the network then sees no car more than 10 m behind, and
+    /// the slots such cars took go to cars ahead. (Version 4 was an experiment with three more features, branch
+    /// `spec4`, never shipped: its files are refused, as of a version this library does not know.)
+    public static let version3 = "rival.observation/3"
     /// Version 2: the same features as version 3, but opponents are given out to ``opponentRange`` (150 m) instead
     /// of ``opponentHorizon`` (60 m). Its weights files load as networks of version 3 with the same weights
     /// (``MLPParameters/upgradedToCurrentSpec()``): the network then sees no car beyond 60 m, which its training
@@ -25,7 +31,8 @@ public enum ObservationSpec {
     public static let lineDistances: [Double] = [0, 5, 10, 20, 35, 55, 80, 110, 150, 200, 250]
     /// Distances ahead (m) at which the steering the racing line's curvature needs is given.
     public static let lineSteerDistances: [Double] = [0, 10, 25]
-    /// Opponents given (nearest first by absolute gap); absent ones are padded as far ahead and level.
+    /// Opponents given (nearest first by absolute gap, within ``opponentHorizon`` ahead and
+    /// ``opponentHorizonBehind`` behind); absent ones are padded as far ahead and level.
     public static let opponentCount = 4
     /// Scale of the opponents' gaps (m) and the padding's gap: an absent opponent is 150 m ahead.
     public static let opponentRange = 150.0
@@ -34,6 +41,14 @@ public enum ObservationSpec {
     /// with opponents out to 150 m, a car 100 to 150 m behind filled the slots, the network had seldom seen one
     /// there in training, and in 10-car races it went off far from other cars (docs/policy.md, "Traffic").
     public static let opponentHorizon = 60.0
+    /// Opponents farther behind than this (m of arc length) are not given either (version 5): the expert the
+    /// network imitates reacts to no car behind it but one alongside (within a car length and
+    /// ``ExpertSettings/alongsideMargin``: 5.8-6.7 m for the shipped cars), so its labels never depend on one, and a
+    /// car 10 to 60 m behind could only teach the network a false cue and take a slot a car ahead needs. With
+    /// version 3's 60 m behind, the shipped network in 10-car races went off 321 times in 60 races; with 10 m,
+    /// 247, and fewer on all four networks measured (docs/policy.md, "Observation spec 5"). It equals
+    /// ``nearRange``: a car is given behind while its near gap still resolves it.
+    public static let opponentHorizonBehind = 10.0
     /// Range of the near gaps (m): the gap again, clamped to this and divided by it, so that the network resolves
     /// who is ahead of a car alongside (on the 150 m scale a metre is less than 0.01; the give-way rule turns on it).
     public static let nearRange = 10.0
@@ -100,7 +115,7 @@ public enum ObservationSpec {
         for k in 0..<opponentCount {
             f += [
                 Feature(name: "opponent\(k).gap", unit: "m", scale: opponentRange,
-                        meaning: "arc-length gap to the \(k + 1)th nearest car within 60 m, + = ahead (padding: +150)"),
+                        meaning: "arc-length gap to the \(k + 1)th nearest car within 60 m ahead and 10 m behind, + = ahead (padding: +150)"),
                 Feature(name: "opponent\(k).lateral", unit: "m", scale: 5,
                         meaning: "its lateral offset minus ours, + = to our left (padding: 0)"),
                 Feature(name: "opponent\(k).speedDifference", unit: "m/s", scale: 10,
@@ -129,12 +144,16 @@ public enum ObservationSpec {
     /// (``MLPParameters/upgradedToCurrentSpec()``): one of version 1 with ``version1Count`` inputs or of version 2
     /// with ``count``.
     public static func upgrades(from version: String?, inputCount: Int) -> Bool {
-        version == version1 && inputCount == version1Count || version == version2 && inputCount == count
+        version == version1 && inputCount == version1Count
+            || (version == version2 || version == version3) && inputCount == count
     }
 
-    /// Whether an opponent `gap` metres away (ahead or behind) is given: within ``opponentHorizon``.
+    /// Whether an opponent `gap` metres away (+ = ahead) is given: within ``opponentHorizon`` ahead and
+    /// ``opponentHorizonBehind`` behind (false for NaN).
     @inline(__always)
-    public static func givesOpponent(atGap gap: Double) -> Bool { abs(gap) <= opponentHorizon }
+    public static func givesOpponent(atGap gap: Double) -> Bool {
+        gap <= opponentHorizon && gap >= -opponentHorizonBehind
+    }
 
     /// A gap (m) as its near gap counts it, before scaling: clamped to ``nearRange``.
     @inline(__always)
@@ -142,11 +161,12 @@ public enum ObservationSpec {
 }
 
 extension MLPParameters {
-    /// This network of an earlier observation spec (``ObservationSpec/version1`` or ``ObservationSpec/version2``)
-    /// as one of the current spec: a version-1 network gains the near gaps with zero weights
-    /// (``upgradedFromObservationSpec1()``); both keep their weights and are marked `observation_spec_upgraded_from`.
-    /// What changes is only what the encoder gives them: no opponent beyond ``ObservationSpec/opponentHorizon``.
-    /// nil when the network is of neither (its metadata and input count).
+    /// This network of an earlier observation spec (``ObservationSpec/version1``, ``ObservationSpec/version2`` or
+    /// ``ObservationSpec/version3``) as one of the current spec: a version-1 network gains the near gaps with zero
+    /// weights (``upgradedFromObservationSpec1()``); all keep their weights and are marked
+    /// `observation_spec_upgraded_from`. What changes is only what the encoder gives them: no opponent beyond
+    /// ``ObservationSpec/opponentHorizon`` ahead or ``ObservationSpec/opponentHorizonBehind`` behind. nil when the
+    /// network is of none of them (its metadata and input count).
     public func upgradedToCurrentSpec() -> MLPParameters? {
         let found = metadata[MLPMetadataKey.specVersion]
         guard ObservationSpec.upgrades(from: found, inputCount: inputCount) else { return nil }

@@ -154,33 +154,51 @@ extension PolicyTrainer {
                 best.inputStd[oldWidth...] = latest.inputStd[oldWidth...]
             }
         }
-        // Samples of spec 1 or 2 gave opponents out to 150 m: hide those beyond the horizon, as the encoder now
-        // does (samples of spec 3 are unchanged by this).
+        // Samples of spec 1 or 2 gave opponents out to 150 m, those of spec 3 out to 60 m behind: hide those beyond
+        // the horizons, as the encoder now does (samples of spec 5 are unchanged by this).
         Self.hideOpponentsBeyondHorizon(&x, count: count)
         restore(parameters: latest, best: best, iteration: state.iteration, bestIteration: state.bestIteration,
                 history: state.history, failures: state.failures ?? [], inputs: x, targets: y)
     }
 
-    /// Pads, in `count` samples of the current width, every opponent slot whose gap is beyond
-    /// ``ObservationSpec/opponentHorizon`` as the encoder pads an absent opponent; returns how many slots it padded.
-    /// A slot the encoder gave (a gap within the horizon, so a scaled gap of at most `Float(60 / 150)`) is kept.
+    /// In `count` samples of the current width, removes every opponent the encoder would not give now (a gap beyond
+    /// ``ObservationSpec/opponentHorizon`` ahead or ``ObservationSpec/opponentHorizonBehind`` behind): the opponents
+    /// left move up to the first slots, in their order, and the slots after them are padded as the encoder pads an
+    /// absent opponent; returns how many opponents it removed. A slot the encoder gave (its scaled gap within
+    /// `Float(60 / 150)` ahead and `Float(10 / 150)` behind, the same rounding) is kept. A car ahead that a car
+    /// behind kept out of the four slots when the sample was taken cannot be restored.
     @discardableResult
     static func hideOpponentsBeyondHorizon(_ x: inout [Float], count: Int) -> Int {
         let width = ObservationSpec.count
-        let limit = Float(ObservationSpec.opponentHorizon / ObservationSpec.opponentRange)
-        var padded = 0
+        let ahead = Float(ObservationSpec.opponentHorizon / ObservationSpec.opponentRange)
+        let behind = Float(ObservationSpec.opponentHorizonBehind / ObservationSpec.opponentRange)
+        let gaps = ObservationSpec.gapIndices, nears = ObservationSpec.nearGapIndices
+        var removed = 0
         for i in 0..<count {
+            let row = i * width
+            var kept = 0
             for k in 0..<ObservationSpec.opponentCount {
-                let gap = i * width + ObservationSpec.gapIndices[k]
-                guard abs(x[gap]) > limit, x[gap] != 1 || x[gap + 1] != 0 || x[gap + 2] != 0 else { continue }
-                x[gap] = 1
-                x[gap + 1] = 0
-                x[gap + 2] = 0
-                x[i * width + ObservationSpec.nearGapIndices[k]] = 1
-                padded += 1
+                let gap = x[row + gaps[k]]
+                let padding = gap == 1 && x[row + gaps[k] + 1] == 0 && x[row + gaps[k] + 2] == 0
+                if padding { continue }
+                guard gap <= ahead && gap >= -behind else {
+                    removed += 1
+                    continue
+                }
+                if kept != k {
+                    for j in 0..<3 { x[row + gaps[kept] + j] = x[row + gaps[k] + j] }
+                    x[row + nears[kept]] = x[row + nears[k]]
+                }
+                kept += 1
+            }
+            for k in kept..<ObservationSpec.opponentCount {
+                x[row + gaps[k]] = 1
+                x[row + gaps[k] + 1] = 0
+                x[row + gaps[k] + 2] = 0
+                x[row + nears[k]] = 1
             }
         }
-        return padded
+        return removed
     }
 
     /// Samples of observation spec 1 (69 features each) with the features version 2 adds computed from them:

@@ -25,8 +25,8 @@ struct PolicyTests {
     @Test("the spec: 73 uniquely named features, the course out to 250 m, 4 opponents, documented in docs/policy.md")
     func spec() throws {
         #expect(ObservationSpec.count == 73)
-        #expect(ObservationSpec.version == "rival.observation/3")
-        #expect(ObservationSpec.opponentHorizon == 60)
+        #expect(ObservationSpec.version == "rival.observation/5")
+        #expect(ObservationSpec.opponentHorizon == 60 && ObservationSpec.opponentHorizonBehind == 10)
         // Version 2 is version 1 and the near gaps after it.
         #expect(ObservationSpec.features[ObservationSpec.version1Count...].map(\.name) == (0..<4).map { "opponent\($0).nearGap" })
         #expect(Set(ObservationSpec.features.map(\.name)).count == ObservationSpec.count)
@@ -92,14 +92,16 @@ struct PolicyTests {
         #expect(abs(pair[Self.index("opponent0.nearGap")] + 0.15) < 1e-6 && abs(pair[Self.index("opponent1.nearGap")] - 0.2) < 1e-6)
         #expect(abs(pair[Self.index("opponent0.gap")] + 0.01) < 1e-6)
         #expect(pair[Self.index("opponent2.nearGap")] == 1)
-        // Spec 3: a car within 60 m is given, one beyond is padded as absent, ahead or behind.
+        // Spec 5: a car within 60 m ahead or 10 m behind is given, one beyond is padded as absent; a car ahead
+        // takes the slot of a nearer one 10.5 m behind.
         var spread = NearbyCars()
-        for (index, gap) in [(1, 59.5), (2, -60.0), (3, 60.5), (4, -100.0)] {
+        for (index, gap) in [(1, -10.0), (2, -10.5), (3, 59.5), (4, -60.0), (5, 60.5), (6, -100.0)] {
             spread.insert(NearbyCar(index: index, gap: gap, lateral: view.lateral + 1, speedDifference: 3))
         }
         let far = Self.encode(encoder, Observation(view: DriverView(speed: 50, s: s, lateral: view.lateral, nearby: spread)))
-        #expect(abs(far[Self.index("opponent0.gap")] * 150 - 59.5) < 1e-4 && abs(far[Self.index("opponent1.gap")] * 150 + 60) < 1e-4)
-        #expect(far[Self.index("opponent1.speedDifference")] == 0.3 && far[Self.index("opponent1.nearGap")] == -1)
+        #expect(abs(far[Self.index("opponent0.gap")] * 150 + 10) < 1e-4 && abs(far[Self.index("opponent1.gap")] * 150 - 59.5) < 1e-4)
+        #expect(far[Self.index("opponent0.nearGap")] == -1 && far[Self.index("opponent1.nearGap")] == 1)
+        #expect(far[Self.index("opponent1.speedDifference")] == 0.3 && far[Self.index("opponent1.lateral")] == 0.2)
         for k in 2...3 {
             #expect(far[Self.index("opponent\(k).gap")] == 1 && far[Self.index("opponent\(k).lateral")] == 0)
             #expect(far[Self.index("opponent\(k).speedDifference")] == 0 && far[Self.index("opponent\(k).nearGap")] == 1)
@@ -287,7 +289,7 @@ struct PolicyTests {
         var wrongInputs = MLPParameters(layerSizes: [10, 4, 2], activations: [.tanh, .identity])
         wrongInputs.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version
         #expect(throws: LoadError(file: "w.safetensors", location: "layers.0.weight", value: "10 inputs",
-                                  expected: "73 inputs (observation spec rival.observation/3)")) {
+                                  expected: "73 inputs (observation spec rival.observation/5)")) {
             try NetworkPolicy(parameters: wrongInputs, encoder: encoder, file: "w.safetensors")
         }
         var wrongOutputs = MLPParameters(layerSizes: [73, 4, 3], activations: [.tanh, .identity])
@@ -302,7 +304,7 @@ struct PolicyTests {
         try oldSpec.safetensors.write(to: path)
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(throws: LoadError(file: path, location: "__metadata__.observation_spec_version", value: "rival.observation/0",
-                                  expected: "observation spec version rival.observation/3")) {
+                                  expected: "observation spec version rival.observation/5")) {
             try NetworkPolicy(file: path, encoder: encoder)
         }
         // A version-1 file of the wrong width is not upgraded: refused.
@@ -310,12 +312,12 @@ struct PolicyTests {
         narrow.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version1
         try narrow.safetensors.write(to: path)
         #expect(throws: LoadError(file: path, location: "__metadata__.observation_spec_version", value: "rival.observation/1",
-                                  expected: "observation spec version rival.observation/3")) {
+                                  expected: "observation spec version rival.observation/5")) {
             try NetworkPolicy(file: path, encoder: encoder)
         }
     }
 
-    @Test("a version-1 network loads as a version-3 one that acts the same, bit for bit, whatever the near gaps")
+    @Test("a version-1 network loads as a version-5 one that acts the same, bit for bit, whatever the near gaps")
     func version1Upgrade() throws {
         let encoder = ObservationEncoder(track: try Shipped.track("Monza"), car: try Shipped.car("gt3"))
         var old = MLPParameters(layerSizes: [ObservationSpec.version1Count, 16, 2], activations: [.tanh, .identity], seed: 5)
@@ -343,18 +345,21 @@ struct PolicyTests {
         }
     }
 
-    @Test("a version-2 network loads as a version-3 one with the same weights, marked as upgraded; an unknown version does not")
+    @Test("a version-2 or version-3 network loads as a version-5 one with the same weights, marked as upgraded; an unknown version does not")
     func version2Upgrade() throws {
         let encoder = ObservationEncoder(track: try Shipped.track("Monza"), car: try Shipped.car("gt3"))
         var old = MLPParameters(layerSizes: [ObservationSpec.count, 16, 2], activations: [.tanh, .identity], seed: 7)
-        old.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version2
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("spec2-\(getpid()).safetensors").path
-        try old.safetensors.write(to: path)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let loaded = try NetworkPolicy(file: path, encoder: encoder).network.parameters
-        #expect(loaded.weights == old.weights && loaded.biases == old.biases && loaded.inputMean == old.inputMean)
-        #expect(loaded.metadata[MLPMetadataKey.specVersion] == ObservationSpec.version)
-        #expect(loaded.metadata[MLPMetadataKey.upgradedFrom] == ObservationSpec.version2)
+        for version in [ObservationSpec.version2, ObservationSpec.version3] {
+            old.metadata[MLPMetadataKey.specVersion] = version
+            try old.safetensors.write(to: path)
+            let loaded = try NetworkPolicy(file: path, encoder: encoder).network.parameters
+            #expect(loaded.weights == old.weights && loaded.biases == old.biases && loaded.inputMean == old.inputMean)
+            #expect(loaded.metadata[MLPMetadataKey.specVersion] == ObservationSpec.version)
+            #expect(loaded.metadata[MLPMetadataKey.upgradedFrom] == version)
+        }
+        old.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version2
         // A version-2 file of the wrong width is refused, as is a version this library does not know.
         var narrow = MLPParameters(layerSizes: [ObservationSpec.version1Count, 4, 2], activations: [.tanh, .identity])
         narrow.metadata[MLPMetadataKey.specVersion] = ObservationSpec.version2
@@ -363,29 +368,42 @@ struct PolicyTests {
         future.metadata[MLPMetadataKey.specVersion] = "rival.observation/9"
         try future.safetensors.write(to: path)
         let error = try #require(throws: LoadError.self) { try NetworkPolicy(file: path, encoder: encoder) }
-        #expect(error.description.contains("rival.observation/9") && error.description.contains("observation spec version rival.observation/3"))
+        #expect(error.description.contains("rival.observation/9") && error.description.contains("observation spec version rival.observation/5"))
     }
 
-    @Test("stored samples of spec 2 lose the opponents beyond 60 m, padded as the encoder pads them; spec-3 samples are kept")
+    @Test("stored samples of spec 2 and 3 lose the opponents beyond the horizons, the rest moved up and padded as the encoder does; spec-5 samples are kept")
     func horizonSamples() throws {
         let encoder = ObservationEncoder(track: try Shipped.track("Monza"), car: try Shipped.car("gt3"))
         let s = 300 * encoder.track.spacing
-        var nearby = NearbyCars()
-        for (index, gap) in [(1, 5.0), (2, -59.9), (3, 61.0), (4, -149.0)] {
-            nearby.insert(NearbyCar(index: index, gap: gap, lateral: 1.5, speedDifference: -2))
+        func cars(_ gaps: [Double]) -> NearbyCars {
+            var nearby = NearbyCars()
+            for (index, gap) in gaps.enumerated() {
+                nearby.insert(NearbyCar(index: index + 1, gap: gap, lateral: 1.5, speedDifference: -2))
+            }
+            return nearby
         }
-        let spec3 = Self.encode(encoder, Observation(view: DriverView(speed: 40, s: s, nearby: nearby)))
-        // The same state as spec 2 encoded it: every opponent given.
-        var spec2 = spec3
-        for (k, gap) in [(2, 61.0), (3, -149.0)] {
-            spec2[Self.index("opponent\(k).gap")] = Float(gap / 150)
-            spec2[Self.index("opponent\(k).lateral")] = 0.3
-            spec2[Self.index("opponent\(k).speedDifference")] = -0.2
-            spec2[Self.index("opponent\(k).nearGap")] = gap > 0 ? 1 : -1
+        /// The features of `gaps` as an older spec gave them: these cars in these slots, the rest padded.
+        func older(_ spec4: [Float], _ gaps: [Double]) -> [Float] {
+            var x = spec4
+            for k in 0..<ObservationSpec.opponentCount {
+                let given = k < gaps.count
+                x[Self.index("opponent\(k).gap")] = given ? Float(gaps[k] / 150) : 1
+                x[Self.index("opponent\(k).lateral")] = given ? 0.3 : 0
+                x[Self.index("opponent\(k).speedDifference")] = given ? -0.2 : 0
+                x[Self.index("opponent\(k).nearGap")] = given ? Float(min(max(gaps[k], -10), 10) / 10) : 1
+            }
+            return x
         }
-        var data = spec2 + spec3
-        #expect(PolicyTrainer.hideOpponentsBeyondHorizon(&data, count: 2) == 2)
-        #expect(Array(data[..<ObservationSpec.count]) == spec3 && Array(data[ObservationSpec.count...]) == spec3)
+        // Spec 3 gave the four nearest within 60 m, ahead or behind; spec 5 skips the car 30 m behind for the one
+        // 40 m ahead.
+        let a = Self.encode(encoder, Observation(view: DriverView(speed: 40, s: s, nearby: cars([5, -9, -30, 40, -149]))))
+        #expect(a == older(a, [5, -9, 40]))
+        // Spec 2 gave them out to 150 m.
+        let b = Self.encode(encoder, Observation(view: DriverView(speed: 40, s: s, nearby: cars([5, 61, -149]))))
+        #expect(b == older(b, [5]))
+        var data = older(a, [5, -9, -30, 40]) + older(b, [5, 61, -149]) + a + b
+        #expect(PolicyTrainer.hideOpponentsBeyondHorizon(&data, count: 4) == 3)
+        #expect(data == a + b + a + b)
     }
 
     @Test("a version-1 data set gains its near gaps from the gaps it holds")

@@ -109,7 +109,7 @@ import Testing
     @Test func specPrintsEveryFeature() throws {
         let out = try CLI.run(["spec"])
         #expect(out.status == 0)
-        #expect(out.stdout.contains("rival.observation/3: 73 features"))
+        #expect(out.stdout.contains("rival.observation/5: 73 features"))
         #expect(out.stdout.contains("| 68 | `opponent3.speedDifference` | m/s | 10 |"))
     }
 
