@@ -395,18 +395,18 @@ public final class ObservationEncoder: @unchecked Sendable {
         // the first beyond opponentHorizon ends the search, and one farther behind than opponentHorizonBehind is
         // skipped (a car ahead beyond it takes the slot).
         NearbyCars.withCars(at: v.pointer(to: \.nearby)!) { cars in
-            let range = ObservationSpec.opponentRange, near = ObservationSpec.nearRange
-            var nearGaps = SIMD4<Double>(repeating: near)    // a lane per slot (ObservationSpec.opponentCount is 4)
+            let range = ObservationSpec.opponentRange
+            let first = staged.count
             var present = 0, k = 0
             while present < ObservationSpec.opponentCount && k < cars.count {
                 let o = cars[k]
                 k += 1
                 guard abs(o.gap) <= ObservationSpec.opponentHorizon else { break }
-                guard ObservationSpec.givesOpponent(atGap: o.gap) else { continue }
+                // With the test above, ObservationSpec.givesOpponent(atGap:).
+                guard o.gap >= -ObservationSpec.opponentHorizonBehind else { continue }
                 staged.put(min(max(o.gap, -range), range), range)
                 staged.put(o.lateral - lateral, 5)
                 staged.put(o.speedDifference, 10)
-                nearGaps[present] = ObservationSpec.nearGap(o.gap)
                 present += 1
             }
             for _ in present..<ObservationSpec.opponentCount {
@@ -414,7 +414,11 @@ public final class ObservationEncoder: @unchecked Sendable {
                 staged.put(0, 5)
                 staged.put(0, 10)
             }
-            for i in 0..<ObservationSpec.opponentCount { staged.put(nearGaps[i], near) }
+            // The near gaps from the staged gaps (clamping to 10 m after 150 m is clamping to 10 m; the padding's
+            // 150 m gives the padding's 10).
+            for i in 0..<ObservationSpec.opponentCount {
+                staged.put(ObservationSpec.nearGap(staged.raw[first + 3 * i]), ObservationSpec.nearRange)
+            }
         }
         assert(staged.count == ObservationSpec.count)
         staged.raw.span.withUnsafeBufferPointer { scaleFeatures($0.baseAddress!, into: out, avx2: scalesWithAVX2) }
