@@ -20,7 +20,8 @@ import Sim
 ///
 /// With another car in view (the observation lists one) the speed cap is off and the line part's line is the
 /// expert's traffic target (``steersInTraffic``): the command's line moved clear of a car alongside and out of the
-/// lane of a close car ahead (``ExpertPlan/trafficTarget(_:lateral:nearby:widthLeft:widthRight:settings:)``). In
+/// lane of a close car ahead (``ExpertPlan/trafficTarget(_:lateral:nearby:widthLeft:widthRight:settings:)``); a
+/// slow car with a car closing from behind keeps to its side of the racing line (``rejoinSpeedShare``). In
 /// traffic the network leaves its line on purpose, and the speed there is the ``TrafficGuard``'s. Measured in 10-car
 /// races, pulling cars back to the command's line, or capping their speed, in traffic turned fewer off-tracks into
 /// more contacts and stalled grids; steering towards the traffic target cut contacts and off-tracks on all four
@@ -52,6 +53,19 @@ public struct TrackGuard: Sendable, Equatable {
     public var liftGapBehind: Double = 10
     /// Below this speed (m/s, default 5) the guard does nothing: standing starts, and cars recovering from a spin.
     public var minimumSpeed: Double = 5
+    /// Rejoining: in traffic, a car slower than this share of the plan's speed where it is (default 0.6: a car
+    /// recovering from an off-track or a spin) keeps to its own side of the racing line, its target moved out to
+    /// ``rejoinEdgeMargin`` plus half its width inside the edge on that side, while a car behind closes on it faster
+    /// than ``rejoinClosing`` and would reach it within ``rejoinWarning``; 0 turns it off. In 10-car races 16 of the
+    /// shipped network's 26 contacts were a recovering car cutting back across the track in front of a car arriving
+    /// at race speed; holding such a car back instead made it an obstacle (docs/policy.md, "Rejoining").
+    public var rejoinSpeedShare: Double = 0.6
+    /// How soon (s, default 3) a car closing from behind must reach this one for ``rejoinSpeedShare`` to act.
+    public var rejoinWarning: Double = 3
+    /// How much faster (m/s, default 3) a car behind must be for ``rejoinSpeedShare`` to act.
+    public var rejoinClosing: Double = 3
+    /// Distance (m, default 0.5) between a rejoining car's side and the track's edge that its target keeps.
+    public var rejoinEdgeMargin: Double = 0.5
 
     /// The default guard.
     public init() {}
@@ -118,6 +132,14 @@ public struct TrackGuard: Sendable, Equatable {
                                                 widthRight: encoder.at(ObservationEncoder.Column.widthRight, here),
                                                 settings: expertSettings)
         }
+        if inTraffic && view.speed < g.pointee.rejoinSpeedShare * encoder.at(ObservationEncoder.Column.planSpeed, here)
+            && carClosing(g, viewAt) {
+            // Rejoining with a car coming: this car's side of the racing line, out at the edge.
+            let edge = encoder.plan.halfWidth + g.pointee.rejoinEdgeMargin
+            target = view.lateral >= encoder.at(ObservationEncoder.Column.lineOffset, here)
+                ? max(target, encoder.at(ObservationEncoder.Column.widthLeft, here) - edge)
+                : min(target, edge - encoder.at(ObservationEncoder.Column.widthRight, here))
+        }
         let lineAngle = encoder.at(ObservationEncoder.Column.lineAngle, here)
         let preview = max(ObservationEncoder.minimumPreview, v * ObservationEncoder.previewTime)
         // A bound first, without the transcendental functions or a division: |sin x| <= |x| and |atan y| <= |y|,
@@ -168,6 +190,16 @@ public struct TrackGuard: Sendable, Equatable {
         let reach = carLength + g.pointee.liftGapBehind
         return !NearbyCars.withCars(at: viewAt.pointer(to: \.nearby)!) { cars in
             cars.contains { $0.gap < 0 && $0.gap > -reach }
+        }
+    }
+
+    /// Whether a car behind the car of the view at `viewAt` closes on it faster than ``rejoinClosing`` and would reach
+    /// it within ``rejoinWarning``.
+    @inline(__always)
+    static func carClosing(_ g: UnsafePointer<TrackGuard>, _ viewAt: UnsafePointer<DriverView>) -> Bool {
+        let closing = g.pointee.rejoinClosing, warning = g.pointee.rejoinWarning
+        return NearbyCars.withCars(at: viewAt.pointer(to: \.nearby)!) { cars in
+            cars.contains { $0.gap < 0 && $0.speedDifference > closing && -$0.gap < warning * $0.speedDifference }
         }
     }
 

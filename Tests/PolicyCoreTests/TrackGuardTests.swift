@@ -168,6 +168,42 @@ struct TrackGuardTests {
         #expect(Self.guarded(fast).pedal == 1)
     }
 
+    @Test("in traffic a slow car with a car closing from behind keeps to its side of the racing line, out at the edge")
+    func rejoin() {
+        let s = 300.0, v = 0.4 * Self.plan.plannedSpeed(at: s)
+        #expect(v > TrackGuard().minimumSpeed)
+        let line = Self.plan.lineOffset(at: s), sample = Self.plan.track.sample(at: s)
+        let side: Double = sample.widthLeft - line > sample.widthRight + line ? 1 : -1
+        let across = Float(-0.2 * side)      // the network steering back across the line
+        func observation(speed: Double = v, gap: Double, closing: Double) -> Observation {
+            var o = Self.observation(s: s, speed: speed, beside: 0.5 * side)
+            o.view.nearby.insert(NearbyCar(index: 1, gap: gap, lateral: line, speedDifference: closing))
+            return o
+        }
+        func guarded(_ o: Observation, _ g: TrackGuard = TrackGuard()) -> Action {
+            g.apply(Action(steering: across, pedal: 0.5), to: o, encoder: Self.encoder)
+        }
+        // 0.5 m from the line, under the 0.6 m threshold: with no car coming the action passes unchanged ...
+        let unchanged = Action(steering: across, pedal: 0.5)
+        #expect(guarded(observation(gap: -30, closing: 0)) == unchanged)
+        // ... as it does with a car closing 3 s or more away (100 m behind at 20 m/s), for a car above 0.6 of the
+        // plan's speed, or with the rule off.
+        #expect(guarded(observation(gap: -100, closing: 20)) == unchanged)
+        #expect(guarded(observation(speed: 0.65 * Self.plan.plannedSpeed(at: s), gap: -30, closing: 20)) == unchanged)
+        var off = TrackGuard()
+        off.rejoinSpeedShare = 0
+        #expect(guarded(observation(gap: -30, closing: 20), off) == unchanged)
+        // A car 30 m behind closing at 20 m/s (1.5 s away): the target is this side's edge less half the car's width
+        // and 0.5 m, more than 2.6 m away, so the guard steers all the way to the expert's steering for it, away from
+        // the line, and cuts the throttle (no car within a car length and 10 m behind).
+        let edge = side > 0 ? sample.widthLeft - Self.plan.halfWidth - 0.5 : Self.plan.halfWidth + 0.5 - sample.widthRight
+        #expect(abs(edge - (line + 0.5 * side)) > 2.6 + 1)
+        let o = observation(gap: -30, closing: 20)
+        let wanted = withUnsafePointer(to: o) { TrackGuard.expertSteering($0, speed: v, target: edge, encoder: Self.encoder) }
+        #expect(wanted * side > 0)
+        #expect(guarded(o) == Action(steering: Float(wanted), pedal: 0))
+    }
+
     @Test("the traffic target is the expert's, as ExpertPlan.traffic works it out")
     func trafficTarget() {
         var random = SplitMix(state: 7)
