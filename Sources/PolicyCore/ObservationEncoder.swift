@@ -402,8 +402,7 @@ public final class ObservationEncoder: @unchecked Sendable {
                 let o = cars[k]
                 k += 1
                 guard abs(o.gap) <= ObservationSpec.opponentHorizon else { break }
-                // With the test above, ObservationSpec.givesOpponent(atGap:).
-                guard o.gap >= -ObservationSpec.opponentHorizonBehind else { continue }
+                guard ObservationSpec.givesOpponent(atGap: o.gap) else { continue }
                 staged.put(min(max(o.gap, -range), range), range)
                 staged.put(o.lateral - lateral, 5)
                 staged.put(o.speedDifference, 10)

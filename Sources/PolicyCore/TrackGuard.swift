@@ -127,18 +127,16 @@ public struct TrackGuard: Sendable, Equatable {
         let here = spot ?? encoder.locate(view.s)
         var target = encoder.targetLateral(here, offsetCommand: offsetCommand.isFinite ? offsetCommand : 0)
         if inTraffic {
+            let widthLeft = encoder.at(ObservationEncoder.Column.widthLeft, here)
+            let widthRight = encoder.at(ObservationEncoder.Column.widthRight, here)
             target = encoder.plan.trafficTarget(target, lateral: view.lateral, nearby: viewAt.pointer(to: \.nearby)!,
-                                                widthLeft: encoder.at(ObservationEncoder.Column.widthLeft, here),
-                                                widthRight: encoder.at(ObservationEncoder.Column.widthRight, here),
-                                                settings: expertSettings)
-        }
-        if inTraffic && view.speed < g.pointee.rejoinSpeedShare * encoder.at(ObservationEncoder.Column.planSpeed, here)
-            && carClosing(g, viewAt) {
-            // Rejoining with a car coming: this car's side of the racing line, out at the edge.
-            let edge = encoder.plan.halfWidth + g.pointee.rejoinEdgeMargin
-            target = view.lateral >= encoder.at(ObservationEncoder.Column.lineOffset, here)
-                ? max(target, encoder.at(ObservationEncoder.Column.widthLeft, here) - edge)
-                : min(target, edge - encoder.at(ObservationEncoder.Column.widthRight, here))
+                                                widthLeft: widthLeft, widthRight: widthRight, settings: expertSettings)
+            if v < g.pointee.rejoinSpeedShare * encoder.at(ObservationEncoder.Column.planSpeed, here) && carClosing(g, viewAt) {
+                // Rejoining with a car coming: this car's side of the racing line, out at the edge.
+                let edge = encoder.plan.halfWidth + g.pointee.rejoinEdgeMargin
+                target = view.lateral >= encoder.at(ObservationEncoder.Column.lineOffset, here)
+                    ? max(target, widthLeft - edge) : min(target, edge - widthRight)
+            }
         }
         let lineAngle = encoder.at(ObservationEncoder.Column.lineAngle, here)
         let preview = max(ObservationEncoder.minimumPreview, v * ObservationEncoder.previewTime)

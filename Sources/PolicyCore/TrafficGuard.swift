@@ -171,16 +171,15 @@ public struct TrafficGuard: Sendable, Equatable {
                 let apart = abs(other.lateral - view.lateral)
                 let stalled = otherSpeed < g.pointee.stalledSpeed && view.time >= g.pointee.startGrace
                 if other.gap < plan.carLength + g.pointee.settings.alongsideMargin {
+                    guard !stalled else { continue }
                     // Beside it now, or where this car's lateral motion takes it within pathPreview.
                     let side = carWidth + g.pointee.settings.sideClearance
                     var beside = apart < side
-                    if !beside && !stalled {
+                    if !beside {
                         let rate = lateralVelocity(&lateralRate, view, speed: v)
                         beside = abs(other.lateral - (view.lateral + rate * g.pointee.pathPreview)) < side
                     }
-                    if beside && !stalled {
-                        cap = min(cap, plan.yieldSpeed(behind: other.gap, otherSpeed, g.pointee.settings))
-                    }
+                    if beside { cap = min(cap, plan.yieldSpeed(behind: other.gap, otherSpeed, g.pointee.settings)) }
                 } else {
                     // Far enough back that even the least braking stops it in time: no cap (followSpeed is at least
                     // the square root of otherSpeed^2 + 2 * bound * room while there is room).
