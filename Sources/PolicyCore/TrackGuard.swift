@@ -54,11 +54,15 @@ public struct TrackGuard: Sendable, Equatable {
     /// Below this speed (m/s, default 5) the guard does nothing: standing starts, and cars recovering from a spin.
     public var minimumSpeed: Double = 5
     /// Rejoining: in traffic, a car slower than this share of the plan's speed where it is (default 0.6: a car
-    /// recovering from an off-track or a spin) keeps to its own side of the racing line, its target moved out to
-    /// ``rejoinEdgeMargin`` plus half its width inside the edge on that side, while a car behind closes on it faster
-    /// than ``rejoinClosing`` and would reach it within ``rejoinWarning``; 0 turns it off. In 10-car races 16 of the
-    /// shipped network's 26 contacts were a recovering car cutting back across the track in front of a car arriving
-    /// at race speed; holding such a car back instead made it an obstacle (docs/policy.md, "Rejoining").
+    /// recovering from an off-track or a spin), while a car behind closes on it faster than ``rejoinClosing`` and
+    /// would reach it within ``rejoinWarning``, stays off the track if it is off it (its centre beyond an edge: its
+    /// target is where it is, so it runs along the run-off and comes no nearer the track), and otherwise keeps to its
+    /// own side of the racing line, its target moved out to ``rejoinEdgeMargin`` plus half its width inside the
+    /// edge on that side; 0 turns it off. The rule a racing driver is held to: rejoin only when it is safe. In
+    /// 10-car races 16 of the shipped network's 26 contacts were a recovering car cutting back across the track in
+    /// front of a car arriving at race speed; holding such a car back instead made it an obstacle, and aiming a car
+    /// in the run-off at the edge still brought it onto the track in front of the arriving car (docs/policy.md,
+    /// "Rejoining").
     public var rejoinSpeedShare: Double = 0.6
     /// How soon (s, default 3) a car closing from behind must reach this one for ``rejoinSpeedShare`` to act.
     public var rejoinWarning: Double = 3
@@ -132,10 +136,17 @@ public struct TrackGuard: Sendable, Equatable {
             target = encoder.plan.trafficTarget(target, lateral: view.lateral, nearby: viewAt.pointer(to: \.nearby)!,
                                                 widthLeft: widthLeft, widthRight: widthRight, settings: expertSettings)
             if v < g.pointee.rejoinSpeedShare * encoder.at(ObservationEncoder.Column.planSpeed, here) && carClosing(g, viewAt) {
-                // Rejoining with a car coming: this car's side of the racing line, out at the edge.
+                // Rejoining with a car coming: off the track, where it is (no nearer the track); on it, this car's
+                // side of the racing line, out at the edge.
                 let edge = encoder.plan.halfWidth + g.pointee.rejoinEdgeMargin
-                target = view.lateral >= encoder.at(ObservationEncoder.Column.lineOffset, here)
-                    ? max(target, widthLeft - edge) : min(target, edge - widthRight)
+                if view.lateral > widthLeft {
+                    target = view.lateral
+                } else if view.lateral < -widthRight {
+                    target = view.lateral
+                } else {
+                    target = view.lateral >= encoder.at(ObservationEncoder.Column.lineOffset, here)
+                        ? max(target, widthLeft - edge) : min(target, edge - widthRight)
+                }
             }
         }
         let lineAngle = encoder.at(ObservationEncoder.Column.lineAngle, here)

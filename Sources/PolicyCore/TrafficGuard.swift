@@ -15,9 +15,10 @@ import Sim
 ///   round through the offset command the network already follows, and closed on slowly; one stopped alongside is
 ///   passed rather than given way to. Without this a grid queues behind a stalled car for good.
 /// - Deadlock: at walking pace, with nothing the rule has it follow or give way to, a network that brakes or coasts
-///   is given ``unblockThrottle`` (the one case where the guard raises the pedal).
+///   is given ``unblockThrottle`` (the one case where the guard raises the pedal). Alone on track too: a car left
+///   standing after a spin, with no car in view, is otherwise left there for good.
 ///
-/// Alone on track it changes nothing. Persona racecraft still works through it: the guard reads the observation as
+/// Alone on track it changes nothing else. Persona racecraft still works through it: the guard reads the observation as
 /// the driver perceives it (a timid driver's scaled-up gaps, a late driver's delayed view). ``NetworkPolicy`` applies
 /// it by default; docs/policy.md ("The traffic guard") has the measurements.
 public struct TrafficGuard: Sendable, Equatable {
@@ -47,7 +48,9 @@ public struct TrafficGuard: Sendable, Equatable {
     /// network brakes or coasts while the traffic rule has it follow or give way to nothing: the rule lets it go, so
     /// it goes. Without it two cars side by side at walking pace can both hold back for good (a standing-start
     /// deadlock: in the Montreal Formula race of `rival eval --traffic` the second row stopped side by side, 2.5 m
-    /// apart, both braking, and the seven cars behind them stood for the whole race). 0 turns it off.
+    /// apart, both braking, and the seven cars behind them stood for the whole race). Alone on track as well: in a
+    /// Hockenheim GT3 race a car spun in the run-off on the last lap, rolled back onto the track facing the wrong
+    /// way and stood there braking until the race was called, every other car having finished. 0 turns it off.
     public var unblockThrottle: Float = 0.3
 
     /// The default guard.
@@ -105,7 +108,7 @@ public struct TrafficGuard: Sendable, Equatable {
     /// `action` for `observation`, its pedal limited to the traffic rule of the encoder's car on its circuit: a
     /// brake of ``brakeGain`` per m/s above the capped speed (at most what the car's lateral acceleration leaves of
     /// the grip), no throttle within ``throttleMargin`` below it; ``unblockThrottle`` for a car at walking pace that
-    /// the rule lets go. Steering is never changed; non-finite views pass the action unchanged. Does not allocate.
+    /// the rule lets go (or alone on track). Steering is never changed; non-finite views pass the action unchanged. Does not allocate.
     @inline(__always)
     public func apply(_ action: Action, to observation: Observation, encoder: ObservationEncoder) -> Action {
         withUnsafePointer(to: self) { g in
@@ -121,18 +124,13 @@ public struct TrafficGuard: Sendable, Equatable {
     static func apply(_ g: UnsafePointer<TrafficGuard>, _ action: Action, to viewAt: UnsafePointer<DriverView>,
                       offsetCommand: Double, encoder: ObservationEncoder) -> Action {
         let view = Fields(viewAt)
-        guard view.nearbyCount > 0, view.speed.isFinite, view.s.isFinite, view.lateral.isFinite else { return action }
-        let plan = encoder.plan
+        guard view.speed.isFinite, view.s.isFinite, view.lateral.isFinite else { return action }
         let v = max(view.speed, 0)
+        guard view.nearbyCount > 0 else { return unblocked(g, action, view, speed: v) }
+        let plan = encoder.plan
         let cap = speedCap(g, viewAt, view, speed: v, encoder: encoder, offsetCommand: offsetCommand)
         let excess = v - cap
-        guard excess > -g.pointee.throttleMargin else {
-            let unblock = g.pointee.unblockThrottle
-            if unblock > 0, v < g.pointee.stalledSpeed, view.time >= g.pointee.startGrace, action.pedal < unblock {
-                return Action(steering: action.steering, pedal: unblock)
-            }
-            return action
-        }
+        guard excess > -g.pointee.throttleMargin else { return unblocked(g, action, view, speed: v) }
         var guarded = action
         if excess <= 0 {
             guarded.pedal = min(action.pedal, 0)
@@ -143,6 +141,17 @@ public struct TrafficGuard: Sendable, Equatable {
             guarded.pedal = min(action.pedal, Float(-min(g.pointee.brakeGain * excess, limit, 1)))
         }
         return guarded
+    }
+
+    /// `action`, or ``unblockThrottle`` for a car slower than ``stalledSpeed`` (at speed `v`) after ``startGrace``
+    /// whose action holds back more: for a car the traffic rule lets go, or one alone on track.
+    @inline(__always)
+    static func unblocked(_ g: UnsafePointer<TrafficGuard>, _ action: Action, _ view: Fields, speed v: Double) -> Action {
+        let unblock = g.pointee.unblockThrottle
+        guard unblock > 0, v < g.pointee.stalledSpeed, view.time >= g.pointee.startGrace, action.pedal < unblock else {
+            return action
+        }
+        return Action(steering: action.steering, pedal: unblock)
     }
 
     /// The speed the rule allows (m/s; infinity when free). Unlike the expert, the guard cannot know where the

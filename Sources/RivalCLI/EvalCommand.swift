@@ -26,8 +26,8 @@ struct EvalCommand: ParsableCommand {
             The network drives through its track guard (docs/policy.md, "The track guard"): alone on track it is \
             held to the speed plan and steered back towards its line when it strays; in traffic it is steered back \
             towards the expert's traffic target, with no speed cap, and a slow car with a car closing from behind \
-            keeps to its side of the racing line (docs/policy.md, "Rejoining"); --no-track-guard drives the network \
-            alone. Both \
+            stays in the run-off, or on the track keeps to its side of the racing line (docs/policy.md, \
+            "Rejoining"); --no-track-guard drives the network alone. Both \
             JSON forms also carry "trackGuard" (true or false).
             """)
 

@@ -204,6 +204,48 @@ struct TrackGuardTests {
         #expect(guarded(o) == Action(steering: Float(wanted), pedal: 0))
     }
 
+    @Test("in traffic a slow car off the track with a car closing from behind stays off it, along the run-off")
+    func rejoinFromRunOff() {
+        let s = 300.0, v = 0.4 * Self.plan.plannedSpeed(at: s)
+        let line = Self.plan.lineOffset(at: s), sample = Self.plan.track.sample(at: s)
+        let side: Double = sample.widthLeft - line > sample.widthRight + line ? 1 : -1
+        let lateral = side > 0 ? sample.widthLeft + 1 : -sample.widthRight - 1   // 1 m beyond the edge
+        let across = Float(-0.2 * side)      // the network steering back towards the track
+        func observation(closing: Double) -> Observation {
+            var nearby = NearbyCars()
+            nearby.insert(NearbyCar(index: 1, gap: -30, lateral: line, speedDifference: closing))
+            // Heading 0.15 rad towards the track.
+            let view = DriverView(time: 30, speed: v, s: s, lateral: lateral,
+                                  headingError: Self.plan.at(Self.plan.lineAngle, s) - 0.15 * side, nearby: nearby)
+            return Observation(view: view)
+        }
+        func guarded(_ o: Observation, _ g: TrackGuard = TrackGuard()) -> Action {
+            g.apply(Action(steering: across, pedal: 0.5), to: o, encoder: Self.encoder)
+        }
+        // With the car 30 m behind not closing, the target is on the track: the guard lets the car head back, and
+        // steers it back at least as hard as the network does.
+        #expect(Double(guarded(observation(closing: 0)).steering) * side <= Double(across) * side)
+        // Closing at 20 m/s (1.5 s away): the target is where the car is, 1 m beyond the edge, so the course towards
+        // the track is the error: the guard steers away from the track by the share the error gives, towards the
+        // expert's steering for that target, and cuts the throttle by as much (no car within 14.6 m behind).
+        let o = observation(closing: 20)
+        let preview = max(ObservationEncoder.minimumPreview, v * ObservationEncoder.previewTime)
+        let predicted = preview * sin(-0.15 * side)
+        let share = min((abs(predicted) - 0.6) / 2, 1)
+        #expect(share > 0.5)
+        let wanted = withUnsafePointer(to: o) { TrackGuard.expertSteering($0, speed: v, target: lateral, encoder: Self.encoder) }
+        #expect(wanted * side > 0)
+        let moved = Double(across) + share * (wanted - Double(across))
+        let steered = guarded(o)
+        #expect(abs(Double(steered.steering) - moved) < 1e-6, "\(steered.steering) against \(moved)")
+        #expect(Double(steered.steering) * side > 0)
+        #expect(abs(Double(steered.pedal) - 0.5 * (1 - share)) < 1e-6)
+        // With the rule off, the same car is steered back onto the track.
+        var off = TrackGuard()
+        off.rejoinSpeedShare = 0
+        #expect(guarded(o, off) == guarded(observation(closing: 0)))
+    }
+
     @Test("the traffic target is the expert's, as ExpertPlan.traffic works it out")
     func trafficTarget() {
         var random = SplitMix(state: 7)

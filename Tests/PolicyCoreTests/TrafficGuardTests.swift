@@ -84,7 +84,7 @@ struct TrafficGuardTests {
         #expect(Self.guarded(closing) == Action(steering: 0.2, pedal: 1))
     }
 
-    @Test("at walking pace with nothing to follow or give way to, a car that holds back is given 0.3 throttle")
+    @Test("at walking pace with nothing to follow or give way to, or alone, a car that holds back is given 0.3 throttle")
     func deadlock() {
         // The Montreal Formula grid's second row: level, 2.5 m apart, both braking (and the cars behind them).
         let pair = [(gap: -0.3, lateral: 2.5, speedDifference: 0.0), (-9, -1.9, 0), (-9, 3.8, 0)]
@@ -100,6 +100,12 @@ struct TrafficGuardTests {
         off.unblockThrottle = 0
         #expect(off.apply(Action(steering: 0.2, pedal: -0.2), to: Observation(view: Self.view(speed: 0, pair)),
                           encoder: Self.encoder) == Action(steering: 0.2, pedal: -0.2))
+        // Alone on track too (a car left standing after a spin), on the same terms.
+        #expect(Self.guarded(Self.view(speed: 0, []), pedal: -0.12) == Action(steering: 0.2, pedal: 0.3))
+        #expect(Self.guarded(Self.view(speed: 3, []), pedal: -0.12) == Action(steering: 0.2, pedal: -0.12))
+        #expect(Self.guarded(Self.view(speed: 0, time: 9, []), pedal: 0) == Action(steering: 0.2, pedal: 0))
+        #expect(off.apply(Action(steering: 0.2, pedal: -0.12), to: Observation(view: Self.view(speed: 0, [])),
+                          encoder: Self.encoder) == Action(steering: 0.2, pedal: -0.12))
         // A car the rule has it follow (7 m ahead in its lane at 3.5 m/s), or give way to (alongside, a metre ahead,
         // as fast): held back.
         #expect(Self.guarded(Self.view(speed: 2.5, [(7, 0.2, 1)]), pedal: -0.2).pedal <= 0)
