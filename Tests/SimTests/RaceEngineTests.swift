@@ -127,6 +127,71 @@ import Testing
         #expect(f.lateral + car.chassis.overallWidthM / 2 <= 6 + track.runoffWidth + 1e-6)
     }
 
+    /// A car held against the barrier: full lock into it and a little throttle, as a pinned driver does.
+    final class PinnedDriver: Driver {
+        let decisionInterval = 1.0 / 60
+        func decide(_ view: DriverView) -> CarControls { CarControls(steering: 1, throttle: 0.3, brake: 0) }
+    }
+
+    /// When the marshals put car 0, pinned against the left barrier of a 14 m circle at 300 m, back on the track
+    /// (race time, s; NaN: not within 40 s), with car 1 (if `occupied`) standing at the left edge there.
+    static func marshalled(occupied: Bool) throws -> Double {
+        let track = try RaceFixtures.circle(radius: 400)
+        let car = try RaceFixtures.car()
+        let model = VehicleModel(spec: car)
+        let hw = car.chassis.overallWidthM / 2
+        var entries = [RaceEntry(name: "pinned", car: car, driver: PinnedDriver(),
+                                 start: StartPlacement(s: 300, lateral: 7 + track.runoffWidth - hw - 0.01,
+                                                       headingError: 1.2))]
+        if occupied {
+            entries.append(RaceEntry(name: "standing", car: car,
+                                     driver: CruiseDriver(track: track, model: model, targetSpeed: 0),
+                                     start: StartPlacement(s: 302, lateral: 7 - hw)))
+        }
+        let race = try Race(track: track, entries: entries,
+                            config: RaceConfig(laps: 3, fuelRateMultiplier: 0, startingFuel: .full))
+        while race.time < 40 {
+            race.step()
+            if race.frenet[0].lateral < 7 - hw + 1e-9 { return race.time }
+        }
+        #expect(race.frenet[0].lateral > 7 + track.runoffWidth - hw - 0.5, "\(race.frenet[0].lateral)")
+        return .nan
+    }
+
+    @Test func marshalsPutAPinnedCarBackOnlyWhereNoCarIs() throws {
+        // Alone: back on the track at the edge after 10 s pinned.
+        let alone = try Self.marshalled(occupied: false)
+        #expect(alone > 10 && alone < 11, "\(alone)")
+        // With a car standing on that spot of the edge: still pinned after 40 s.
+        #expect(try Self.marshalled(occupied: true).isNaN)
+    }
+
+    @Test func marshalsNeedASpotNoCarOverlaps() throws {
+        let track = try RaceFixtures.circle(radius: 400)
+        let car = try RaceFixtures.car()
+        let model = VehicleModel(spec: car)
+        let entries = (0..<2).map { i in
+            RaceEntry(name: "D\(i)", car: car, driver: CruiseDriver(track: track, model: model, targetSpeed: 0))
+        }
+        // Car 0 at -20 m, 2.5 m left of the centre; car 1 at -60 m, 2.5 m right: both on the 14 m track.
+        let race = try Race(track: track, entries: entries, config: RaceConfig(laps: 1, gridSpacing: 40))
+        let s0 = race.frenet[0].s
+        #expect(race.frenet[0].lateral == 2.5 && race.frenet[1].lateral == -2.5)
+        let edge = 7 - car.chassis.overallWidthM / 2
+        let reach = car.chassis.overallLengthM + 2     // both half-lengths plus 2 m
+        // For car 1: a spot where car 0 is, or within 6.6 m of it along the track and 3.04 m across, is taken.
+        #expect(!race.placementIsClear(1, s: s0, lateral: 2.5))
+        #expect(!race.placementIsClear(1, s: track.wrap(s0 - reach + 0.1), lateral: 2.5))
+        #expect(!race.placementIsClear(1, s: track.wrap(s0 + reach - 0.1), lateral: 2.5 + 3))
+        // Further along or across, it is free: the far edge (about 8.5 m across), or the same line 6.7 m on.
+        #expect(race.placementIsClear(1, s: s0, lateral: -edge))
+        #expect(race.placementIsClear(1, s: track.wrap(s0 + reach + 0.1), lateral: 2.5))
+        #expect(race.placementIsClear(1, s: s0, lateral: 2.5 + 3.1))
+        // Car 1 itself does not count for its own spot.
+        #expect(race.placementIsClear(1, s: race.frenet[1].s, lateral: -2.5))
+        #expect(!race.placementIsClear(0, s: race.frenet[1].s, lateral: -2.5))
+    }
+
     @Test func nearbyCarsAreSortedAndSigned() throws {
         let track = try RaceFixtures.circle()
         let car = try RaceFixtures.car()

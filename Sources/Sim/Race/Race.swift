@@ -325,11 +325,13 @@ public final class Race {
         var placed = lateral
         // A car pinned against the barrier at walking pace (nose into it: without a reverse gear it cannot get
         // away) is put back by the marshals after a while, as games do: at the edge of the track on its side,
-        // pointing down the track, rolling slowly. The race goes on with the time it lost.
+        // pointing down the track, rolling slowly, once no other car is on that spot (placementIsClear). The race
+        // goes on with the time it lost.
         if (st.vx * st.vx + st.vy * st.vy).squareRoot() < Self.stuckSpeed {
             if slots[i].stuckSince.isNaN { slots[i].stuckSince = time }
-            if time - slots[i].stuckSince >= Self.stuckRecoveryTime {
-                placed = side > 0 ? sample.widthLeft - hw : -(sample.widthRight - hw)
+            let edge = side > 0 ? sample.widthLeft - hw : -(sample.widthRight - hw)
+            if time - slots[i].stuckSince >= Self.stuckRecoveryTime && placementIsClear(i, s: f.s, lateral: edge) {
+                placed = edge
                 let q = track.point(s: f.s, lateral: placed)
                 st.x = q.x
                 st.y = q.y
@@ -349,6 +351,23 @@ public final class Race {
                          lap: timing[i].lapsCompleted + 1, speed: impact))
         }
         slots[i].lastBarrier = time
+    }
+
+    /// Whether the marshals may put car `i` back at arc length `s`, lateral offset `lateral`: no other running car
+    /// overlaps that spot (within both cars' half-lengths plus 2 m along the track and their half-widths plus 1 m
+    /// across). Put back regardless, two cars pinned side by side were put on the same spot of the edge at once,
+    /// a contact. (Waiting as well for no car on the track within 60 or 150 m behind the spot left pinned cars
+    /// longer in the run-off, where more cars hit them: docs/policy.md, "Staying in the run-off".)
+    func placementIsClear(_ i: Int, s: Double, lateral: Double) -> Bool {
+        let length = track.length
+        let reachI = circleOffsets[i] + halfWidths[i]
+        for j in 0..<carCount where j != i && slots[j].running {
+            var gap = track.wrap(frenet[j].s - s)
+            if gap > length / 2 { gap -= length }
+            if abs(gap) < reachI + circleOffsets[j] + halfWidths[j] + 2
+                && abs(frenet[j].lateral - lateral) < halfWidths[i] + halfWidths[j] + 1 { return false }
+        }
+        return true
     }
 
     // MARK: - Contacts
