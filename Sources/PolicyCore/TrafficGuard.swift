@@ -124,9 +124,10 @@ public struct TrafficGuard: Sendable, Equatable {
     static func apply(_ g: UnsafePointer<TrafficGuard>, _ action: Action, to viewAt: UnsafePointer<DriverView>,
                       offsetCommand: Double, encoder: ObservationEncoder) -> Action {
         let view = Fields(viewAt)
+        // Alone: only the unblocking throttle (a speed that is not a number compares as no speed).
+        guard view.nearbyCount > 0 else { return unblocked(g, action, view, speed: view.speed) }
         guard view.speed.isFinite, view.s.isFinite, view.lateral.isFinite else { return action }
         let v = max(view.speed, 0)
-        guard view.nearbyCount > 0 else { return unblocked(g, action, view, speed: v) }
         let plan = encoder.plan
         let cap = speedCap(g, viewAt, view, speed: v, encoder: encoder, offsetCommand: offsetCommand)
         let excess = v - cap
