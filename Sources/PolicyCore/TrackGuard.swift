@@ -139,9 +139,7 @@ public struct TrackGuard: Sendable, Equatable {
                 // Rejoining with a car coming: off the track, where it is (no nearer the track); on it, this car's
                 // side of the racing line, out at the edge.
                 let edge = encoder.plan.halfWidth + g.pointee.rejoinEdgeMargin
-                if view.lateral > widthLeft {
-                    target = view.lateral
-                } else if view.lateral < -widthRight {
+                if view.lateral > widthLeft || view.lateral < -widthRight {
                     target = view.lateral
                 } else {
                     target = view.lateral >= encoder.at(ObservationEncoder.Column.lineOffset, here)

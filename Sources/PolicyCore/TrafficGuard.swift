@@ -18,9 +18,9 @@ import Sim
 ///   is given ``unblockThrottle`` (the one case where the guard raises the pedal). Alone on track too: a car left
 ///   standing after a spin, with no car in view, is otherwise left there for good.
 ///
-/// Alone on track it changes nothing else. Persona racecraft still works through it: the guard reads the observation as
-/// the driver perceives it (a timid driver's scaled-up gaps, a late driver's delayed view). ``NetworkPolicy`` applies
-/// it by default; docs/policy.md ("The traffic guard") has the measurements.
+/// Alone on track it changes nothing else. Persona racecraft still works through it: the guard reads the observation
+/// as the driver perceives it (a timid driver's scaled-up gaps, a late driver's delayed view). ``NetworkPolicy``
+/// applies it by default; docs/policy.md ("The traffic guard") has the measurements.
 public struct TrafficGuard: Sendable, Equatable {
     /// The traffic rule's distances, times and give-way speeds (the ``ExpertSettings`` traffic section; the
     /// rest is unused).
@@ -108,7 +108,8 @@ public struct TrafficGuard: Sendable, Equatable {
     /// `action` for `observation`, its pedal limited to the traffic rule of the encoder's car on its circuit: a
     /// brake of ``brakeGain`` per m/s above the capped speed (at most what the car's lateral acceleration leaves of
     /// the grip), no throttle within ``throttleMargin`` below it; ``unblockThrottle`` for a car at walking pace that
-    /// the rule lets go (or alone on track). Steering is never changed; non-finite views pass the action unchanged. Does not allocate.
+    /// the rule lets go (or alone on track). Steering is never changed; non-finite views pass the action unchanged.
+    /// Does not allocate.
     @inline(__always)
     public func apply(_ action: Action, to observation: Observation, encoder: ObservationEncoder) -> Action {
         withUnsafePointer(to: self) { g in

@@ -359,11 +359,9 @@ public final class Race {
     /// a contact. (Waiting as well for no car on the track within 60 or 150 m behind the spot left pinned cars
     /// longer in the run-off, where more cars hit them: docs/policy.md, "Staying in the run-off".)
     func placementIsClear(_ i: Int, s: Double, lateral: Double) -> Bool {
-        let length = track.length
         let reachI = circleOffsets[i] + halfWidths[i]
         for j in 0..<carCount where j != i && slots[j].running {
-            var gap = track.wrap(frenet[j].s - s)
-            if gap > length / 2 { gap -= length }
+            let gap = track.shortestDelta(from: s, to: frenet[j].s)
             if abs(gap) < reachI + circleOffsets[j] + halfWidths[j] + 2
                 && abs(frenet[j].lateral - lateral) < halfWidths[i] + halfWidths[j] + 1 { return false }
         }
