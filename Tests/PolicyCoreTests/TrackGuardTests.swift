@@ -32,38 +32,95 @@ struct TrackGuardTests {
         stride(from: 0.0, to: plan.track.length, by: 1).min { plan.plannedSpeed(at: $0) < plan.plannedSpeed(at: $1) }!
     }()
 
+    /// The racing line's curvature and its steering (`lineSteer`) at arc length `s`.
+    static func line(at s: Double) -> (curvature: Double, steering: Double) {
+        let here = encoder.locate(s)
+        return (encoder.at(ObservationEncoder.Column.lineCurvature, here), encoder.at(ObservationEncoder.Column.lineSteer, here))
+    }
+
     @Test("on the line, at or below the planned speed, the action passes unchanged")
     func free() {
+        let v = Self.plan.plannedSpeed(at: Self.slowest), s = Self.slowest - v * 0.05
+        let turn = Self.line(at: s)
+        #expect(abs(turn.curvature) > TrackGuard().turnCurvature)
         for pedal: Float in [-1, -0.3, 0, 0.4, 1] {
             for steering: Float in [-0.7, 0, 0.5] {
                 let action = Action(steering: steering, pedal: pedal)
-                // Monza's main straight at 40 m/s, and the slowest corner at its planned speed.
+                // Monza's main straight at 40 m/s, any steering.
                 #expect(Self.guarded(Self.observation(s: 300, speed: 40), steering: steering, pedal: pedal) == action)
-                let v = Self.plan.plannedSpeed(at: Self.slowest)
-                #expect(Self.guarded(Self.observation(s: Self.slowest - v * 0.05, speed: v), steering: steering,
-                                     pedal: pedal) == action)
+            }
+            // The slowest corner at its planned speed, steering at the line's own lock, within 0.05 short of it, or
+            // further into the corner.
+            for more in [-0.04, 0, 0.2] {
+                let steering = Float(turn.steering + (turn.curvature > 0 ? more : -more))
+                let action = Action(steering: steering, pedal: pedal)
+                #expect(Self.guarded(Self.observation(s: s, speed: v), steering: steering, pedal: pedal) == action)
             }
         }
+    }
+
+    @Test("alone in a tight corner, steering well short of the line's lock is moved towards the expert's, only inwards")
+    func turn() {
+        let v = Self.plan.plannedSpeed(at: Self.slowest), s = Self.slowest - v * 0.05
+        let turn = Self.line(at: s), inwards = turn.curvature > 0 ? 1.0 : -1.0
+        let o = Self.observation(s: s, speed: v)
+        let expert = withUnsafePointer(to: o) {
+            TrackGuard.expertSteering($0, speed: v, target: Self.encoder.targetLateral(s: s, offsetCommand: 0),
+                                      encoder: Self.encoder)
+        }
+        // On the line at the planned speed the expert steers into the corner, with less lock than the line's
+        // kinematic steering (measured: 0.16 less; the car's slip angles).
+        #expect(expert * inwards > 0 && (turn.steering - expert) * inwards > 0.1, "expert \(expert), line \(turn.steering)")
+        func steered(short: Double, _ g: TrackGuard = TrackGuard(), _ o: Observation = o) -> Float {
+            g.apply(Action(steering: Float(turn.steering - inwards * short), pedal: 0.3), to: o, encoder: Self.encoder).steering
+        }
+        // 0.3 short of the line's lock (0.25 past the threshold of a 0.1 range), and steering out of the corner: all
+        // of the way to the expert's steering.
+        #expect(abs(Double(steered(short: 0.3)) - expert) < 1e-5)
+        #expect(abs(Double(steered(short: 1)) - expert) < 1e-5)
+        // Only ever inwards: 0.1 short of the line's lock is already further into the corner than the expert steers.
+        #expect(abs(Double(steered(short: 0.1)) - (turn.steering - inwards * 0.1)) < 1e-6)
+        // The share grows over the range: 0.3 short with the threshold at 0.25 is half of the way.
+        var late = TrackGuard()
+        late.turnShortfall = 0.25
+        let st = turn.steering - inwards * 0.3
+        #expect(abs(Double(steered(short: 0.3, late)) - (st + 0.5 * (expert - st))) < 1e-5)
+        // With the turn part off (as under personas), or another car in view (100 m ahead), or off the track: the
+        // network's steering.
+        var off = TrackGuard()
+        off.turnShortfall = 0
+        #expect(abs(Double(steered(short: 0.3, off)) - (turn.steering - inwards * 0.3)) < 1e-6)
+        #expect(TrackGuard.underPersonas.turnShortfall == 0)
+        #expect(abs(Double(steered(short: 0.3, .underPersonas)) - (turn.steering - inwards * 0.3)) < 1e-6)
+        let traffic = Self.observation(s: s, speed: v, others: [(100, 0)])
+        #expect(abs(Double(steered(short: 0.3, TrackGuard(), traffic)) - (turn.steering - inwards * 0.3)) < 1e-6)
+        let here = Self.encoder.locate(s)
+        let edge = inwards > 0 ? Self.encoder.at(ObservationEncoder.Column.widthLeft, here)
+            : -Self.encoder.at(ObservationEncoder.Column.widthRight, here)
+        let outside = Self.observation(s: s, speed: v, beside: edge + inwards * 1 - Self.plan.lineOffset(at: s))
+        #expect(steered(short: 0.3, TrackGuard(), outside) == steered(short: 0.3, off, outside))
     }
 
     @Test("faster than the planned speed it brakes 0.5 per m/s beyond a 0.25 m/s margin; the perceived plan counts")
     func speed() {
         let s = Self.slowest - 20
+        // Steering at the racing line's own lock, which the turn part leaves alone.
+        let steer = Float(Self.line(at: s).steering)
         for over in [0.5, 1.25, 2.25, 4.0] {
             // The plan read 0.05 s ahead at the car's own speed: solve v = planned(s + 0.05 v) + 0.25 + over by iteration.
             var v = Self.plan.plannedSpeed(at: s) + over
             for _ in 0..<20 { v = Self.plan.plannedSpeed(at: s + 0.05 * v) + 0.25 + over }
-            let action = Self.guarded(Self.observation(s: s, speed: v), steering: 0, pedal: 1)
+            let action = Self.guarded(Self.observation(s: s, speed: v), steering: steer, pedal: 1)
             #expect(abs(Double(action.pedal) + min(0.5 * over, 1)) < 1e-4, "over \(over): pedal \(action.pedal)")
-            #expect(action.steering == 0)
+            #expect(action.steering == steer)
             // A harder brake than the guard's is kept.
-            #expect(Self.guarded(Self.observation(s: s, speed: v), steering: 0, pedal: -1).pedal == -1)
+            #expect(Self.guarded(Self.observation(s: s, speed: v), steering: steer, pedal: -1).pedal == -1)
             // A driver who judges the corner 15 % faster (speedPlanScale) is braked only beyond that judgement; one
             // who misplaces the plan 300 m on, onto the straight (speedPlanShift), is not braked.
             let judged = 1.15 * Self.plan.plannedSpeed(at: s + 0.05 * v) + 0.25
-            let fast = Self.guarded(Self.observation(s: s, speed: v, scale: 1.15), steering: 0, pedal: 1).pedal
+            let fast = Self.guarded(Self.observation(s: s, speed: v, scale: 1.15), steering: steer, pedal: 1).pedal
             #expect(abs(Double(fast) - (v > judged ? -min(0.5 * (v - judged), 1) : 1)) < 1e-4, "over \(over): \(fast)")
-            #expect(Self.guarded(Self.observation(s: s, speed: v, shift: 300), steering: 0, pedal: 1).pedal == 1)
+            #expect(Self.guarded(Self.observation(s: s, speed: v, shift: 300), steering: steer, pedal: 1).pedal == 1)
         }
     }
 
@@ -73,8 +130,9 @@ struct TrackGuardTests {
         let s = Self.slowest - 20
         let v = Self.plan.plannedSpeed(at: s) + 5
         let o = Self.observation(s: s, speed: v)
-        #expect(TrackGuard().apply(Action(steering: 0, pedal: 1), to: o, encoder: Self.encoder).pedal == -1)
-        #expect(g.apply(Action(steering: 0, pedal: 1), to: o, encoder: Self.encoder) == Action(steering: 0, pedal: 1))
+        let steer = Float(Self.line(at: s).steering)
+        #expect(TrackGuard().apply(Action(steering: steer, pedal: 1), to: o, encoder: Self.encoder).pedal == -1)
+        #expect(g.apply(Action(steering: steer, pedal: 1), to: o, encoder: Self.encoder) == Action(steering: steer, pedal: 1))
         let strayed = Self.observation(s: 300, speed: 40, beside: 3)
         #expect(g.apply(Action(steering: 0.2, pedal: 1), to: strayed, encoder: Self.encoder)
                 == TrackGuard().apply(Action(steering: 0.2, pedal: 1), to: strayed, encoder: Self.encoder))
@@ -340,13 +398,18 @@ struct TrackGuardTests {
         #expect(steered >= 2, "\(steered) of 9 steered")
     }
 
-    @Test("the shipped policy drives Norisring in the GT3 clean with the guard, not without")
-    func shipped() throws {
-        let track = try Shipped.track("Norisring"), car = try Shipped.car("gt3")
-        let fuel = RaceConfig(laps: 3).startingFuelMass(car: car, track: track)
+    /// The shipped network on a shipped circuit and car, fuelled for `laps` laps.
+    static func shippedPolicy(_ trackName: String, _ carName: String, laps: Int) throws -> (NetworkPolicy, Track, CarSpec) {
+        let track = try Shipped.track(trackName), car = try Shipped.car(carName)
+        let fuel = RaceConfig(laps: laps).startingFuelMass(car: car, track: track)
         let encoder = ObservationEncoder(track: track, car: car, fuelMass: fuel)
         let path = Shipped.root.appendingPathComponent("policies/default.safetensors").path
-        let policy = try NetworkPolicy(file: path, encoder: encoder)
+        return (try NetworkPolicy(file: path, encoder: encoder), track, car)
+    }
+
+    @Test("the shipped policy drives Norisring in the GT3 clean with the guard, not without")
+    func shipped() throws {
+        let (policy, track, car) = try Self.shippedPolicy("Norisring", "gt3", laps: 3)
         #expect(policy.trackGuard == TrackGuard())
         let guarded = PolicyEvaluation.run(policy: policy, track: track, car: car, laps: 3)
         policy.trackGuard = nil
@@ -356,5 +419,20 @@ struct TrackGuardTests {
         #expect(guarded.isClean)
         #expect(guarded.ratio < 1.03)
         #expect(unguarded.offTracks >= 2)
+    }
+
+    @Test("the shipped policy drives Montreal's hairpin in the Formula clean with the turn part, not without")
+    func shippedTurn() throws {
+        let (policy, track, car) = try Self.shippedPolicy("Montreal", "formula", laps: 2)
+        let turning = PolicyEvaluation.run(policy: policy, track: track, car: car, laps: 2)
+        var g = TrackGuard()
+        g.turnShortfall = 0
+        policy.trackGuard = g
+        let without = PolicyEvaluation.run(policy: policy, track: track, car: car, laps: 2)
+        // Measured (release, 3 laps): with it clean, ratio 1.0197 to the limit lap; without it off the track at the
+        // hairpin (about 2,700 m) on every lap, ratio 1.0766.
+        #expect(turning.isClean)
+        #expect(turning.ratio < 1.04)
+        #expect(without.offTracks >= 2)
     }
 }

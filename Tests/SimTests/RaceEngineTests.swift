@@ -159,9 +159,9 @@ import Testing
     }
 
     @Test func marshalsPutAPinnedCarBackOnlyWhereNoCarIs() throws {
-        // Alone: back on the track at the edge after 10 s pinned.
+        // Alone: back on the track at the edge after 3 s pinned.
         let alone = try Self.marshalled(occupied: false)
-        #expect(alone > 10 && alone < 11, "\(alone)")
+        #expect(alone > 3 && alone < 4, "\(alone)")
         // With a car standing on that spot of the edge: still pinned after 40 s.
         #expect(try Self.marshalled(occupied: true).isNaN)
     }
