@@ -24,7 +24,8 @@ struct EvalCommand: ParsableCommand {
             (trafficGuard: whether the network raced through its traffic guard; --no-traffic-guard races it alone).
 
             The network drives through its track guard (docs/policy.md, "The track guard"): alone on track it is \
-            held to the speed plan and steered back towards its line when it strays; in traffic it is steered back \
+            held to the speed plan, kept turning in tight corners and steered back towards its line when it \
+            strays; in traffic it is steered back \
             towards the expert's traffic target, with no speed cap, and a slow car with a car closing from behind \
             stays in the run-off, or on the track keeps to its side of the racing line (docs/policy.md, \
             "Rejoining"); --no-track-guard drives the network alone. Both \
@@ -45,7 +46,7 @@ struct EvalCommand: ParsableCommand {
           help: "With --traffic: hold the policy to the expert's traffic rule and steer it round stalled cars (docs/policy.md, \"The traffic guard\"); --no-traffic-guard races the network alone.")
     var trafficGuard = true
     @Flag(name: .customLong("track-guard"), inversion: .prefixedNo,
-          help: "Alone on track, hold the policy to the speed plan and steer it back towards its line when it strays; in traffic, steer it back towards the expert's traffic target (docs/policy.md, \"The track guard\"); --no-track-guard drives the network alone.")
+          help: "Alone on track, hold the policy to the speed plan, keep it turning in tight corners and steer it back towards its line when it strays; in traffic, steer it back towards the expert's traffic target (docs/policy.md, \"The track guard\"); --no-track-guard drives the network alone.")
     var trackGuard = true
     @Flag(help: "No progress bar.") var quiet = false
 

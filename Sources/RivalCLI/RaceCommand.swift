@@ -44,7 +44,7 @@ struct RaceCommand: ParsableCommand {
           help: "With the learned policy (--driver policy, --base policy): hold it to the expert's traffic rule and steer it round stalled cars (docs/policy.md, \"The traffic guard\").")
     var trafficGuard = true
     @Flag(name: .customLong("track-guard"), inversion: .prefixedNo,
-          help: "With the learned policy: steer it back towards its line when it strays (in traffic, towards the expert's traffic target) and, for --driver policy (not under personas), alone on track, hold it to the speed plan (docs/policy.md, \"The track guard\").")
+          help: "With the learned policy: steer it back towards its line when it strays (in traffic, towards the expert's traffic target) and, for --driver policy (not under personas), alone on track, hold it to the speed plan and keep it turning in tight corners (docs/policy.md, \"The track guard\").")
     var trackGuard = true
     @Flag(help: "No progress bar.") var quiet = false
     @Flag(help: "Print the result as JSON instead of a table.") var json = false
