@@ -58,7 +58,7 @@ public struct TrackGuard: Sendable, Equatable {
     /// ``turnRange`` further; only ever further into the corner. 0 turns it off. A network that eases off the lock at a
     /// hairpin's apex runs wide before the line part's prediction sees it: at Montreal's hairpin the shipped network
     /// unwound from -0.27 to +0.33 of lock in half a second at 20 m/s, and the Formula car went off there on every lap
-    /// (docs/policy.md, "The track guard").
+    /// (docs/policy.md, "The turn part").
     public var turnShortfall: Double = 0.05
     /// Further shortfall (fraction of full lock, default 0.1) over which the turn part's share grows to all of it.
     public var turnRange: Double = 0.1
@@ -92,7 +92,7 @@ public struct TrackGuard: Sendable, Equatable {
     /// perceives (read where the car was one reaction time ago) held club and rookie drivers to a lagging plan out of
     /// corners, braking them hard while cornering: 14 of 30 solo persona races did not finish against 1 without the
     /// guard and 0 with this one. The turn part, steering by the expert's law on that late view, added off-tracks
-    /// (32 against 19 in the same 30 races) (docs/policy.md, "The track guard").
+    /// (32 against 19 in the same 30 races) (docs/policy.md, "The track guard" and "The turn part").
     public static let underPersonas: TrackGuard = {
         var g = TrackGuard()
         g.capsSpeed = false
