@@ -164,7 +164,7 @@ public struct TrackGuard: Sendable, Equatable {
         }
         // Turning, alone and on the track: well short of the lock a tight corner's line takes, towards the expert's
         // steering.
-        var expert = Double.nan
+        var expert: Double? = nil
         if !inTraffic && g.pointee.turnShortfall > 0 {
             let curvature = encoder.at(ObservationEncoder.Column.lineCurvature, here)
             if abs(curvature) > g.pointee.turnCurvature,
@@ -174,8 +174,9 @@ public struct TrackGuard: Sendable, Equatable {
                 let lineSteer = encoder.at(ObservationEncoder.Column.lineSteer, here)
                 let short = (curvature > 0 ? lineSteer - steering : steering - lineSteer) - g.pointee.turnShortfall
                 if short > 0 {
-                    expert = expertSteering(observation, speed: v, target: target, encoder: encoder)
-                    let moved = steering + min(short / g.pointee.turnRange, 1) * (expert - steering)
+                    let wanted = expertSteering(observation, speed: v, target: target, encoder: encoder)
+                    expert = wanted
+                    let moved = steering + min(short / g.pointee.turnRange, 1) * (wanted - steering)
                     guarded.steering = Float(curvature > 0 ? max(steering, moved) : min(steering, moved))
                 }
             }
@@ -193,7 +194,7 @@ public struct TrackGuard: Sendable, Equatable {
         let excess = abs(predicted) - g.pointee.errorThreshold
         guard excess > 0 else { return guarded }
         let share = min(excess / g.pointee.errorRange, 1)
-        let wanted = expert.isNaN ? expertSteering(observation, speed: v, target: target, encoder: encoder) : expert
+        let wanted = expert ?? expertSteering(observation, speed: v, target: target, encoder: encoder)
         let steering = Double(guarded.steering)
         let moved = steering + share * (wanted - steering)
         // Left of the line (predicted > 0) the correction is to the right (lower steering), and the reverse.

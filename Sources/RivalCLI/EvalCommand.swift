@@ -25,10 +25,9 @@ struct EvalCommand: ParsableCommand {
 
             The network drives through its track guard (docs/policy.md, "The track guard"): alone on track it is \
             held to the speed plan, kept turning in tight corners and steered back towards its line when it \
-            strays; in traffic it is steered back \
-            towards the expert's traffic target, with no speed cap, and a slow car with a car closing from behind \
-            stays in the run-off, or on the track keeps to its side of the racing line (docs/policy.md, \
-            "Rejoining"); --no-track-guard drives the network alone. Both \
+            strays; in traffic it is steered back towards the expert's traffic target, with no speed cap, and a \
+            slow car with a car closing from behind stays in the run-off, or on the track keeps to its side of the \
+            racing line (docs/policy.md, "Rejoining"); --no-track-guard drives the network alone. Both \
             JSON forms also carry "trackGuard" (true or false).
             """)
 
