@@ -73,6 +73,8 @@ typedef struct rival_nearby_car {
     double gap_m;                /* arc length from this car to the other along the track (m, positive = ahead) */
     double lateral_m;            /* the other car's offset from the centreline (m, positive = left) */
     double speed_difference_mps; /* the other car's forward speed minus this car's (m/s) */
+    double lateral_speed_mps;    /* the other car's velocity across the track (m/s, positive = towards the left
+                                    edge): how fast lateral_m changes; 0 when the game does not know it */
 } rival_nearby_car;
 
 /* What a driver perceives of its own car at one decision, filled by the game from its own state. */

@@ -16,7 +16,7 @@ struct GameCar {
     var x: Double, y: Double, yaw: Double, speed = 0.0, wheelAngle = 0.0
     var yawRate = 0.0, accelerationLong = 0.0, accelerationLat = 0.0
     /// Frenet position, kept by the game from step to step.
-    var s: Double, lateral = 0.0
+    var s: Double, lateral = 0.0, lateralRate = 0.0
     var laps = 0, lapStart = 0.0
     var lapTimes: [Double] = []
 
@@ -91,7 +91,8 @@ do {
                 let gap = track.signedDistance(from: car.s, to: cars[j].s)
                 if abs(gap) < 150 {
                     view.nearby.insert(NearbyCar(index: j, gap: gap, lateral: cars[j].lateral,
-                                                 speedDifference: cars[j].speed - car.speed))
+                                                 speedDifference: cars[j].speed - car.speed,
+                                                 lateralSpeed: cars[j].lateralRate))
                 }
             }
             held[i] = drivers[i].decide(view)
@@ -99,10 +100,11 @@ do {
         }
         time += dt
         for i in cars.indices where cars[i].laps < laps {
-            let before = cars[i].s
+            let before = cars[i].s, beforeLateral = cars[i].lateral
             cars[i].step(held[i], spec: spec, dt: dt)
             let f = track.project(x: cars[i].x, y: cars[i].y, near: before)
             cars[i].s = f.s
+            cars[i].lateralRate = (f.lateral - beforeLateral) / dt  // velocity across the track
             cars[i].lateral = f.lateral
             if before > track.length - 50 && f.s < 50 {  // crossed the line
                 if time > 5 { cars[i].lapTimes.append(time - cars[i].lapStart) }

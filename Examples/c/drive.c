@@ -19,7 +19,7 @@
 /* The game's own car. */
 typedef struct game_car {
     double x, y, yaw, speed, wheel_angle, yaw_rate, accel_long, accel_lat; /* world pose, car-frame motion */
-    double s, lateral;                                                     /* kept from step to step */
+    double s, lateral, lateral_rate;                                       /* kept from step to step */
     int laps;
     double lap_start, lap_times[16];
     rival_controls held;
@@ -126,6 +126,7 @@ int main(int argc, char **argv) {
                 other->gap_m = gap;
                 other->lateral_m = cars[j].lateral;
                 other->speed_difference_mps = cars[j].speed - car->speed;
+                other->lateral_speed_mps = cars[j].lateral_rate;
             }
             check(rival_driver_decide(drivers[i], &view, &car->held), "rival_driver_decide");
             car->next_decision += interval[i];
@@ -135,9 +136,10 @@ int main(int argc, char **argv) {
         for (int i = 0; i < n; i++) {
             game_car *car = &cars[i];
             if (car->laps >= laps) continue;
-            double before = car->s;
+            double before = car->s, before_lateral = car->lateral;
             step(car, car->held, dt);
             check(rival_track_project(track, car->x, car->y, before, &car->s, &car->lateral), "rival_track_project");
+            car->lateral_rate = (car->lateral - before_lateral) / dt; /* velocity across the track */
             if (before > length - 50 && car->s < 50) { /* crossed the line */
                 if (time > 5) car->lap_times[car->laps++] = time - car->lap_start;
                 car->lap_start = time;

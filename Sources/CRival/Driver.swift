@@ -92,7 +92,8 @@ enum ViewReader {
             nearby.insert(NearbyCar(index: Int(c.index), gap: try finite(c.gap_m, "view.nearby[\(i)].gap_m"),
                                     lateral: try finite(c.lateral_m, "view.nearby[\(i)].lateral_m"),
                                     speedDifference: try finite(c.speed_difference_mps,
-                                                                "view.nearby[\(i)].speed_difference_mps")))
+                                                                "view.nearby[\(i)].speed_difference_mps"),
+                                    lateralSpeed: try finite(c.lateral_speed_mps, "view.nearby[\(i)].lateral_speed_mps")))
         }
         return DriverView(
             time: try finite(v.time_s, "view.time_s"), carIndex: Int(v.car_index),

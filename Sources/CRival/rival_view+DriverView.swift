@@ -25,7 +25,7 @@ extension rival_view {
             for i in 0..<count {
                 let car = view.nearby[i]
                 cars[i] = rival_nearby_car(index: Int32(clamping: car.index), gap_m: car.gap, lateral_m: car.lateral,
-                                           speed_difference_mps: car.speedDifference)
+                                           speed_difference_mps: car.speedDifference, lateral_speed_mps: car.lateralSpeed)
             }
         }
     }

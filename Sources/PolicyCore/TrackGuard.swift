@@ -21,7 +21,8 @@ import Sim
 /// With another car in view (the observation lists one) the speed cap is off and the line part's line is the
 /// expert's traffic target (``steersInTraffic``): the command's line moved clear of a car alongside and out of the
 /// lane of a close car ahead (``ExpertPlan/trafficTarget(_:lateral:nearby:widthLeft:widthRight:settings:)``); a
-/// slow car with a car closing from behind keeps to its side of the racing line (``rejoinSpeedShare``). In
+/// slow car with a car closing from behind keeps to its side of the racing line (``rejoinSpeedShare``), and a car off
+/// the track stays off it while one on the track is beside it or just behind (``rejoinGapBehind``). In
 /// traffic the network leaves its line on purpose, and the speed there is the ``TrafficGuard``'s. Measured in 10-car
 /// races, pulling cars back to the command's line, or capping their speed, in traffic turned fewer off-tracks into
 /// more contacts and stalled grids; steering towards the traffic target cut contacts and off-tracks on all four
@@ -81,6 +82,12 @@ public struct TrackGuard: Sendable, Equatable {
     public var rejoinWarning: Double = 3
     /// How much faster (m/s, default 3) a car behind must be for ``rejoinSpeedShare`` to act.
     public var rejoinClosing: Double = 3
+    /// Off the track, a car also stays off it, whatever its speed and however slowly the other car comes, while a car
+    /// on the track is beside it or within a car length plus this behind it (m, default 10, the expert's
+    /// ``ExpertSettings/mergeGap``; negative: off). The speed rule above missed cars coming back at nearly the speed
+    /// of a car on the track beside them: in 300 8-to-12-car races of the shipped network this rule and
+    /// ``TrafficGuard/watchesCarsOffTrack`` left 266 without contact against 255 (docs/policy.md, "Cars coming back").
+    public var rejoinGapBehind: Double = 10
     /// Distance (m, default 0.5) between a rejoining car's side and the track's edge that its target keeps.
     public var rejoinEdgeMargin: Double = 0.5
 
@@ -150,11 +157,14 @@ public struct TrackGuard: Sendable, Equatable {
             let widthRight = encoder.at(ObservationEncoder.Column.widthRight, here)
             target = encoder.plan.trafficTarget(target, lateral: view.lateral, nearby: viewAt.pointer(to: \.nearby)!,
                                                 widthLeft: widthLeft, widthRight: widthRight, settings: expertSettings)
-            if v < g.pointee.rejoinSpeedShare * encoder.at(ObservationEncoder.Column.planSpeed, here) && carClosing(g, viewAt) {
-                // Rejoining with a car coming: off the track, where it is (no nearer the track); on it, this car's
-                // side of the racing line, out at the edge.
+            let offTrack = view.lateral > widthLeft || view.lateral < -widthRight
+            if (v < g.pointee.rejoinSpeedShare * encoder.at(ObservationEncoder.Column.planSpeed, here) && carClosing(g, viewAt))
+                || (offTrack && carBeside(g, viewAt, carLength: encoder.plan.carLength, widthLeft: widthLeft,
+                                          widthRight: widthRight)) {
+                // Rejoining with a car coming, or off the track with a car on it beside or just behind: off the
+                // track, where it is (no nearer the track); on it, this car's side of the racing line, out at the edge.
                 let edge = encoder.plan.halfWidth + g.pointee.rejoinEdgeMargin
-                if view.lateral > widthLeft || view.lateral < -widthRight {
+                if offTrack {
                     target = view.lateral
                 } else {
                     target = view.lateral >= encoder.at(ObservationEncoder.Column.lineOffset, here)
@@ -231,6 +241,20 @@ public struct TrackGuard: Sendable, Equatable {
         let reach = carLength + g.pointee.liftGapBehind
         return !NearbyCars.withCars(at: viewAt.pointer(to: \.nearby)!) { cars in
             cars.contains { $0.gap < 0 && $0.gap > -reach }
+        }
+    }
+
+    /// Whether a car on the track (its centre within `widthLeft` and `widthRight` of the centreline, this car's own
+    /// widths) is beside the car of the view at `viewAt` or within a car length plus ``rejoinGapBehind`` behind it
+    /// (ahead by up to a car length plus ``ExpertSettings/alongsideMargin`` counts as beside).
+    @inline(__always)
+    static func carBeside(_ g: UnsafePointer<TrackGuard>, _ viewAt: UnsafePointer<DriverView>, carLength: Double,
+                          widthLeft: Double, widthRight: Double) -> Bool {
+        let behind = g.pointee.rejoinGapBehind
+        guard behind >= 0 else { return false }
+        let back = -(carLength + behind), front = carLength + expertSettings.alongsideMargin
+        return NearbyCars.withCars(at: viewAt.pointer(to: \.nearby)!) { cars in
+            cars.contains { $0.gap > back && $0.gap < front && $0.lateral <= widthLeft && $0.lateral >= -widthRight }
         }
     }
 

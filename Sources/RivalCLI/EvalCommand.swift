@@ -27,7 +27,8 @@ struct EvalCommand: ParsableCommand {
             held to the speed plan, kept turning in tight corners and steered back towards its line when it \
             strays; in traffic it is steered back towards the expert's traffic target, with no speed cap, and a \
             slow car with a car closing from behind stays in the run-off, or on the track keeps to its side of the \
-            racing line (docs/policy.md, "Rejoining"); --no-track-guard drives the network alone. Both \
+            racing line (docs/policy.md, "Rejoining"), as does any car off the track while a car on the track is \
+            beside it or just behind ("Cars coming back"); --no-track-guard drives the network alone. Both \
             JSON forms also carry "trackGuard" (true or false).
             """)
 

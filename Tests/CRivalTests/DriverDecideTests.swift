@@ -99,10 +99,14 @@ import Testing
         #expect(rival_driver_decide(driver, &view, &controls) == RIVAL_ERROR_OUT_OF_RANGE)
         #expect(CallErrorTests.lastError == "view.nearby_count: 9: expected 0...8")
         view.nearby_count = 1
-        view.nearby.0 = rival_nearby_car(index: 1, gap_m: .infinity, lateral_m: 0, speed_difference_mps: 0)
+        view.nearby.0 = rival_nearby_car(index: 1, gap_m: .infinity, lateral_m: 0, speed_difference_mps: 0, lateral_speed_mps: 0)
         #expect(rival_driver_decide(driver, &view, &controls) == RIVAL_ERROR_INVALID_ARGUMENT)
         #expect(CallErrorTests.lastError == "view.nearby[0].gap_m: inf: expected a finite number")
         view.nearby.0.gap_m = 20
+        view.nearby.0.lateral_speed_mps = -.infinity
+        #expect(rival_driver_decide(driver, &view, &controls) == RIVAL_ERROR_INVALID_ARGUMENT)
+        #expect(CallErrorTests.lastError == "view.nearby[0].lateral_speed_mps: -inf: expected a finite number")
+        view.nearby.0.lateral_speed_mps = 1.5
         view.car_index = -2
         #expect(rival_driver_decide(driver, &view, &controls) == RIVAL_ERROR_OUT_OF_RANGE)
         view.car_index = 0

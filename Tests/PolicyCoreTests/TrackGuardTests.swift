@@ -191,9 +191,16 @@ struct TrackGuardTests {
         for other in [(120.0, 4.0), (-140, -4)] {
             #expect(Self.guarded(Self.observation(s: s, speed: v, beside: 3, others: [other])) == alone)
         }
-        // A car 8 m behind (within a car length and 10 m): steered as alone, the throttle kept.
-        let followed = Self.guarded(Self.observation(s: s, speed: v, beside: 3, others: [(-8, 3)]))
-        #expect(followed.steering == alone.steering && followed.pedal == 1)
+        // A car 8 m behind (within a car length and 10 m): steered as alone, the throttle kept (this car 1.5 m left
+        // of the line, on the track) ...
+        let aloneOnTrack = Self.guarded(Self.observation(s: s, speed: v, beside: 1.5))
+        #expect(aloneOnTrack.steering < 0.2 && aloneOnTrack.pedal < 1)
+        let followed = Self.guarded(Self.observation(s: s, speed: v, beside: 1.5, others: [(-8, 3)]))
+        #expect(followed.steering == aloneOnTrack.steering && followed.pedal == 1)
+        // ... but 3 m left of it, 1.4 m beyond the edge here, the car stays off the track while that car is there
+        // (``TrackGuard/rejoinGapBehind``): its target is where it is, and heading along the line it is left alone.
+        #expect(Self.plan.lineOffset(at: s) + 3 > Self.plan.track.sample(at: s).widthLeft + 1)
+        #expect(Self.guarded(Self.observation(s: s, speed: v, beside: 3, others: [(-8, 3)])) == Action(steering: 0.2, pedal: 1))
         // A car alongside on the line: the traffic target is a car width plus 0.5 m to its side (the side with the
         // more room). A car 0.3 m from that target is left alone (alone on track, as far from the line, it is
         // steered) ...
@@ -302,6 +309,45 @@ struct TrackGuardTests {
         var off = TrackGuard()
         off.rejoinSpeedShare = 0
         #expect(guarded(o, off) == guarded(observation(closing: 0)))
+    }
+
+    @Test("in traffic a car off the track at any speed stays off it while a car on the track is beside it or just behind")
+    func rejoinBeside() {
+        let s = 300.0, v = Self.plan.plannedSpeed(at: s)   // at the plan's speed: the speed rule does not act
+        let line = Self.plan.lineOffset(at: s), sample = Self.plan.track.sample(at: s)
+        let side: Double = sample.widthLeft - line > sample.widthRight + line ? 1 : -1
+        let lateral = side > 0 ? sample.widthLeft + 1 : -sample.widthRight - 1   // 1 m beyond the edge
+        let across = Float(-0.2 * side)      // the network steering back towards the track
+        func observation(gap: Double, at otherLateral: Double = line) -> Observation {
+            var nearby = NearbyCars()
+            nearby.insert(NearbyCar(index: 1, gap: gap, lateral: otherLateral, speedDifference: 0))
+            // Heading 0.1 rad towards the track.
+            let view = DriverView(time: 30, speed: v, s: s, lateral: lateral,
+                                  headingError: Self.plan.at(Self.plan.lineAngle, s) - 0.1 * side, nearby: nearby)
+            return Observation(view: view)
+        }
+        func guarded(_ o: Observation, _ g: TrackGuard = TrackGuard()) -> Action {
+            g.apply(Action(steering: across, pedal: 0.5), to: o, encoder: Self.encoder)
+        }
+        // The target is where the car is while a car on the track is level with it, 3 m ahead, or 12 m behind (within
+        // the GT3's 4.6 m and 10 m): the guard steers away from the track, towards the expert's steering for that
+        // target (the car is too fast for the share to stay below all of it).
+        for gap in [0.0, 3, -12] {
+            let o = observation(gap: gap)
+            let wanted = withUnsafePointer(to: o) { TrackGuard.expertSteering($0, speed: v, target: lateral, encoder: Self.encoder) }
+            #expect(wanted * side > 0)
+            #expect(Double(guarded(o).steering) * side > 0, "gap \(gap)")
+        }
+        // Not with the car on the track 20 m behind or 8 m ahead, nor with one beside it that is off the track too
+        // (2.5 m further out), nor with the rule off: the car is let back, steered at least as hard as the network
+        // steers it.
+        var off = TrackGuard()
+        off.rejoinGapBehind = -1
+        for o in [observation(gap: -20), observation(gap: 8), observation(gap: 0, at: lateral + 2.5 * side)] {
+            #expect(Double(guarded(o).steering) * side <= Double(across) * side)
+        }
+        #expect(Double(guarded(observation(gap: 0), off).steering) * side <= Double(across) * side)
+        #expect(guarded(observation(gap: -20)) == guarded(observation(gap: -40)))
     }
 
     @Test("the traffic target is the expert's, as ExpertPlan.traffic works it out")

@@ -84,6 +84,36 @@ struct TrafficGuardTests {
         #expect(Self.guarded(closing) == Action(steering: 0.2, pedal: 1))
     }
 
+    @Test("a car off the track coming back across the car's path is judged on where its motion takes it; one on the track on where it is")
+    func comingBack() {
+        let free = Action(steering: 0.2, pedal: 1)
+        var off = TrafficGuard()
+        off.watchesCarsOffTrack = false
+        for gap in [3.0, 25] {
+            // Alongside (3 m ahead, as fast), or 25 m ahead and 15 m/s slower, in the run-off 0.5 m beyond the left
+            // edge where it is, or on the track 0.5 m inside it; this car 4.5 m inside the edge: clear of its lane
+            // and side (a car width plus 0.4 and 0.5 m) by more than 1 m where the other car is, within them where
+            // 4 m/s towards it takes that car in a second.
+            let widthLeft = Self.encoder.plan.track.sample(at: 300 + gap).widthLeft
+            let own = widthLeft - 4.5
+            #expect(own < Self.encoder.plan.track.sample(at: 300).widthLeft - 2)   // well on the track itself
+            let speedDifference = gap > 10 ? -15.0 : 0
+            func view(_ lateral: Double, lateralSpeed: Double) -> DriverView {
+                var v = Self.view(speed: 40, lateral: own, [])
+                v.nearby.insert(NearbyCar(index: 1, gap: gap, lateral: lateral, speedDifference: speedDifference,
+                                          lateralSpeed: lateralSpeed))
+                return v
+            }
+            let outside = widthLeft + 0.5, inside = widthLeft - 0.5
+            #expect(Self.guarded(view(outside, lateralSpeed: -4)).pedal < 0, "gap \(gap)")
+            #expect(Self.guarded(view(outside, lateralSpeed: 0)) == free)
+            #expect(Self.guarded(view(outside, lateralSpeed: 4)) == free)
+            #expect(off.apply(free, to: Observation(view: view(outside, lateralSpeed: -4)), encoder: Self.encoder) == free)
+            // On the track the same motion is taken for a line's: judged on where the car is.
+            #expect(Self.guarded(view(inside, lateralSpeed: -4)) == free)
+        }
+    }
+
     @Test("at walking pace with nothing to follow or give way to, or alone, a car that holds back is given 0.3 throttle")
     func deadlock() {
         // The Montreal Formula grid's second row: level, 2.5 m apart, both braking (and the cars behind them).

@@ -192,6 +192,26 @@ import Testing
         #expect(!race.placementIsClear(0, s: race.frenet[1].s, lateral: -2.5))
     }
 
+    @Test("a nearby car's velocity across the track: its speed times the sine of its heading against the track's")
+    func nearbyCarsLateralSpeed() throws {
+        let track = try RaceFixtures.circle()
+        let car = try RaceFixtures.car()
+        let model = VehicleModel(spec: car)
+        func driver() -> CruiseDriver { CruiseDriver(track: track, model: model, targetSpeed: 20) }
+        let entries = [RaceEntry(name: "A", car: car, driver: driver(), start: StartPlacement(s: 100, lateral: 1, speed: 20)),
+                       RaceEntry(name: "B", car: car, driver: driver(),
+                                 start: StartPlacement(s: 120, lateral: -1, speed: 20, headingError: 0.1)),
+                       RaceEntry(name: "C", car: car, driver: driver(),
+                                 start: StartPlacement(s: 140, lateral: 0, speed: 10, headingError: -0.3))]
+        let race = try Race(track: track, entries: entries, config: RaceConfig())
+        let seen = race.view(for: 0).nearby
+        #expect(seen.count == 2)
+        #expect(abs(seen[0].lateralSpeed - 20 * sin(0.1)) < 1e-9, "\(seen[0].lateralSpeed)")
+        #expect(abs(seen[1].lateralSpeed - 10 * sin(-0.3)) < 1e-9, "\(seen[1].lateralSpeed)")
+        // Heading along the track: none; seen from the car ahead too.
+        #expect(race.view(for: 1).nearby.withCars { $0.first { $0.index == 0 }!.lateralSpeed } == 0)
+    }
+
     @Test func nearbyCarsAreSortedAndSigned() throws {
         let track = try RaceFixtures.circle()
         let car = try RaceFixtures.car()

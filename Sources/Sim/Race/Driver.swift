@@ -24,12 +24,17 @@ public struct NearbyCar: Sendable, Equatable {
     public var lateral: Double
     /// The other car's speed minus this car's speed (m/s); negative = this car is closing in.
     public var speedDifference: Double
+    /// The other car's velocity across the track (m/s, positive = towards the left edge): how fast its lateral
+    /// offset changes. 0 when not known (a game that does not fill it); the policy's guards then judge the car on
+    /// where it is.
+    public var lateralSpeed: Double
 
-    public init(index: Int, gap: Double, lateral: Double, speedDifference: Double) {
+    public init(index: Int, gap: Double, lateral: Double, speedDifference: Double, lateralSpeed: Double = 0) {
         self.index = index
         self.gap = gap
         self.lateral = lateral
         self.speedDifference = speedDifference
+        self.lateralSpeed = lateralSpeed
     }
 }
 

@@ -250,7 +250,7 @@ public final class Race {
             if gap > Self.viewRange { break }
             if slots[j].running {
                 v.nearby.insert(NearbyCar(index: j, gap: gap, lateral: frenet[j].lateral,
-                                          speedDifference: states[j].vx - st.vx))
+                                          speedDifference: states[j].vx - st.vx, lateralSpeed: lateralRate(j)))
             }
             k += 1
         }
@@ -262,11 +262,20 @@ public final class Race {
             if -gap > Self.viewRange { break }
             if slots[j].running {
                 v.nearby.insert(NearbyCar(index: j, gap: gap, lateral: frenet[j].lateral,
-                                          speedDifference: states[j].vx - st.vx))
+                                          speedDifference: states[j].vx - st.vx, lateralSpeed: lateralRate(j)))
             }
             k += 1
         }
         return v
+    }
+
+    /// Car `j`'s velocity across the track (m/s, positive = towards the left edge): its body-frame velocity turned
+    /// by its heading relative to the centreline where it is.
+    @inline(__always)
+    private func lateralRate(_ j: Int) -> Double {
+        let st = states[j]
+        let (sine, cosine) = Trig.sinCos(st.yaw - slots[j].sample.heading)
+        return st.vx * sine + st.vy * cosine
     }
 
     // MARK: - Track limits
