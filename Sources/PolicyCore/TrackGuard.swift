@@ -158,7 +158,8 @@ public struct TrackGuard: Sendable, Equatable {
             target = encoder.plan.trafficTarget(target, lateral: view.lateral, nearby: viewAt.pointer(to: \.nearby)!,
                                                 widthLeft: widthLeft, widthRight: widthRight, settings: expertSettings)
             let offTrack = view.lateral > widthLeft || view.lateral < -widthRight
-            if (v < g.pointee.rejoinSpeedShare * encoder.at(ObservationEncoder.Column.planSpeed, here) && carClosing(g, viewAt))
+            let slow = v < g.pointee.rejoinSpeedShare * encoder.at(ObservationEncoder.Column.planSpeed, here)
+            if (slow && carClosing(g, viewAt))
                 || (offTrack && carBeside(g, viewAt, carLength: encoder.plan.carLength, widthLeft: widthLeft,
                                           widthRight: widthRight)) {
                 // Rejoining with a car coming, or off the track with a car on it beside or just behind: off the

@@ -54,8 +54,10 @@ struct TrafficGuardTests {
         let inLane = Self.guarded(Self.view(speed: 50, time: 5, [(40, 0.3, -50)]))
         #expect(inLane.pedal <= -0.5)
         #expect(inLane.steering == 0.2)
-        // A lane over (4 m, the GT3 is 2 m wide) and heading straight: untouched.
-        #expect(Self.guarded(Self.view(speed: 50, time: 5, [(40, 4, -50)])) == Action(steering: 0.2, pedal: 1))
+        // A lane over (4.5 m, the GT3 is 2 m wide) and heading straight: untouched. (At 4 m it is within the lane
+        // widened for closing fast: 2.44 m plus 2 m a second for the 0.8 s to reach it.)
+        #expect(Self.guarded(Self.view(speed: 50, time: 5, [(40, 4.5, -50)])) == Action(steering: 0.2, pedal: 1))
+        #expect(Self.guarded(Self.view(speed: 50, time: 5, [(40, 4, -50)])).pedal < 0)
         // Following at the same speed well beyond the following distance: untouched; inside it (8 m, less than a
         // car length and 2.5 m plus 0.45 s at 50 m/s): braking, never more throttle than asked for.
         #expect(Self.guarded(Self.view(speed: 50, [(80, 0, 0)])) == Action(steering: 0.2, pedal: 1))
@@ -63,6 +65,19 @@ struct TrafficGuardTests {
         #expect(close.pedal < 0)
         // Already braking harder than the guard would: kept.
         #expect(Self.guarded(Self.view(speed: 50, [(8, 0, 0)]), pedal: -1).pedal == -1)
+    }
+
+    @Test("closing fast on a car ahead, its lane is taken wider: 2 m a second ahead from 15 m/s of closing, none to 5 m/s")
+    func closingFast() {
+        let free = Action(steering: 0.2, pedal: 1)
+        // 20 m ahead, 3 m to the left (clear of the 2.44 m lane), this car at 40 m/s heading straight.
+        #expect(Self.guarded(Self.view(speed: 40, [(20, 3, -20)])).pedal < 0)   // closing at 20: 4.44 m in a second
+        #expect(Self.guarded(Self.view(speed: 40, [(20, 3, -10)])).pedal < 0)   // at 10: half of it, 3.44 m
+        #expect(Self.guarded(Self.view(speed: 40, [(20, 3, -4)])) == free)      // at 4: none
+        #expect(Self.guarded(Self.view(speed: 40, [(20, 4.6, -20)])) == free)   // beyond the widened lane
+        var off = TrafficGuard()
+        off.closingMargin = 0
+        #expect(off.apply(free, to: Observation(view: Self.view(speed: 40, [(20, 3, -20)])), encoder: Self.encoder) == free)
     }
 
     @Test("the car behind gives way to a car alongside and ahead, or closing on one sideways, but not to one stalled there")
@@ -90,14 +105,14 @@ struct TrafficGuardTests {
         var off = TrafficGuard()
         off.watchesCarsOffTrack = false
         for gap in [3.0, 25] {
-            // Alongside (3 m ahead, as fast), or 25 m ahead and 15 m/s slower, in the run-off 0.5 m beyond the left
+            // Alongside (3 m ahead, as fast), or 25 m ahead and 5 m/s slower, in the run-off 0.5 m beyond the left
             // edge where it is, or on the track 0.5 m inside it; this car 4.5 m inside the edge: clear of its lane
             // and side (a car width plus 0.4 and 0.5 m) by more than 1 m where the other car is, within them where
             // 4 m/s towards it takes that car in a second.
             let widthLeft = Self.encoder.plan.track.sample(at: 300 + gap).widthLeft
             let own = widthLeft - 4.5
             #expect(own < Self.encoder.plan.track.sample(at: 300).widthLeft - 2)   // well on the track itself
-            let speedDifference = gap > 10 ? -15.0 : 0
+            let speedDifference = gap > 10 ? -5.0 : 0   // closing at 5 m/s: no closing margin (``closingFast``)
             func view(_ lateral: Double, lateralSpeed: Double) -> DriverView {
                 var v = Self.view(speed: 40, lateral: own, [])
                 v.nearby.insert(NearbyCar(index: 1, gap: gap, lateral: lateral, speedDifference: speedDifference,
