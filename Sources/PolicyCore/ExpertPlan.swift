@@ -25,6 +25,9 @@ public final class ExpertPlan: Sendable {
     let speed: [Double]
     /// Planned longitudinal acceleration from each sample to the next (m/s^2).
     let acceleration: [Double]
+    /// Time from sample 0 to each sample at the planned speeds (s; one entry more than the samples, the last the
+    /// planned lap time).
+    let elapsed: [Double]
     /// Angle of the line to the centreline at each sample (rad, positive = heading left of the track).
     let lineAngle: [Double]
     /// The car as the controller models it.
@@ -64,6 +67,7 @@ public final class ExpertPlan: Sendable {
         let profile = ExpertProfile(line: line, limits: planLimits, gripScale: gripScale)
         speed = profile.speed
         acceleration = profile.acceleration
+        elapsed = profile.elapsed
         plannedLapTime = profile.lapTime
         limits = ExpertLimits(model: model, car: carModel, frontShare: share(settings.frontAxleShare),
                               rearShare: share(settings.rearAxleShare), fuelMass: fuel)
@@ -90,4 +94,19 @@ extension ExpertPlan {
     public func lineCurvature(at s: Double) -> Double { at(line.curvature, s) }
     /// The planned speed at arc length `s` (m/s), for fresh tyres.
     public func plannedSpeed(at s: Double) -> Double { at(speed, s) }
+
+    /// The time the plan takes from arc length `s` to `gap` metres further on (s; `gap` at least 0 and at most a
+    /// lap), at the planned speeds.
+    public func plannedTime(from s: Double, ahead gap: Double) -> Double {
+        let t = elapsedTime(s + gap) - elapsedTime(s)
+        return t >= 0 ? t : t + plannedLapTime
+    }
+
+    /// The plan's time from the lap's start to arc length `s` (wrapped; s).
+    @inline(__always)
+    func elapsedTime(_ s: Double) -> Double {
+        let u = track.wrap(s) / track.spacing
+        let i = min(Int(u), track.count - 1)
+        return elapsed[i] + (elapsed[i + 1] - elapsed[i]) * (u - Double(i))
+    }
 }

@@ -19,6 +19,9 @@ struct ExpertProfile: Sendable {
     let acceleration: [Double]
     /// Lap time of a flying lap at this profile (s).
     let lapTime: Double
+    /// Time from sample 0 to each sample on a flying lap at this profile (s), one entry more than the samples: the
+    /// last is ``lapTime``.
+    let elapsed: [Double]
 
     /// The profile on `line` within `limits`, cornering at up to `gripScale` of the steady cornering limit.
     init(line: RacingLine, limits: ExpertLimits, gripScale: Double) {
@@ -62,12 +65,15 @@ struct ExpertProfile: Sendable {
         speed = v
         var a = [Double](repeating: 0, count: n)
         var time = 0.0
+        var t = [Double](repeating: 0, count: n + 1)
         for i in 0..<n {
             let j = (i + 1) % n
             a[i] = (v[j] * v[j] - v[i] * v[i]) / (2 * ds[i])
             time += 2 * ds[i] / max(v[i] + v[j], 1e-6)
+            t[i + 1] = time
         }
         acceleration = a
         lapTime = time
+        elapsed = t
     }
 }

@@ -33,6 +33,8 @@ public final class ObservationEncoder: @unchecked Sendable {
     let scalesWithAVX2: Bool
     /// The circuit's lap length (m), sample spacing (m) and sample count, copied for the hot path.
     let length: Double, spacing: Double, count: Int
+    /// The plan's lap time (s), copied for the hot path.
+    let plannedLapTime: Double
     /// Per centreline sample, one row of ``Column/count`` values (see ``Column``) followed by their differences
     /// to the next sample's (sample 0 after the last), so that interpolating reads one row: `a + t * (b - a)` with
     /// `b - a` as tabulated, the same Double.
@@ -52,14 +54,15 @@ public final class ObservationEncoder: @unchecked Sendable {
 
     /// The columns of ``table``: centreline position and unit normal (pointing left), curvature, widths, line
     /// offset and the road-wheel angle fraction its curvature needs, planned speed and acceleration, the line's
-    /// curvature and its angle to the centreline (rad).
+    /// curvature and its angle to the centreline (rad), and the plan's time from the lap's start (s; the last row's
+    /// difference runs to the lap's end, not back to 0).
     enum Column {
         static let cx = 0, cy = 1, nx = 2, ny = 3, curvature = 4, widthLeft = 5, widthRight = 6
         static let lineOffset = 7, lineSteer = 8, planSpeed = 9, planAcceleration = 10
-        static let lineCurvature = 11, lineAngle = 12
-        static let count = 13
+        static let lineCurvature = 11, lineAngle = 12, planTime = 13
+        static let count = 14
         /// Doubles a row takes: the values, then the differences to the next row.
-        static let stride = 26
+        static let stride = 28
     }
 
     /// Tabulates the plan's circuit for its car.
@@ -83,13 +86,16 @@ public final class ObservationEncoder: @unchecked Sendable {
             track.widthLeft, track.widthRight, Array(line.offset.prefix(n)),
             line.curvature.prefix(n).map { atan(l * $0) / m }, Array(plan.speed.prefix(n)),
             Array(plan.acceleration.prefix(n)), Array(line.curvature.prefix(n)), Array(plan.lineAngle.prefix(n)),
+            plan.elapsed,
         ]
+        plannedLapTime = plan.plannedLapTime
         table = .allocate(capacity: n * Column.stride)
         for i in 0..<n {
             let j = i + 1 == n ? 0 : i + 1
             for c in 0..<Column.count {
                 (table + i * Column.stride + c).initialize(to: columns[c][i])
-                (table + i * Column.stride + Column.count + c).initialize(to: columns[c][j] - columns[c][i])
+                let next = c == Column.planTime ? columns[c][i + 1] : columns[c][j]
+                (table + i * Column.stride + Column.count + c).initialize(to: next - columns[c][i])
             }
         }
         var course = InlineArray<7, Double>(repeating: 0), line11 = InlineArray<11, Double>(repeating: 0)
@@ -233,7 +239,14 @@ public final class ObservationEncoder: @unchecked Sendable {
         p.row[c] + p.t * p.row[Column.count + c]
     }
 
-    /// ``at(_:_:)`` of columns `c...c + 3` (`c <= 7`) in one vector: each lane the same sum, rounded the same.
+    /// The plan's time (s) from spot `a` to spot `b`, `b` taken to be ahead of `a` by less than a lap.
+    @inline(__always)
+    func plannedTime(from a: Spot, to b: Spot) -> Double {
+        let t = at(Column.planTime, b) - at(Column.planTime, a)
+        return t >= 0 ? t : t + plannedLapTime
+    }
+
+    /// ``at(_:_:)`` of columns `c...c + 3` (`c <= 10`) in one vector: each lane the same sum, rounded the same.
     @inline(__always)
     func at4(_ c: Int, _ p: Spot) -> SIMD4<Double> {
         let row = UnsafeRawPointer(p.row)

@@ -136,4 +136,28 @@ struct ExpertDriverTests {
             #expect(plan.plannedSpeed(at: 100) > 0)
         }
     }
+
+    @Test("the plan's time between two points adds up, wraps at the line, and matches the speeds it is made of")
+    func plannedTime() throws {
+        let plan = ExpertPlan(track: try Shipped.track("BrandsHatch"), car: try Shipped.car("gt3"))
+        let length = plan.track.length
+        // Pieces add up to the whole, across the start line too.
+        for (s, a, b) in [(100.0, 250.0, 400.0), (length - 120, 80.0, 300.0), (length - 5, 5.0, 900.0)] {
+            let whole = plan.plannedTime(from: s, ahead: a + b)
+            let pieces = plan.plannedTime(from: s, ahead: a) + plan.plannedTime(from: s + a, ahead: b)
+            #expect(abs(whole - pieces) < 1e-9, "\(s): \(whole) vs \(pieces)")
+        }
+        // All but the last metre of a lap, from anywhere: the lap time less that metre's time.
+        for s in [0.0, 1234.5, length - 0.5] {
+            let t = plan.plannedTime(from: s, ahead: length - 1)
+            #expect(t < plan.plannedLapTime && t > plan.plannedLapTime - 1 / 10, "\(s): \(t) of \(plan.plannedLapTime)")
+        }
+        #expect(plan.plannedTime(from: 300, ahead: 0) == 0)
+        // Against the speeds: 200 m summed in 0.1 m steps at the planned speeds (the centreline's arc length, as
+        // the plan's time is read, against the line's own distances it is made from: within 2 %).
+        var summed = 0.0
+        for k in 0..<2000 { summed += 0.1 / plan.plannedSpeed(at: 1000 + 0.1 * (Double(k) + 0.5)) }
+        let t = plan.plannedTime(from: 1000, ahead: 200)
+        #expect(abs(t / summed - 1) < 0.02, "\(t) vs \(summed)")
+    }
 }

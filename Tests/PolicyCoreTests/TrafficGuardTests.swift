@@ -180,6 +180,36 @@ struct TrafficGuardTests {
         }
     }
 
+    @Test("a car keeping the plan's pace in a slow corner 150 m ahead is followed at the plan's speed; a slower one, or one nearer on the plan's time, at the following speed")
+    func pacedCarAhead() {
+        let plan = Self.encoder.plan
+        // Monza's first chicane (its slowest point in the first 1,500 m, 15.0 m/s) with a car at the plan's speed
+        // there, this car `back` metres before it at the plan's speed (plus `over`).
+        let chicane = stride(from: 0.0, to: 1500, by: 1).min { plan.plannedSpeed(at: $0) < plan.plannedSpeed(at: $1) }!
+        func pedal(back: Double, share: Double = 1, over: Double = 0, guardian: TrafficGuard = TrafficGuard()) -> Float {
+            let s = chicane - back, v = plan.plannedSpeed(at: s) + over
+            var nearby = NearbyCars()
+            nearby.insert(NearbyCar(index: 1, gap: back, lateral: 0, speedDifference: share * plan.plannedSpeed(at: chicane) - v))
+            let view = DriverView(time: 30, speed: v, s: s, lateral: 0, nearby: nearby)
+            return guardian.apply(Action(steering: 0, pedal: 1), to: Observation(view: view), encoder: Self.encoder).pedal
+        }
+        var plain = TrafficGuard()
+        plain.pacedGap = .infinity
+        // 150 m back (71 m/s, 4.1 s of the plan's time): left alone; the following speed alone (half the braking
+        // limit to 15 m/s over the room) brakes it hard, as it does for a car at 0.85 of the plan's speed there.
+        #expect(plan.plannedTime(from: chicane - 150, ahead: 150) > 3.5)
+        #expect(pedal(back: 150) == 1)
+        #expect(pedal(back: 150, guardian: plain) < -0.5)
+        #expect(pedal(back: 150, share: 0.85) < -0.5)
+        // Faster than the plan by 3 m/s: held to the plan's speed plus 1 m/s (0.3 of brake a m/s over).
+        #expect(pedal(back: 150, over: 3) < -0.4)
+        // 100 m back (3.3 s): most of the way from the following speed to the plan's; 60 m back (2.4 s): the
+        // following speed still binds hard.
+        #expect(pedal(back: 100) > pedal(back: 100, guardian: plain) + 0.3)
+        #expect(pedal(back: 100) < 0)
+        #expect(pedal(back: 60) < -0.5)
+    }
+
     @Test("the shipped policy's Montreal Formula grid gets going with the unblocking throttle, and stands without it")
     func unblocks() throws {
         // The second row stops side by side on lap 1, both networks braking with nothing ahead; without the

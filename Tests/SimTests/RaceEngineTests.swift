@@ -192,6 +192,30 @@ import Testing
         #expect(!race.placementIsClear(0, s: race.frenet[1].s, lateral: -2.5))
     }
 
+    @Test("the marshals put a pinned car back only where no car behind would reach it within 1.5 s")
+    func marshalsWaitForCarsArriving() throws {
+        let track = try RaceFixtures.circle(radius: 400)
+        let car = try RaceFixtures.car()
+        let model = VehicleModel(spec: car)
+        let entries = [
+            RaceEntry(name: "standing", car: car, driver: CruiseDriver(track: track, model: model, targetSpeed: 0)),
+            RaceEntry(name: "moving", car: car, driver: CruiseDriver(track: track, model: model, targetSpeed: 20, offset: -4)),
+        ]
+        let race = try Race(track: track, entries: entries, config: RaceConfig(laps: 3, gridSpacing: 50))
+        while race.time < 15 { race.step() }
+        let v = race.states[1].vx, s1 = race.frenet[1].s
+        #expect(abs(v - 20) < 0.5, "\(v)")
+        // Car 1 at about 20 m/s: a spot up to both half-lengths plus 2 m plus 1.5 s of its speed ahead of it (about
+        // 36.6 m), anywhere across the track, is not given to car 0; beyond that, or behind car 1, it is.
+        let reach = car.chassis.overallLengthM + 2 + 1.5 * v
+        for lateral in [-5.0, 0, 5] {
+            #expect(!race.placementIsClear(0, s: track.wrap(s1 + 20), lateral: lateral))
+            #expect(!race.placementIsClear(0, s: track.wrap(s1 + reach - 0.5), lateral: lateral))
+            #expect(race.placementIsClear(0, s: track.wrap(s1 + reach + 0.5), lateral: lateral))
+            #expect(race.placementIsClear(0, s: track.wrap(s1 - 20), lateral: lateral))
+        }
+    }
+
     @Test("a nearby car's velocity across the track: its speed times the sine of its heading against the track's")
     func nearbyCarsLateralSpeed() throws {
         let track = try RaceFixtures.circle()
