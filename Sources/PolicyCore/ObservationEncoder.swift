@@ -336,120 +336,125 @@ public final class ObservationEncoder: @unchecked Sendable {
         let v = observation.pointer(to: \.view)!
         // Each feature is staged unscaled; the divisions by the scales are done four or two at a time at the end
         // (scaleFeatures: the same quotients, rounded the same way, at a fraction of the divider's time).
-        var staged = StagedFeatures(scales: scales)
-        let s = v.pointee.s.isFinite ? v.pointee.s : 0
-        let lateral = v.pointee.lateral.isFinite ? v.pointee.lateral : 0
-        // Own motion.
-        staged.put(v.pointee.speed, 50)
-        staged.put(v.pointee.lateralSpeed, 5)
-        staged.put(v.pointee.yawRate, 1)
-        staged.put(v.pointee.steeringAngle / maxSteer, 1)
-        staged.put(v.pointee.longitudinalAcceleration, 10)
-        staged.put(v.pointee.lateralAcceleration, 10)
-        staged.put(Double(observation.pointee.previousAction.steering), 1)
-        staged.put(Double(observation.pointee.previousAction.pedal), 1)
-        // Pose on the track. Each distance ahead is located once (all at once: lane 0 is the car's spot, lanes
-        // 1...11 the line's, and the course's 10, 80 and 250 m are the line's) and every table column read there.
-        // The line's distance n at lane n + 1, the course's at courseLanes[n].
-        var spots = InlineArray<16, Spot>(repeating: Spot(row: UnsafePointer(table), t: 0))
-        locateAll(s, into: &spots)
-        let here = spots[0]
-        spot?.pointee = here
-        let pose = at4(Column.cx, here), edges = at4(Column.curvature, here)
-        let wl = edges[1], wr = edges[2]
-        let half = max(0.5 * (wl + wr), 0.5)
-        staged.put((lateral - 0.5 * (wl - wr)) / half, 1)
-        staged.put(v.pointee.headingError, 1)
-        staged.put(wl - lateral, 10)
-        staged.put(wr + lateral, 10)
-        var courseColumns = InlineArray<7, SIMD4<Double>>(repeating: .zero)     // curvature, widths, line offset
-        for n in 0..<7 { courseColumns[n] = at4(Column.curvature, spots[courseLanes[n]]) }
-        for n in 0..<7 { staged.put(courseColumns[n][0], 0.01) }
-        for n in 0..<7 { staged.put(courseColumns[n][1] + courseColumns[n][2], 10) }
-        // The racing line (plus the offset command) ahead, in the car's frame. The car's forward axis is the
-        // track's tangent turned by the heading error.
-        let tnx = pose[2], tny = pose[3]
-        let px = pose[0] + lateral * tnx
-        let py = pose[1] + lateral * tny
-        let tangentX = tny, tangentY = -tnx
-        let heading = v.pointee.headingError.isFinite ? v.pointee.headingError : 0
-        let (se, ce) = sineCosine(heading)
-        let fx = tangentX * ce - tangentY * se, fy = tangentX * se + tangentY * ce
-        for n in 0..<11 {
-            let p = spots[n + 1]
-            let g = at4(Column.cx, p), w = at4(Column.curvature, p)
-            let target = targetLateral(widthLeft: w[1], widthRight: w[2], lineOffset: w[3],
-                                       offsetCommand: observation.pointee.offsetCommand)
-            let qx = g[0] + target * g[2] - px
-            let qy = g[1] + target * g[3] - py
-            staged.put(fx * qy - fy * qx, 10)
-        }
-        let shift = observation.pointee.speedPlanShift
-        let judged = observation.pointee.speedPlanScale
-        let scale = judged.isFinite && judged > 0 ? judged : 1
-        if shift != 0 && shift.isFinite {
-            // The speed plan as the driver misplaces it (Observation.speedPlanShift); geometry stays.
-            for n in 0..<11 { staged.put(scale * at(Column.planSpeed, locate(s + shift + lineDistances[n])), 50) }
-            staged.put(scale * scale * at(Column.planAcceleration, locate(s + shift + lineDistances[1])), 10)
-        } else {
-            for n in 0..<11 { staged.put(scale * at(Column.planSpeed, spots[n + 1]), 50) }
-            staged.put(scale * scale * at(Column.planAcceleration, spots[2]), 10)      // 5 m ahead
-        }
-        staged.put(at(Column.lineSteer, spots[1]), 1)                  // 0 m
-        staged.put(at(Column.lineSteer, spots[3]), 1)                  // 10 m
-        staged.put(at(Column.lineSteer, spots[courseLanes[1]]), 1)                 // 25 m: s + 25, as located for the course
-        // The car.
-        staged.put(descriptor.0, 1000)
-        staged.put(descriptor.1, 1)
-        staged.put(descriptor.2, 0.01)
-        staged.put(descriptor.3, 1000)
-        staged.put(observation.pointee.offsetCommand, 5)
-        // The nearest opponents within the horizons, read in place: the cars are nearest first by absolute gap, so
-        // the first beyond opponentHorizon ends the search, and one farther behind than opponentHorizonBehind is
-        // skipped (a car ahead beyond it takes the slot).
-        NearbyCars.withCars(at: v.pointer(to: \.nearby)!) { cars in
-            let range = ObservationSpec.opponentRange
-            let first = staged.count
-            var present = 0, k = 0
-            while present < ObservationSpec.opponentCount && k < cars.count {
-                let o = cars[k]
-                k += 1
-                guard abs(o.gap) <= ObservationSpec.opponentHorizon else { break }
-                guard ObservationSpec.givesOpponent(atGap: o.gap) else { continue }
-                staged.put(min(max(o.gap, -range), range), range)
-                staged.put(o.lateral - lateral, 5)
-                staged.put(o.speedDifference, 10)
-                present += 1
+        // Staged on the stack, not zeroed first: every feature is written before it is read (and the pad is
+        // never read as a feature).
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: Self.stagedCount) { buffer in
+            var staged = StagedFeatures(raw: buffer.baseAddress!, scales: scales)
+            let s = v.pointee.s.isFinite ? v.pointee.s : 0
+            let lateral = v.pointee.lateral.isFinite ? v.pointee.lateral : 0
+            // Own motion.
+            staged.put(v.pointee.speed, 50)
+            staged.put(v.pointee.lateralSpeed, 5)
+            staged.put(v.pointee.yawRate, 1)
+            staged.put(v.pointee.steeringAngle / maxSteer, 1)
+            staged.put(v.pointee.longitudinalAcceleration, 10)
+            staged.put(v.pointee.lateralAcceleration, 10)
+            staged.put(Double(observation.pointee.previousAction.steering), 1)
+            staged.put(Double(observation.pointee.previousAction.pedal), 1)
+            // Pose on the track. Each distance ahead is located once (all at once: lane 0 is the car's spot, lanes
+            // 1...11 the line's, and the course's 10, 80 and 250 m are the line's) and every table column read there.
+            // The line's distance n at lane n + 1, the course's at courseLanes[n].
+            var spots = InlineArray<16, Spot>(repeating: Spot(row: UnsafePointer(table), t: 0))
+            locateAll(s, into: &spots)
+            let here = spots[0]
+            spot?.pointee = here
+            let pose = at4(Column.cx, here), edges = at4(Column.curvature, here)
+            let wl = edges[1], wr = edges[2]
+            let half = max(0.5 * (wl + wr), 0.5)
+            staged.put((lateral - 0.5 * (wl - wr)) / half, 1)
+            staged.put(v.pointee.headingError, 1)
+            staged.put(wl - lateral, 10)
+            staged.put(wr + lateral, 10)
+            var courseColumns = InlineArray<7, SIMD4<Double>>(repeating: .zero)     // curvature, widths, line offset
+            for n in 0..<7 { courseColumns[n] = at4(Column.curvature, spots[courseLanes[n]]) }
+            for n in 0..<7 { staged.put(courseColumns[n][0], 0.01) }
+            for n in 0..<7 { staged.put(courseColumns[n][1] + courseColumns[n][2], 10) }
+            // The racing line (plus the offset command) ahead, in the car's frame. The car's forward axis is the
+            // track's tangent turned by the heading error.
+            let tnx = pose[2], tny = pose[3]
+            let px = pose[0] + lateral * tnx
+            let py = pose[1] + lateral * tny
+            let tangentX = tny, tangentY = -tnx
+            let heading = v.pointee.headingError.isFinite ? v.pointee.headingError : 0
+            let (se, ce) = sineCosine(heading)
+            let fx = tangentX * ce - tangentY * se, fy = tangentX * se + tangentY * ce
+            for n in 0..<11 {
+                let p = spots[n + 1]
+                let g = at4(Column.cx, p), w = at4(Column.curvature, p)
+                let target = targetLateral(widthLeft: w[1], widthRight: w[2], lineOffset: w[3],
+                                           offsetCommand: observation.pointee.offsetCommand)
+                let qx = g[0] + target * g[2] - px
+                let qy = g[1] + target * g[3] - py
+                staged.put(fx * qy - fy * qx, 10)
             }
-            for _ in present..<ObservationSpec.opponentCount {
-                staged.put(range, range)
-                staged.put(0, 5)
-                staged.put(0, 10)
+            let shift = observation.pointee.speedPlanShift
+            let judged = observation.pointee.speedPlanScale
+            let scale = judged.isFinite && judged > 0 ? judged : 1
+            if shift != 0 && shift.isFinite {
+                // The speed plan as the driver misplaces it (Observation.speedPlanShift); geometry stays.
+                for n in 0..<11 { staged.put(scale * at(Column.planSpeed, locate(s + shift + lineDistances[n])), 50) }
+                staged.put(scale * scale * at(Column.planAcceleration, locate(s + shift + lineDistances[1])), 10)
+            } else {
+                for n in 0..<11 { staged.put(scale * at(Column.planSpeed, spots[n + 1]), 50) }
+                staged.put(scale * scale * at(Column.planAcceleration, spots[2]), 10)      // 5 m ahead
             }
-            // The near gaps from the staged gaps (clamping to 10 m after 150 m is clamping to 10 m; the padding's
-            // 150 m gives the padding's 10).
-            for i in 0..<ObservationSpec.opponentCount {
-                staged.put(ObservationSpec.nearGap(staged.raw[first + 3 * i]), ObservationSpec.nearRange)
+            staged.put(at(Column.lineSteer, spots[1]), 1)                  // 0 m
+            staged.put(at(Column.lineSteer, spots[3]), 1)                  // 10 m
+            staged.put(at(Column.lineSteer, spots[courseLanes[1]]), 1)                 // 25 m: s + 25, as located for the course
+            // The car.
+            staged.put(descriptor.0, 1000)
+            staged.put(descriptor.1, 1)
+            staged.put(descriptor.2, 0.01)
+            staged.put(descriptor.3, 1000)
+            staged.put(observation.pointee.offsetCommand, 5)
+            // The nearest opponents within the horizons, read in place: the cars are nearest first by absolute gap, so
+            // the first beyond opponentHorizon ends the search, and one farther behind than opponentHorizonBehind is
+            // skipped (a car ahead beyond it takes the slot).
+            NearbyCars.withCars(at: v.pointer(to: \.nearby)!) { cars in
+                let range = ObservationSpec.opponentRange
+                let first = staged.count
+                var present = 0, k = 0
+                while present < ObservationSpec.opponentCount && k < cars.count {
+                    let o = cars[k]
+                    k += 1
+                    guard abs(o.gap) <= ObservationSpec.opponentHorizon else { break }
+                    guard ObservationSpec.givesOpponent(atGap: o.gap) else { continue }
+                    staged.put(min(max(o.gap, -range), range), range)
+                    staged.put(o.lateral - lateral, 5)
+                    staged.put(o.speedDifference, 10)
+                    present += 1
+                }
+                for _ in present..<ObservationSpec.opponentCount {
+                    staged.put(range, range)
+                    staged.put(0, 5)
+                    staged.put(0, 10)
+                }
+                // The near gaps from the staged gaps (clamping to 10 m after 150 m is clamping to 10 m; the padding's
+                // 150 m gives the padding's 10).
+                for i in 0..<ObservationSpec.opponentCount {
+                    staged.put(ObservationSpec.nearGap(staged.raw[first + 3 * i]), ObservationSpec.nearRange)
+                }
             }
+            assert(staged.count == ObservationSpec.count)
+            scaleFeatures(staged.raw, into: out, avx2: scalesWithAVX2)
+            guard let kind else { return Action() }
+            return prior(observation, kind: kind, here: here, cosHeading: ce, sinHeading: se)
         }
-        assert(staged.count == ObservationSpec.count)
-        staged.raw.span.withUnsafeBufferPointer { scaleFeatures($0.baseAddress!, into: out, avx2: scalesWithAVX2) }
-        guard let kind else { return Action() }
-        return prior(observation, kind: kind, here: here, cosHeading: ce, sinHeading: se)
     }
 }
 
 /// The unscaled features as `ObservationEncoder.encode` stages them, in order. (A struct with a mutating method
 /// rather than a local function capturing the array: a capture made Swift check exclusivity at run time.)
 struct StagedFeatures {
-    /// The values (``ObservationEncoder/stagedCount``: the features and a pad).
-    var raw = InlineArray<74, Double>(repeating: 0)
+    /// The values (``ObservationEncoder/stagedCount``: the features and a pad), on the caller's stack.
+    let raw: UnsafeMutablePointer<Double>
     /// How many are staged.
     var count = 0
     /// The features' scales, for checking the order in debug builds.
     let scales: UnsafePointer<Double>
 
-    init(scales: UnsafeMutablePointer<Double>) {
+    init(raw: UnsafeMutablePointer<Double>, scales: UnsafeMutablePointer<Double>) {
+        self.raw = raw
         self.scales = UnsafePointer(scales)
     }
 
