@@ -7,6 +7,7 @@
 #include "CKernels.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 void rival_sincos(double x, double *sine, double *cosine) {
 #if defined(__GLIBC__)
@@ -131,11 +132,105 @@ AVX2_INLINE void sampleGroup(const float *w, const float *bias, ptrdiff_t inputs
     if (o < padded) tile(w, bias, inputs, padded, activation, k, x, xStride, y, yStride, o, S, 1);
 }
 
+// AVX-512 (sixteen lanes) where the CPU has it: the same fused multiply-adds per output in the same order, the same
+// tanh steps and clamp, so the same bits as the eight-lane kernel and the portable one.
+#define AVX512_INLINE static inline __attribute__((target("avx512f,avx2,fma"), always_inline))
+
+/// Whether the CPU and OS give AVX-512F (cpuid leaf 7 EBX bit 16; XCR0 saving the opmask and all 32 ZMM registers),
+/// found once when the library loads.
+static int hasAVX512 = 0;
+
+__attribute__((constructor)) static void findAVX512(void) {
+    unsigned a, b, c, d;
+    if (!rival_cpu_has_avx2_fma() || getenv("RIVAL_NO_AVX512")) return;
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if ((lo & 0xE6u) != 0xE6u) return;
+    __cpuid_count(7, 0, a, b, c, d);
+    hasAVX512 = (b & (1u << 16)) ? 1 : 0;
+}
+
+int rival_dense_uses_avx512(void) { return hasAVX512; }
+
+AVX512_INLINE __m512 tanh16(__m512 v, const float *k) {
+    const __m512 high = _mm512_set1_ps(k[0]), low = _mm512_set1_ps(-k[0]);
+    const __m512 x = _mm512_max_ps(low, _mm512_min_ps(high, v));
+    const __m512 x2 = _mm512_mul_ps(x, x);
+    __m512 p = _mm512_set1_ps(k[7]);
+    for (int n = 6; n >= 1; n--) p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(k[n]));
+    p = _mm512_mul_ps(p, x);
+    __m512 q = _mm512_set1_ps(k[11]);
+    for (int n = 10; n >= 8; n--) q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(k[n]));
+    return _mm512_div_ps(p, q);
+}
+
+AVX512_INLINE __m512 activate16(__m512 v, int activation, const float *k) {
+    switch (activation) {
+    case RIVAL_ACTIVATION_TANH: return tanh16(v, k);
+    case RIVAL_ACTIVATION_RELU: {
+        const __m512 zero = _mm512_setzero_ps();
+        return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), v, zero);
+    }
+    default: return v;
+    }
+}
+
+/// tile() on sixteen-lane blocks: S samples by B blocks of sixteen outputs from output `o`.
+AVX512_INLINE void tile16(const float *w, const float *bias, ptrdiff_t inputs, ptrdiff_t padded, int activation,
+                          const float *k, const float *x, ptrdiff_t xStride, float *y, ptrdiff_t yStride,
+                          ptrdiff_t o, const int S, const int B) {
+    __m512 acc[5][4];
+    for (int s = 0; s < S; s++)
+        for (int b = 0; b < B; b++) acc[s][b] = _mm512_loadu_ps(bias + o + 16 * b);
+    const float *row = w + o;
+#pragma clang loop unroll(disable)
+    for (ptrdiff_t i = 0; i < inputs; i++, row += padded) {
+        __m512 wb[4];
+        for (int b = 0; b < B; b++) wb[b] = _mm512_loadu_ps(row + 16 * b);
+        for (int s = 0; s < S; s++) {
+            const __m512 xi = _mm512_set1_ps(x[s * xStride + i]);
+            for (int b = 0; b < B; b++) acc[s][b] = _mm512_fmadd_ps(wb[b], xi, acc[s][b]);
+        }
+    }
+    for (int s = 0; s < S; s++)
+        for (int b = 0; b < B; b++)
+            _mm512_storeu_ps(y + s * yStride + o + 16 * b, activate16(acc[s][b], activation, k));
+}
+
+/// Every output block of the S samples at x and y: 64 outputs a tile, then 32, 16, and a last eight on eight lanes.
+AVX512_INLINE void sampleGroup16(const float *w, const float *bias, ptrdiff_t inputs, ptrdiff_t padded,
+                                 int activation, const float *k, const float *x, ptrdiff_t xStride, float *y,
+                                 ptrdiff_t yStride, const int S) {
+    ptrdiff_t o = 0;
+    for (; o + 64 <= padded; o += 64) tile16(w, bias, inputs, padded, activation, k, x, xStride, y, yStride, o, S, 4);
+    if (o + 32 <= padded) { tile16(w, bias, inputs, padded, activation, k, x, xStride, y, yStride, o, S, 2); o += 32; }
+    if (o + 16 <= padded) { tile16(w, bias, inputs, padded, activation, k, x, xStride, y, yStride, o, S, 1); o += 16; }
+    if (o < padded) tile(w, bias, inputs, padded, activation, k, x, xStride, y, yStride, o, S, 1);
+}
+
+__attribute__((target("avx512f,avx2,fma")))
+static void denseLayer16(const float *weights, const float *bias, ptrdiff_t inputs, ptrdiff_t padded,
+                         int activation, const float *k,
+                         const float *x, ptrdiff_t xStride, float *y, ptrdiff_t yStride, ptrdiff_t count) {
+    ptrdiff_t s = 0;
+    for (; s + 5 <= count; s += 5)
+        sampleGroup16(weights, bias, inputs, padded, activation, k, x + s * xStride, xStride, y + s * yStride, yStride, 5);
+    for (; s + 4 <= count; s += 4)
+        sampleGroup16(weights, bias, inputs, padded, activation, k, x + s * xStride, xStride, y + s * yStride, yStride, 4);
+    for (; s < count; s++)
+        sampleGroup16(weights, bias, inputs, padded, activation, k, x + s * xStride, 0, y + s * yStride, 0, 1);
+}
+
 __attribute__((target("avx2,fma")))
 void rival_dense_layer_avx2(const float *weights, const float *bias, ptrdiff_t inputs, ptrdiff_t padded,
                             int activation, const float *tanhConstants,
                             const float *x, ptrdiff_t xStride, float *y, ptrdiff_t yStride, ptrdiff_t count) {
     const float *k = tanhConstants;
+    // Four samples or more on sixteen lanes (a single sample's eight eight-lane accumulators measured no slower).
+    if (hasAVX512 && count >= 4) {
+        denseLayer16(weights, bias, inputs, padded, activation, k, x, xStride, y, yStride, count);
+        return;
+    }
     ptrdiff_t s = 0;
     // Five samples at a time, sixteen outputs a tile: ten accumulators, two weight loads and five broadcasts
     // feed ten fused multiply-adds (13 of the 16 registers; measured 5 % faster than four samples, whose
@@ -280,6 +375,8 @@ void rival_scale_features_avx2(const double *raw, const double *scales, float *o
 #else
 
 int rival_cpu_has_avx2_fma(void) { return 0; }
+
+int rival_dense_uses_avx512(void) { return 0; }
 
 void rival_scale_features_avx2(const double *raw, const double *scales, float *out, ptrdiff_t count) {
     (void)raw; (void)scales; (void)out; (void)count;

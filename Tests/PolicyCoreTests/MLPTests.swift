@@ -147,7 +147,9 @@ import PolicyCore
         return (out.map(\.bitPattern), single.map(\.bitPattern))
     }
 
-    @Test("the AVX2 kernel gives the portable kernel's outputs bit for bit, alone and in batches of 0 to 70",
+    /// On a CPU with AVX-512F (and RIVAL_NO_AVX512 unset) the batches of four or more run on sixteen lanes
+    /// (`rival_dense_uses_avx512`), so this checks that path as well.
+    @Test("the AVX2 kernel (AVX-512 for batches of four or more where the CPU has it) gives the portable kernel's outputs bit for bit, alone and in batches of 0 to 70",
           .enabled(if: MLPKernel.avx2.isAvailable, "this processor has no AVX2 and FMA"))
     func avx2MatchesPortableBitForBit() {
         // Output widths that exercise every tile: 64-wide passes, 32, 16 and 8 (alone), four-sample tiles of 16
