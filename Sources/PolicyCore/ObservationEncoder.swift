@@ -255,11 +255,11 @@ public final class ObservationEncoder: @unchecked Sendable {
         return value + SIMD4(repeating: p.t) * difference
     }
 
-    /// Writes to `spots` the spot of the car's arc length `s` (lane 0) and of `s + spotOffsets[n]` (lanes
-    /// 1...15), each as ``locate(_:)`` finds it, with the divisions by the spacing done two at a time. (The caller
-    /// keeps the spots in a variable: indexing a constant copies it.)
+    /// Writes to `spots` (16, initialized or not) the spot of the car's arc length `s` (lane 0) and of
+    /// `s + spotOffsets[n]` (lanes 1...15), each as ``locate(_:)`` finds it, with the divisions by the spacing done two
+    /// at a time.
     @inline(__always)
-    func locateAll(_ s: Double, into spots: inout InlineArray<16, Spot>) {
+    func locateAll(_ s: Double, into spots: UnsafeMutablePointer<Spot>) {
         var a = SIMD16<Double>(repeating: s) + spotOffsets
         a[0] = s
         // Every lane is within the lap when the car's and the farthest are (the offsets are at least 0, and
@@ -273,7 +273,7 @@ public final class ObservationEncoder: @unchecked Sendable {
                 var v = lanes.load(fromByteOffset: n * 8, as: Double.self)
                 if !(v >= 0) { v = 0 }
                 let i = min(Int(v), count - 1)
-                spots[n] = Spot(row: UnsafePointer(table + i * Column.stride), t: v - Double(i))
+                (spots + n).initialize(to: Spot(row: UnsafePointer(table + i * Column.stride), t: v - Double(i)))
             }
         }
     }
@@ -337,9 +337,14 @@ public final class ObservationEncoder: @unchecked Sendable {
         // Each feature is staged unscaled; the divisions by the scales are done four or two at a time at the end
         // (scaleFeatures: the same quotients, rounded the same way, at a fraction of the divider's time).
         // Staged on the stack, not zeroed first: every feature is written before it is read (and the pad is
-        // never read as a feature).
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: Self.stagedCount) { buffer in
-            var staged = StagedFeatures(raw: buffer.baseAddress!, scales: scales)
+        // never read as a feature); the 16 spots likewise, after them in the same buffer.
+        let stagedBytes = Self.stagedCount * MemoryLayout<Double>.stride
+        let bytes = stagedBytes + 16 * MemoryLayout<Spot>.stride
+        return withUnsafeTemporaryAllocation(byteCount: bytes, alignment: 16) { buffer in
+            let base = buffer.baseAddress!
+            var staged = StagedFeatures(raw: base.bindMemory(to: Double.self, capacity: Self.stagedCount),
+                                        scales: scales)
+            let spots = (base + stagedBytes).bindMemory(to: Spot.self, capacity: 16)
             let s = v.pointee.s.isFinite ? v.pointee.s : 0
             let lateral = v.pointee.lateral.isFinite ? v.pointee.lateral : 0
             // Own motion.
@@ -354,8 +359,7 @@ public final class ObservationEncoder: @unchecked Sendable {
             // Pose on the track. Each distance ahead is located once (all at once: lane 0 is the car's spot, lanes
             // 1...11 the line's, and the course's 10, 80 and 250 m are the line's) and every table column read there.
             // The line's distance n at lane n + 1, the course's at courseLanes[n].
-            var spots = InlineArray<16, Spot>(repeating: Spot(row: UnsafePointer(table), t: 0))
-            locateAll(s, into: &spots)
+            locateAll(s, into: spots)
             let here = spots[0]
             spot?.pointee = here
             let pose = at4(Column.cx, here), edges = at4(Column.curvature, here)
