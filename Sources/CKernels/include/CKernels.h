@@ -32,7 +32,7 @@ int rival_dense_uses_avx512(void);
 /// - tanhConstants: 12 floats, the clamp bound, the numerator's 7 and the denominator's 4 coefficients of
 ///   PolicyCore's rational tanh (passed in so that both kernels round the same constants).
 /// - x: sample s's inputs at `x + s * xStride`; y: its `padded` outputs at `y + s * yStride`.
-/// On a CPU with AVX-512F, batches of four samples or more run on sixteen lanes (the same bits; about 17 % less time
+/// On a CPU with AVX-512F, batches of four samples or more run on sixteen lanes (the same bits; about 14 % less time
 /// for the 20-car batch on an AVX-512 Xeon); the environment variable RIVAL_NO_AVX512, set when the library loads,
 /// keeps them on eight (rival_dense_uses_avx512 says which).
 /// Must be called only when rival_cpu_has_avx2_fma() is 1; does nothing off x86-64.

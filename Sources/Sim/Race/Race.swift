@@ -381,10 +381,9 @@ public final class Race {
         let reachI = circleOffsets[i] + halfWidths[i]
         for j in 0..<carCount where j != i && slots[j].running {
             let gap = track.shortestDelta(from: s, to: frenet[j].s)
-            if abs(gap) < reachI + circleOffsets[j] + halfWidths[j] + 2
-                && abs(frenet[j].lateral - lateral) < halfWidths[i] + halfWidths[j] + 1 { return false }
-            if gap < 0 && -gap < reachI + circleOffsets[j] + halfWidths[j] + 2
-                + max(states[j].vx, 0) * Self.placementWarning { return false }
+            let reach = reachI + circleOffsets[j] + halfWidths[j] + 2
+            if abs(gap) < reach && abs(frenet[j].lateral - lateral) < halfWidths[i] + halfWidths[j] + 1 { return false }
+            if gap < 0 && -gap < reach + max(states[j].vx, 0) * Self.placementWarning { return false }
         }
         return true
     }
