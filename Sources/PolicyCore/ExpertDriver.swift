@@ -118,7 +118,7 @@ public final class ExpertDriver: Driver {
             let rearNow = rearSliding ? 0 : axles.rearLongitudinal
                 * share(rearNeed, axles.rearLateral, settings.rearAxleShare) / (m.maxBrakeForce * (1 - m.brakeFront))
             let limit = min(steady, frontNow, rearNow) * gripTrust
-            let straight = p.limits.value(p.limits.brakeInput, speed: v, lateral: 0) * grip
+            let straight = p.limits.straight(p.limits.straightBrakeInput, speed: v) * grip
             brake = min(needed, max(limit, settings.minimumBrakeShare * min(needed, straight)), 1)
             frontLongitudinal = -brake * m.maxBrakeForce * m.brakeFront
             rearLongitudinal = -brake * m.maxBrakeForce * (1 - m.brakeFront)

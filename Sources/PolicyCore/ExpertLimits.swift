@@ -31,6 +31,10 @@ struct ExpertLimits: Sendable {
     /// The smallest straight-line deceleration at any grid speed (m/s^2): a bound that lets the traffic guard skip
     /// cars its following speed cannot concern.
     let minimumStraightDeceleration: Double
+    /// The first column of ``deceleration`` and of ``brakeInput`` (no lateral acceleration), one value per grid speed:
+    /// ``straight(_:speed:)`` reads them without the lateral lookup.
+    let straightDeceleration: [Double]
+    let straightBrakeInput: [Double]
 
     /// Tabulates the limits of `car` (the controller's model of `model`) with `fuelMass` kg of fuel, using up to
     /// `frontShare` and `rearShare` of the axles' friction ellipses.
@@ -104,7 +108,9 @@ struct ExpertLimits: Sendable {
         self.deceleration = deceleration
         self.driveForce = driveForce
         self.acceleration = acceleration
-        minimumStraightDeceleration = (0..<lateral.count).map { deceleration[$0 * width] }.min() ?? 0
+        straightDeceleration = (0..<count).map { deceleration[$0 * width] }
+        straightBrakeInput = (0..<count).map { brakeInput[$0 * width] }
+        minimumStraightDeceleration = straightDeceleration.min() ?? 0
     }
 
     /// The steady cornering limit at speed `v` (m/s^2), interpolated.
@@ -134,5 +140,20 @@ struct ExpertLimits: Sendable {
         }
         let r0 = row(i)
         return r0 + (row(i + 1) - r0) * t
+    }
+
+    /// ``value(_:speed:lateral:)`` at no lateral acceleration, from a straight column (``straightDeceleration``,
+    /// ``straightBrakeInput``): the same bits, since at 0 the lateral lookup reads the first column with a weight of 0
+    /// on the second (`a + (b - a) * 0` is `a` for the finite tables), but no division, no second column, and no
+    /// index checks (the following speed reads it for every car ahead that could hold this one up).
+    @inline(__always)
+    func straight(_ column: [Double], speed v: Double) -> Double {
+        let u = v.isNaN ? 0 : min(max(v, 0), Double(lateral.count - 1) - 1e-9)
+        let i = Int(u)
+        let t = u - Double(i)
+        return column.withUnsafeBufferPointer { c in
+            let r0 = c[i]
+            return r0 + (c[i + 1] - r0) * t
+        }
     }
 }

@@ -89,7 +89,7 @@ extension ExpertPlan {
     @inline(__always)
     func followSpeed(behind gap: Double, _ otherSpeed: Double, _ settings: ExpertSettings) -> Double {
         let room = gap - carLength - settings.followMinimumGap - settings.followTimeGap * otherSpeed
-        let decel = 0.5 * limits.value(limits.deceleration, speed: otherSpeed, lateral: 0)
+        let decel = 0.5 * limits.straight(limits.straightDeceleration, speed: otherSpeed)
         let safe = (otherSpeed * otherSpeed + 2 * decel * max(room, 0)).squareRoot()
         return room > 0 ? safe : otherSpeed * max(0, 1 + room / 8)
     }

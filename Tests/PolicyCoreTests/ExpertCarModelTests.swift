@@ -57,4 +57,33 @@ struct ExpertCarModelTests {
             #expect(atLimit < 0.1 && atLimit < 0.15 * limits.value(limits.brakeInput, speed: speed, lateral: 0))
         }
     }
+
+    @Test("the straight columns give value(_:speed:lateral: 0) bit for bit at every speed, between grid speeds and beyond the grid")
+    func straightColumns() throws {
+        for name in ["cup", "formula", "gt3"] {
+            let car = try Shipped.car(name)
+            let limits = ExpertLimits(model: VehicleModel(spec: car), car: ExpertCarModel(car: car, fuelMass: 20),
+                                      frontShare: 0.95, rearShare: 0.9, fuelMass: 20)
+            #expect(limits.straightDeceleration.count == limits.lateral.count)
+            var speed = -3.0
+            var checked = 0
+            while speed < Double(limits.lateral.count) + 5 {
+                for (column, table) in [(limits.straightDeceleration, limits.deceleration),
+                                        (limits.straightBrakeInput, limits.brakeInput)] {
+                    let fast = limits.straight(column, speed: speed), full = limits.value(table, speed: speed, lateral: 0)
+                    #expect(fast.bitPattern == full.bitPattern, "\(name) at \(speed) m/s: \(fast) against \(full)")
+                    checked += 1
+                }
+                speed += 0.0137
+            }
+            for column in [limits.straightDeceleration, limits.straightBrakeInput] {
+                #expect(limits.straight(column, speed: .nan) == column[0])
+                #expect(limits.straight(column, speed: .infinity).bitPattern
+                        == limits.value(column == limits.straightDeceleration ? limits.deceleration : limits.brakeInput,
+                                        speed: .infinity, lateral: 0).bitPattern)
+            }
+            #expect(checked > 10_000)
+            #expect(limits.minimumStraightDeceleration == limits.straightDeceleration.min())
+        }
+    }
 }
