@@ -134,10 +134,10 @@ AVX2_INLINE void sampleGroup(const float *w, const float *bias, ptrdiff_t inputs
 
 // AVX-512 (sixteen lanes) where the CPU has it: the same fused multiply-adds per output in the same order, the same
 // tanh steps and clamp, so the same bits as the eight-lane kernel and the portable one.
-#define AVX512_INLINE static inline __attribute__((target("avx512f,avx2,fma"), always_inline))
+#define AVX512_INLINE static inline __attribute__((target("avx512f,avx512vl,avx2,fma"), always_inline))
 
-/// Whether the CPU and OS give AVX-512F (cpuid leaf 7 EBX bit 16; XCR0 saving the opmask and all 32 ZMM registers),
-/// found once when the library loads.
+/// Whether the CPU and OS give AVX-512F and AVX-512VL (cpuid leaf 7 EBX bits 16 and 31; XCR0 saving the opmask and
+/// all 32 ZMM registers), found once when the library loads.
 static int hasAVX512 = 0;
 
 __attribute__((constructor)) static void findAVX512(void) {
@@ -147,7 +147,7 @@ __attribute__((constructor)) static void findAVX512(void) {
     __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
     if ((lo & 0xE6u) != 0xE6u) return;
     __cpuid_count(7, 0, a, b, c, d);
-    hasAVX512 = (b & (1u << 16)) ? 1 : 0;
+    hasAVX512 = ((b & (1u << 16)) && (b & (1u << 31))) ? 1 : 0;
 }
 
 int rival_dense_uses_avx512(void) { return hasAVX512; }
@@ -197,28 +197,65 @@ AVX512_INLINE void tile16(const float *w, const float *bias, ptrdiff_t inputs, p
             _mm512_storeu_ps(y + s * yStride + o + 16 * b, activate16(acc[s][b], activation, k));
 }
 
-/// Every output block of the S samples at x and y: 64 outputs a tile, then 32, 16, and a last eight on eight lanes.
+/// Every sixteen-lane output block of the S samples at x and y: 64 outputs a tile, then 32, 16 (a last block of eight
+/// is left to wideTile8).
 AVX512_INLINE void sampleGroup16(const float *w, const float *bias, ptrdiff_t inputs, ptrdiff_t padded,
                                  int activation, const float *k, const float *x, ptrdiff_t xStride, float *y,
                                  ptrdiff_t yStride, const int S) {
     ptrdiff_t o = 0;
     for (; o + 64 <= padded; o += 64) tile16(w, bias, inputs, padded, activation, k, x, xStride, y, yStride, o, S, 4);
     if (o + 32 <= padded) { tile16(w, bias, inputs, padded, activation, k, x, xStride, y, yStride, o, S, 2); o += 32; }
-    if (o + 16 <= padded) { tile16(w, bias, inputs, padded, activation, k, x, xStride, y, yStride, o, S, 1); o += 16; }
-    if (o < padded) tile(w, bias, inputs, padded, activation, k, x, xStride, y, yStride, o, S, 1);
+    if (o + 16 <= padded) tile16(w, bias, inputs, padded, activation, k, x, xStride, y, yStride, o, S, 1);
 }
 
-__attribute__((target("avx512f,avx2,fma")))
+/// A last block of eight outputs at `o` for S samples at once (S up to 20, a constant at every call), on eight lanes:
+/// one weight load and S broadcasts feed S fused multiply-adds an input, in the 32 registers AVX-512 gives. Such a
+/// block is a network's output layer (two outputs padded to eight), whose S sums are chains of one fused
+/// multiply-add an input: five samples a tile left those chains waiting on the multiply-add's latency, twenty keep
+/// both FMA pipes busy.
+AVX512_INLINE void wideTile8(const float *w, const float *bias, ptrdiff_t inputs, ptrdiff_t padded, int activation,
+                             const float *k, const float *x, ptrdiff_t xStride, float *y, ptrdiff_t yStride,
+                             ptrdiff_t o, const int S) {
+    __m256 acc[20];
+#pragma clang loop unroll(full)
+    for (int s = 0; s < S; s++) acc[s] = _mm256_loadu_ps(bias + o);
+    const float *row = w + o;
+#pragma clang loop unroll(disable)
+    for (ptrdiff_t i = 0; i < inputs; i++, row += padded) {
+        const __m256 wb = _mm256_loadu_ps(row);
+#pragma clang loop unroll(full)
+        for (int s = 0; s < S; s++) acc[s] = _mm256_fmadd_ps(wb, _mm256_broadcast_ss(x + s * xStride + i), acc[s]);
+    }
+#pragma clang loop unroll(full)
+    for (int s = 0; s < S; s++) _mm256_storeu_ps(y + s * yStride + o, activate8(acc[s], activation, k));
+}
+
+__attribute__((target("avx512f,avx512vl,avx2,fma")))
 static void denseLayer16(const float *weights, const float *bias, ptrdiff_t inputs, ptrdiff_t padded,
                          int activation, const float *k,
                          const float *x, ptrdiff_t xStride, float *y, ptrdiff_t yStride, ptrdiff_t count) {
     ptrdiff_t s = 0;
+    if (padded >= 16) {
+        for (; s + 5 <= count; s += 5)
+            sampleGroup16(weights, bias, inputs, padded, activation, k, x + s * xStride, xStride, y + s * yStride,
+                          yStride, 5);
+        for (; s + 4 <= count; s += 4)
+            sampleGroup16(weights, bias, inputs, padded, activation, k, x + s * xStride, xStride, y + s * yStride,
+                          yStride, 4);
+        for (; s < count; s++)
+            sampleGroup16(weights, bias, inputs, padded, activation, k, x + s * xStride, 0, y + s * yStride, 0, 1);
+    }
+    const ptrdiff_t o = padded - padded % 16;
+    if (o == padded) return;
+    // The last eight outputs, twenty samples at a time, then ten, five, and one by one.
+    for (s = 0; s + 20 <= count; s += 20)
+        wideTile8(weights, bias, inputs, padded, activation, k, x + s * xStride, xStride, y + s * yStride, yStride, o, 20);
+    for (; s + 10 <= count; s += 10)
+        wideTile8(weights, bias, inputs, padded, activation, k, x + s * xStride, xStride, y + s * yStride, yStride, o, 10);
     for (; s + 5 <= count; s += 5)
-        sampleGroup16(weights, bias, inputs, padded, activation, k, x + s * xStride, xStride, y + s * yStride, yStride, 5);
-    for (; s + 4 <= count; s += 4)
-        sampleGroup16(weights, bias, inputs, padded, activation, k, x + s * xStride, xStride, y + s * yStride, yStride, 4);
+        wideTile8(weights, bias, inputs, padded, activation, k, x + s * xStride, xStride, y + s * yStride, yStride, o, 5);
     for (; s < count; s++)
-        sampleGroup16(weights, bias, inputs, padded, activation, k, x + s * xStride, 0, y + s * yStride, 0, 1);
+        wideTile8(weights, bias, inputs, padded, activation, k, x + s * xStride, 0, y + s * yStride, 0, o, 1);
 }
 
 __attribute__((target("avx2,fma")))
@@ -356,13 +393,27 @@ void rival_accumulate_outer_avx2(const float *d, ptrdiff_t outStride, ptrdiff_t 
     for (; o < outWidth; o++) outerRows(d, outStride, h, inStride, g, o, count, 1);
 }
 
-__attribute__((target("avx2")))
-void rival_scale_features_avx2(const double *raw, const double *scales, float *out, ptrdiff_t count) {
+__attribute__((target("avx2,fma")))
+void rival_scale_features_avx2(const double *raw, const double *scales, const double *reciprocals, float *out,
+                               ptrdiff_t count) {
     const __m128 magnitude = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
     const __m128 infinity = _mm_set1_ps(__builtin_inff());
+    const __m256d sign = _mm256_set1_pd(-0.0);
     ptrdiff_t n = 0;
     for (; n + 4 <= count; n += 4) {
-        const __m128 f = _mm256_cvtpd_ps(_mm256_div_pd(_mm256_loadu_pd(raw + n), _mm256_loadu_pd(scales + n)));
+        // raw / scales correctly rounded without the divider: q0 = raw * y with y = 1 / scale rounded to nearest
+        // (within 1.5 ulps of the quotient), one correction with the exact remainder (r = raw - scale * q, one fused
+        // multiply-add) leaves it within one ulp, and a second rounds it correctly (Markstein's theorem: y within half
+        // an ulp of 1 / scale and q within one ulp of the quotient give RN(q + r y) = RN(raw / scale); P. Markstein,
+        // IBM J. Res. Dev. 34(1), 1990). A zero quotient takes raw's sign, as the division gives it (-0 / 5 is -0;
+        // the corrections would make it +0). Beyond the exponent range (a quotient that overflows, or one of the
+        // doubles below the floats' least magnitude) the float it rounds to is the same: infinite, then 0, or a
+        // zero of raw's sign.
+        const __m256d x = _mm256_loadu_pd(raw + n), b = _mm256_loadu_pd(scales + n), y = _mm256_loadu_pd(reciprocals + n);
+        const __m256d q0 = _mm256_mul_pd(x, y);
+        const __m256d q1 = _mm256_fmadd_pd(_mm256_fnmadd_pd(b, q0, x), y, q0);
+        const __m256d q2 = _mm256_fmadd_pd(_mm256_fnmadd_pd(b, q1, x), y, q1);
+        const __m128 f = _mm256_cvtpd_ps(_mm256_or_pd(q2, _mm256_and_pd(x, sign)));
         // Finite lanes (|f| < infinity; false for NaN) keep their value, the others become 0.
         _mm_storeu_ps(out + n, _mm_and_ps(f, _mm_cmp_ps(_mm_and_ps(f, magnitude), infinity, _CMP_LT_OQ)));
     }
@@ -378,8 +429,9 @@ int rival_cpu_has_avx2_fma(void) { return 0; }
 
 int rival_dense_uses_avx512(void) { return 0; }
 
-void rival_scale_features_avx2(const double *raw, const double *scales, float *out, ptrdiff_t count) {
-    (void)raw; (void)scales; (void)out; (void)count;
+void rival_scale_features_avx2(const double *raw, const double *scales, const double *reciprocals, float *out,
+                               ptrdiff_t count) {
+    (void)raw; (void)scales; (void)reciprocals; (void)out; (void)count;
 }
 
 void rival_dense_layer_avx2(const float *weights, const float *bias, ptrdiff_t inputs, ptrdiff_t padded,

@@ -27,9 +27,11 @@ public final class ObservationEncoder: @unchecked Sendable {
     public let wheelbase: Double
     /// The car descriptor features (power to mass, grip, downforce, mass), before scaling.
     let descriptor: (Double, Double, Double, Double)
-    /// Each feature's scale (``ObservationSpec/features``), then 1s up to ``stagedCount``.
+    /// Each feature's scale (``ObservationSpec/features``), then 1s up to ``stagedCount``; after them, in the same
+    /// allocation, their reciprocals (rounded to nearest), for CKernels' AVX2 scaling.
     let scales: UnsafeMutablePointer<Double>
-    /// Whether the features are scaled by CKernels' AVX2 code (four divisions at a time; the same bits).
+    /// Whether the features are scaled by CKernels' AVX2 code (four at a time, by the reciprocal and two corrections
+    /// with fused multiply-adds; the same bits as dividing).
     let scalesWithAVX2: Bool
     /// The circuit's lap length (m), sample spacing (m) and sample count, copied for the hot path.
     let length: Double, spacing: Double, count: Int
@@ -114,9 +116,12 @@ public final class ObservationEncoder: @unchecked Sendable {
         let mass = car.chassis.massKg
         descriptor = (car.powertrain.powerW / mass, car.tyre.lateral.D, 0.5 * 1.225 * car.aero.downforceAreaM2 / mass,
                       mass)
-        scales = .allocate(capacity: Self.stagedCount)
-        scales.initialize(repeating: 1, count: Self.stagedCount)
-        for (n, feature) in ObservationSpec.features.enumerated() { scales[n] = feature.scale }
+        scales = .allocate(capacity: 2 * Self.stagedCount)
+        scales.initialize(repeating: 1, count: 2 * Self.stagedCount)
+        for (n, feature) in ObservationSpec.features.enumerated() {
+            scales[n] = feature.scale
+            scales[Self.stagedCount + n] = 1 / feature.scale
+        }
         scalesWithAVX2 = MLPKernel.best == .avx2
     }
 
@@ -305,12 +310,13 @@ public final class ObservationEncoder: @unchecked Sendable {
     }
 
     /// `out[n] = Float(raw[n] / scales[n])` for every feature (`raw` holds ``stagedCount`` values), or 0 where
-    /// that is not finite: four divisions at a time with AVX2 (`avx2`, only where ``MLPKernel/avx2`` runs), else
-    /// two (the same quotients, rounded the same way).
+    /// that is not finite: four at a time with AVX2 and FMA (`avx2`, only where ``MLPKernel/avx2`` runs: a
+    /// multiplication by the reciprocal and two corrections, no division), else two divisions at a time (the same
+    /// quotients, rounded the same way).
     @inline(__always)
     func scaleFeatures(_ raw: UnsafePointer<Double>, into out: UnsafeMutablePointer<Float>, avx2: Bool) {
         if avx2 {
-            rival_scale_features_avx2(raw, scales, out, ObservationSpec.count)
+            rival_scale_features_avx2(raw, scales, scales + Self.stagedCount, out, ObservationSpec.count)
             return
         }
         var q = 0
@@ -334,8 +340,8 @@ public final class ObservationEncoder: @unchecked Sendable {
     func encode(_ observation: UnsafePointer<Observation>, into out: UnsafeMutablePointer<Float>,
                 prior kind: ActionPrior?, spot: UnsafeMutablePointer<Spot>? = nil) -> Action {
         let v = observation.pointer(to: \.view)!
-        // Each feature is staged unscaled; the divisions by the scales are done four or two at a time at the end
-        // (scaleFeatures: the same quotients, rounded the same way, at a fraction of the divider's time).
+        // Each feature is staged unscaled; the scaling is done four or two at a time at the end (scaleFeatures: the
+        // same quotients, rounded the same way, at a fraction of the divider's time).
         // Staged on the stack, not zeroed first: every feature is written before it is read (and the pad is
         // never read as a feature); the 16 spots likewise, after them in the same buffer.
         let stagedBytes = Self.stagedCount * MemoryLayout<Double>.stride

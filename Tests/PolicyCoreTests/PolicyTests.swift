@@ -194,6 +194,39 @@ struct PolicyTests {
             #expect(portable.map(\.bitPattern) == expected.map(\.bitPattern))
             if MLPKernel.avx2.isAvailable { #expect(avx2.map(\.bitPattern) == expected.map(\.bitPattern)) }
         }
+        // Quotients next to the float and double rounding boundaries: raw is the scale times a double midpoint (the
+        // quotient within a rounding of a tie), times a float midpoint, or one of those moved by an ulp, or a random
+        // significand at a random exponent; the AVX2 path's corrected multiplications must round as the division.
+        if MLPKernel.avx2.isAvailable {
+            var boundaryMismatches = 0, checked = 0
+            for round in 0..<4_000 {
+                for n in 0..<ObservationSpec.count {
+                    let scale = ObservationSpec.features[n].scale
+                    let unit = 1 + SeedDerivation.uniform(&state)
+                    let exponent = Double(Int(SeedDerivation.uniform(&state) * 80) - 40)
+                    let m = unit * pow(2, exponent)
+                    var x: Double
+                    switch (round + n) % 5 {
+                    case 0: x = scale * (m + m.ulp / 2)
+                    case 1: x = scale * Double(Float(m)).advanced(by: Double(Float(m).ulp) / 2)
+                    case 2: x = (scale * (m + m.ulp / 2)).nextUp
+                    case 3: x = (scale * (m + m.ulp / 2)).nextDown
+                    default: x = Double(bitPattern: UInt64(SeedDerivation.uniform(&state) * 0x7fe0_0000_0000_0000))
+                    }
+                    raw[n] = round % 2 == 0 ? x : -x
+                }
+                var avx2 = [Float](repeating: 1, count: ObservationSpec.count)
+                raw.withUnsafeBufferPointer { r in
+                    avx2.withUnsafeMutableBufferPointer { encoder.scaleFeatures(r.baseAddress!, into: $0.baseAddress!, avx2: true) }
+                }
+                for n in 0..<ObservationSpec.count {
+                    let f = Float(raw[n] / ObservationSpec.features[n].scale)
+                    boundaryMismatches += avx2[n].bitPattern == (f.isFinite ? f : 0).bitPattern ? 0 : 1
+                    checked += 1
+                }
+            }
+            #expect(boundaryMismatches == 0, "\(boundaryMismatches) of \(checked) quotients near rounding boundaries differ")
+        }
         var mismatches = 0
         for k in 0..<200_000 {
             let x = k % 2 == 0 ? Double(k - 100_000) * 3.7e-5 : (2 * SeedDerivation.uniform(&state) - 1) * pow(10, Double(k % 7) - 3)

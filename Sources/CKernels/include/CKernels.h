@@ -63,10 +63,13 @@ void rival_multiply_rows_avx2(const float *x, ptrdiff_t xStride, const float *w,
 void rival_accumulate_outer_avx2(const float *d, ptrdiff_t outStride, ptrdiff_t outWidth, const float *h,
                                  ptrdiff_t inStride, float *g, ptrdiff_t count);
 
-/// Feature scaling for PolicyCore's observation encoder with AVX2 (four Doubles a division): for each n < count,
-/// `out[n] = Float(raw[n] / scales[n])`, or 0 where that is not finite; bit-identical to the same in scalar code
-/// (IEEE division and round-to-nearest conversion). Must be called only when rival_cpu_has_avx2_fma() is 1.
-void rival_scale_features_avx2(const double *raw, const double *scales, float *out, ptrdiff_t count);
+/// Feature scaling for PolicyCore's observation encoder with AVX2 and FMA (four Doubles at a time): for each
+/// n < count, `out[n] = Float(raw[n] / scales[n])`, or 0 where that is not finite; bit-identical to the same in scalar
+/// code (IEEE division and round-to-nearest conversion). `reciprocals[n]` must be `1 / scales[n]` (rounded to nearest,
+/// scales[n] > 0): the quotients are the multiplication by it corrected twice with fused multiply-adds, not divisions
+/// (the divider is the slowest unit of the encoder's work). Must be called only when rival_cpu_has_avx2_fma() is 1.
+void rival_scale_features_avx2(const double *raw, const double *scales, const double *reciprocals, float *out,
+                               ptrdiff_t count);
 
 /// Sequentially consistent atomic operations on an int, and a spin-wait hint: for PolicyCore's trainer, whose
 /// helper thread waits for work by spinning briefly before it sleeps. rival_atomic_exchange_if stores `desired`
