@@ -7,6 +7,7 @@
 #include "CKernels.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 void rival_sincos(double x, double *sine, double *cosine) {
@@ -423,6 +424,36 @@ void rival_scale_features_avx2(const double *raw, const double *scales, const do
     }
 }
 
+__attribute__((target("avx2,fma")))
+void rival_locate_spots_avx2(double s, const double *offsets, double spacing, double reciprocal, ptrdiff_t last,
+                             const double *table, ptrdiff_t stride, void *spots) {
+    const __m256d vs = _mm256_set1_pd(s), step = _mm256_set1_pd(spacing), y = _mm256_set1_pd(reciprocal);
+    const __m256d sign = _mm256_set1_pd(-0.0), zero = _mm256_setzero_pd();
+    const __m128i lastRow = _mm_set1_epi32((int)last);
+    const __m256i rowBytes = _mm256_set1_epi64x((long long)(stride * (ptrdiff_t)sizeof(double)));
+    const __m256i base = _mm256_set1_epi64x((long long)(intptr_t)table);
+    double *out = (double *)spots;
+    for (int g = 0; g < 4; g++) {
+        __m256d a = _mm256_add_pd(vs, _mm256_loadu_pd(offsets + 4 * g));
+        if (g == 0) a = _mm256_blend_pd(a, vs, 1);     // lane 0 is s itself (s + 0 would turn -0 into +0)
+        // a / spacing, correctly rounded, as in rival_scale_features_avx2 (no division; a zero keeps a's sign).
+        const __m256d q0 = _mm256_mul_pd(a, y);
+        const __m256d q1 = _mm256_fmadd_pd(_mm256_fnmadd_pd(step, q0, a), y, q0);
+        const __m256d q2 = _mm256_fmadd_pd(_mm256_fnmadd_pd(step, q1, a), y, q1);
+        const __m256d u = _mm256_or_pd(q2, _mm256_and_pd(a, sign));
+        // Not at least 0 (NaN included): 0. Then the row (truncated, at most the last) and the fraction past it.
+        const __m256d v = _mm256_and_pd(u, _mm256_cmp_pd(u, zero, _CMP_GE_OQ));
+        const __m128i row = _mm_min_epi32(_mm256_cvttpd_epi32(v), lastRow);
+        const __m256d t = _mm256_sub_pd(v, _mm256_cvtepi32_pd(row));
+        const __m256i address = _mm256_add_epi64(base, _mm256_mul_epi32(_mm256_cvtepi32_epi64(row), rowBytes));
+        // Spots of (row address, t): lanes 0 and 1, then 2 and 3.
+        const __m256d r = _mm256_castsi256_pd(address);
+        const __m256d even = _mm256_unpacklo_pd(r, t), odd = _mm256_unpackhi_pd(r, t);
+        _mm256_storeu_pd(out + 8 * g, _mm256_permute2f128_pd(even, odd, 0x20));
+        _mm256_storeu_pd(out + 8 * g + 4, _mm256_permute2f128_pd(even, odd, 0x31));
+    }
+}
+
 #else
 
 int rival_cpu_has_avx2_fma(void) { return 0; }
@@ -432,6 +463,11 @@ int rival_dense_uses_avx512(void) { return 0; }
 void rival_scale_features_avx2(const double *raw, const double *scales, const double *reciprocals, float *out,
                                ptrdiff_t count) {
     (void)raw; (void)scales; (void)reciprocals; (void)out; (void)count;
+}
+
+void rival_locate_spots_avx2(double s, const double *offsets, double spacing, double reciprocal, ptrdiff_t last,
+                             const double *table, ptrdiff_t stride, void *spots) {
+    (void)s; (void)offsets; (void)spacing; (void)reciprocal; (void)last; (void)table; (void)stride; (void)spots;
 }
 
 void rival_dense_layer_avx2(const float *weights, const float *bias, ptrdiff_t inputs, ptrdiff_t padded,

@@ -28,13 +28,17 @@ public final class ObservationEncoder: @unchecked Sendable {
     /// The car descriptor features (power to mass, grip, downforce, mass), before scaling.
     let descriptor: (Double, Double, Double, Double)
     /// Each feature's scale (``ObservationSpec/features``), then 1s up to ``stagedCount``; after them, in the same
-    /// allocation, their reciprocals (rounded to nearest), for CKernels' AVX2 scaling.
+    /// allocation, their reciprocals (rounded to nearest), for CKernels' AVX2 scaling, and then ``spotOffsets`` for its
+    /// locating (read from this heap copy: a `SIMD16` passed by address is copied to the stack at each call, and the
+    /// kernel's wide loads of it then wait on the copy's narrower stores).
     let scales: UnsafeMutablePointer<Double>
-    /// Whether the features are scaled by CKernels' AVX2 code (four at a time, by the reciprocal and two corrections
-    /// with fused multiply-adds; the same bits as dividing).
+    /// Whether the features are scaled, and the spots located, by CKernels' AVX2 code (four at a time, by the
+    /// reciprocal and two corrections with fused multiply-adds; the same bits as dividing).
     let scalesWithAVX2: Bool
-    /// The circuit's lap length (m), sample spacing (m) and sample count, copied for the hot path.
+    /// The circuit's lap length (m), sample spacing (m) and sample count, copied for the hot path, and the spacing's
+    /// reciprocal (rounded to nearest) for CKernels' AVX2 locating.
     let length: Double, spacing: Double, count: Int
+    let spacingReciprocal: Double
     /// The plan's lap time (s), copied for the hot path.
     let plannedLapTime: Double
     /// Per centreline sample, one row of ``Column/count`` values (see ``Column``) followed by their differences
@@ -81,6 +85,7 @@ public final class ObservationEncoder: @unchecked Sendable {
         let n = track.count
         length = track.length
         spacing = track.spacing
+        spacingReciprocal = 1 / track.spacing
         count = n
         let (l, m) = (car.chassis.wheelbaseM, car.steering.maxAngleRad)
         let columns: [[Double]] = [
@@ -116,8 +121,9 @@ public final class ObservationEncoder: @unchecked Sendable {
         let mass = car.chassis.massKg
         descriptor = (car.powertrain.powerW / mass, car.tyre.lateral.D, 0.5 * 1.225 * car.aero.downforceAreaM2 / mass,
                       mass)
-        scales = .allocate(capacity: 2 * Self.stagedCount)
-        scales.initialize(repeating: 1, count: 2 * Self.stagedCount)
+        scales = .allocate(capacity: 2 * Self.stagedCount + 16)
+        scales.initialize(repeating: 1, count: 2 * Self.stagedCount + 16)
+        for n in 0..<16 { scales[2 * Self.stagedCount + n] = offsets[n] }
         for (n, feature) in ObservationSpec.features.enumerated() {
             scales[n] = feature.scale
             scales[Self.stagedCount + n] = 1 / feature.scale
@@ -261,15 +267,22 @@ public final class ObservationEncoder: @unchecked Sendable {
     }
 
     /// Writes to `spots` (16, initialized or not) the spot of the car's arc length `s` (lane 0) and of
-    /// `s + spotOffsets[n]` (lanes 1...15), each as ``locate(_:)`` finds it, with the divisions by the spacing done two
-    /// at a time.
+    /// `s + spotOffsets[n]` (lanes 1...15), each as ``locate(_:)`` finds it: with AVX2 and FMA (`avx2`, where
+    /// ``scalesWithAVX2``) four lanes at a time and the divisions by the spacing done as corrected multiplications
+    /// (`rival_locate_spots_avx2`, the same bits), else with the divisions two at a time.
     @inline(__always)
-    func locateAll(_ s: Double, into spots: UnsafeMutablePointer<Spot>) {
-        var a = SIMD16<Double>(repeating: s) + spotOffsets
-        a[0] = s
+    func locateAll(_ s: Double, into spots: UnsafeMutablePointer<Spot>, avx2: Bool) {
         // Every lane is within the lap when the car's and the farthest are (the offsets are at least 0, and
         // rounding is monotonic). Otherwise each lane as locate(_:) wraps it.
-        if !(s >= 0 && s + farthestSpot < length) {
+        let withinLap = s >= 0 && s + farthestSpot < length
+        if avx2 && withinLap {
+            rival_locate_spots_avx2(s, scales + 2 * Self.stagedCount, spacing, spacingReciprocal, count - 1, table,
+                                    Column.stride, spots)
+            return
+        }
+        var a = SIMD16<Double>(repeating: s) + spotOffsets
+        a[0] = s
+        if !withinLap {
             for n in 0..<16 where !(a[n] >= 0 && a[n] < length) { a[n] = track.wrap(a[n]) }
         }
         let u = a / SIMD16(repeating: spacing)
@@ -365,7 +378,7 @@ public final class ObservationEncoder: @unchecked Sendable {
             // Pose on the track. Each distance ahead is located once (all at once: lane 0 is the car's spot, lanes
             // 1...11 the line's, and the course's 10, 80 and 250 m are the line's) and every table column read there.
             // The line's distance n at lane n + 1, the course's at courseLanes[n].
-            locateAll(s, into: spots)
+            locateAll(s, into: spots, avx2: scalesWithAVX2)
             let here = spots[0]
             spot?.pointee = here
             let pose = at4(Column.cx, here), edges = at4(Column.curvature, here)

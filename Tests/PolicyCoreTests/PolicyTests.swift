@@ -227,6 +227,34 @@ struct PolicyTests {
             }
             #expect(boundaryMismatches == 0, "\(boundaryMismatches) of \(checked) quotients near rounding boundaries differ")
         }
+        // The encoder's 16 spots located with AVX2 (four lanes at a time, corrected multiplications for the divisions
+        // by the spacing) against the Swift code, at arc lengths all round the lap (the AVX2 path takes those whose
+        // farthest spot is within the lap; the rest wrap in Swift either way).
+        if MLPKernel.avx2.isAvailable {
+            let length = encoder.length
+            var spotMismatches = 0, located = 0
+            let fast = UnsafeMutablePointer<ObservationEncoder.Spot>.allocate(capacity: 16)
+            let slow = UnsafeMutablePointer<ObservationEncoder.Spot>.allocate(capacity: 16)
+            defer { fast.deallocate(); slow.deallocate() }
+            for k in 0..<60_000 {
+                let s: Double
+                switch k % 6 {
+                case 0: s = Double(k / 6) * encoder.spacing                 // on a sample
+                case 1: s = (Double(k / 6) * encoder.spacing).nextDown
+                case 2: s = (Double(k / 6) * encoder.spacing).nextUp
+                case 3: s = k == 3 ? -0.0 : SeedDerivation.uniform(&state) * length
+                case 4: s = length - encoder.farthestSpot - SeedDerivation.uniform(&state) * 2
+                default: s = SeedDerivation.uniform(&state) * length * (k % 12 == 5 ? 1e-9 : 1)
+                }
+                encoder.locateAll(s, into: fast, avx2: true)
+                encoder.locateAll(s, into: slow, avx2: false)
+                for n in 0..<16 {
+                    located += 1
+                    if fast[n].row != slow[n].row || fast[n].t.bitPattern != slow[n].t.bitPattern { spotMismatches += 1 }
+                }
+            }
+            #expect(spotMismatches == 0, "\(spotMismatches) of \(located) spots differ")
+        }
         var mismatches = 0
         for k in 0..<200_000 {
             let x = k % 2 == 0 ? Double(k - 100_000) * 3.7e-5 : (2 * SeedDerivation.uniform(&state) - 1) * pow(10, Double(k % 7) - 3)

@@ -71,6 +71,15 @@ void rival_accumulate_outer_avx2(const float *d, ptrdiff_t outStride, ptrdiff_t 
 void rival_scale_features_avx2(const double *raw, const double *scales, const double *reciprocals, float *out,
                                ptrdiff_t count);
 
+/// The 16 spots of PolicyCore's observation encoder with AVX2 and FMA: for lane n < 16, `a = s + offsets[n]` (lane 0:
+/// `s` itself), `u = a / spacing` (correctly rounded: `reciprocal` must be `1 / spacing` rounded to nearest, and the
+/// quotient is the product corrected twice, as in rival_scale_features_avx2), `u` replaced by 0 unless at least 0,
+/// `i = min((int)u, last)`, and spot n, 16 bytes at `spots + 16 n`, gets the address `table + i * stride` and then the
+/// Double `u - i`: bit for bit what the encoder's Swift code computes. Every `a` must be at least 0 and below
+/// `(last + 1) * spacing`. Must be called only when rival_cpu_has_avx2_fma() is 1.
+void rival_locate_spots_avx2(double s, const double *offsets, double spacing, double reciprocal, ptrdiff_t last,
+                             const double *table, ptrdiff_t stride, void *spots);
+
 /// Sequentially consistent atomic operations on an int, and a spin-wait hint: for PolicyCore's trainer, whose
 /// helper thread waits for work by spinning briefly before it sleeps. rival_atomic_exchange_if stores `desired`
 /// and returns 1 when `*p` is `expected`, else returns 0.
