@@ -34,7 +34,7 @@ public final class ObservationEncoder: @unchecked Sendable {
     let scales: UnsafeMutablePointer<Double>
     /// Whether the features are scaled, and the spots located, by CKernels' AVX2 code (four at a time, by the
     /// reciprocal and two corrections with fused multiply-adds; the same bits as dividing).
-    let scalesWithAVX2: Bool
+    let usesAVX2: Bool
     /// The circuit's lap length (m), sample spacing (m) and sample count, copied for the hot path, and the spacing's
     /// reciprocal (rounded to nearest) for CKernels' AVX2 locating.
     let length: Double, spacing: Double, count: Int
@@ -128,7 +128,10 @@ public final class ObservationEncoder: @unchecked Sendable {
             scales[n] = feature.scale
             scales[Self.stagedCount + n] = 1 / feature.scale
         }
-        scalesWithAVX2 = MLPKernel.best == .avx2
+        usesAVX2 = MLPKernel.best == .avx2
+        // rival_locate_spots_avx2 writes each spot as the row's address and then t, 16 bytes a spot.
+        precondition(MemoryLayout<Spot>.stride == 16 && MemoryLayout<Spot>.offset(of: \.t) == 8,
+                     "the encoder's spots are laid out as the AVX2 locating writes them")
     }
 
     deinit {
@@ -268,7 +271,7 @@ public final class ObservationEncoder: @unchecked Sendable {
 
     /// Writes to `spots` (16, initialized or not) the spot of the car's arc length `s` (lane 0) and of
     /// `s + spotOffsets[n]` (lanes 1...15), each as ``locate(_:)`` finds it: with AVX2 and FMA (`avx2`, where
-    /// ``scalesWithAVX2``) four lanes at a time and the divisions by the spacing done as corrected multiplications
+    /// ``usesAVX2``) four lanes at a time and the divisions by the spacing done as corrected multiplications
     /// (`rival_locate_spots_avx2`, the same bits), else with the divisions two at a time.
     @inline(__always)
     func locateAll(_ s: Double, into spots: UnsafeMutablePointer<Spot>, avx2: Bool) {
@@ -378,7 +381,7 @@ public final class ObservationEncoder: @unchecked Sendable {
             // Pose on the track. Each distance ahead is located once (all at once: lane 0 is the car's spot, lanes
             // 1...11 the line's, and the course's 10, 80 and 250 m are the line's) and every table column read there.
             // The line's distance n at lane n + 1, the course's at courseLanes[n].
-            locateAll(s, into: spots, avx2: scalesWithAVX2)
+            locateAll(s, into: spots, avx2: usesAVX2)
             let here = spots[0]
             spot?.pointee = here
             let pose = at4(Column.cx, here), edges = at4(Column.curvature, here)
@@ -459,7 +462,7 @@ public final class ObservationEncoder: @unchecked Sendable {
                 }
             }
             assert(staged.count == ObservationSpec.count)
-            scaleFeatures(staged.raw, into: out, avx2: scalesWithAVX2)
+            scaleFeatures(staged.raw, into: out, avx2: usesAVX2)
             guard let kind else { return Action() }
             return prior(observation, kind: kind, here: here, cosHeading: ce, sinHeading: se)
         }

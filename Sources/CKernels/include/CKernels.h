@@ -19,8 +19,8 @@ enum {
 /// (always 0 off x86-64).
 int rival_cpu_has_avx2_fma(void);
 
-/// 1 when rival_dense_layer_avx2 runs batches on AVX-512 (the CPU and OS give AVX-512F and RIVAL_NO_AVX512 was not
-/// set when the library loaded), else 0.
+/// 1 when rival_dense_layer_avx2 runs batches on AVX-512 (the CPU and OS give AVX-512F and AVX-512VL and
+/// RIVAL_NO_AVX512 was not set when the library loaded), else 0.
 int rival_dense_uses_avx512(void);
 
 /// One dense layer for `count` samples with AVX2 and FMA: for each sample s and padded output o,
@@ -32,9 +32,10 @@ int rival_dense_uses_avx512(void);
 /// - tanhConstants: 12 floats, the clamp bound, the numerator's 7 and the denominator's 4 coefficients of
 ///   PolicyCore's rational tanh (passed in so that both kernels round the same constants).
 /// - x: sample s's inputs at `x + s * xStride`; y: its `padded` outputs at `y + s * yStride`.
-/// On a CPU with AVX-512F, batches of four samples or more run on sixteen lanes (the same bits; about 14 % less time
-/// for the 20-car batch on an AVX-512 Xeon); the environment variable RIVAL_NO_AVX512, set when the library loads,
-/// keeps them on eight (rival_dense_uses_avx512 says which).
+/// On a CPU with AVX-512F and AVX-512VL, batches of four samples or more run on sixteen lanes, and a last block of
+/// eight outputs twenty samples a tile (the same bits; about 14 % less time for the 20-car batch on an AVX-512 Xeon);
+/// the environment variable RIVAL_NO_AVX512, set when the library loads, keeps them on eight, five samples a tile
+/// (rival_dense_uses_avx512 says which).
 /// Must be called only when rival_cpu_has_avx2_fma() is 1; does nothing off x86-64.
 void rival_dense_layer_avx2(const float *weights, const float *bias, ptrdiff_t inputs, ptrdiff_t padded,
                             int activation, const float *tanhConstants,
