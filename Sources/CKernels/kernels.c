@@ -454,6 +454,81 @@ void rival_locate_spots_avx2(double s, const double *offsets, double spacing, do
     }
 }
 
+/// The encoder's table interpolation of four adjacent columns from `c` at a spot (row, t): each lane
+/// `row[c + j] + t * row[count + c + j]`, the product rounded and then the sum (as the Swift `at4`).
+AVX2_INLINE __m256d columns4(const double *row, double t, ptrdiff_t c, ptrdiff_t count) {
+    return _mm256_add_pd(_mm256_loadu_pd(row + c), _mm256_mul_pd(_mm256_set1_pd(t), _mm256_loadu_pd(row + count + c)));
+}
+
+/// Four four-lane vectors transposed: lane j of out[i] is lane i of in[j].
+AVX2_INLINE void transpose4(__m256d a, __m256d b, __m256d c, __m256d d, __m256d *out) {
+    const __m256d ab0 = _mm256_unpacklo_pd(a, b), ab1 = _mm256_unpackhi_pd(a, b);
+    const __m256d cd0 = _mm256_unpacklo_pd(c, d), cd1 = _mm256_unpackhi_pd(c, d);
+    out[0] = _mm256_permute2f128_pd(ab0, cd0, 0x20);
+    out[1] = _mm256_permute2f128_pd(ab1, cd1, 0x20);
+    out[2] = _mm256_permute2f128_pd(ab0, cd0, 0x31);
+    out[3] = _mm256_permute2f128_pd(ab1, cd1, 0x31);
+}
+
+/// Swift's max(a, b) and min(a, b) for Double, lane by lane: `b >= a ? b : a` and `b < a ? b : a`.
+AVX2_INLINE __m256d swiftMax(__m256d a, __m256d b) { return _mm256_blendv_pd(a, b, _mm256_cmp_pd(b, a, _CMP_GE_OQ)); }
+AVX2_INLINE __m256d swiftMin(__m256d a, __m256d b) { return _mm256_blendv_pd(a, b, _mm256_cmp_pd(b, a, _CMP_LT_OQ)); }
+
+__attribute__((target("avx2,fma")))
+void rival_encode_course_avx2(const void *spots, const int *courseLanes, ptrdiff_t count, double px, double py,
+                              double fx, double fy, double command, double lineMargin, double *out) {
+    typedef struct { const double *row; double t; } Spot;
+    const Spot *spot = (const Spot *)spots;
+    // The course: curvature (column 4), and the widths (5 + 6), at the seven course lanes, four then three.
+    for (int g = 0; g < 2; g++) {
+        __m256d w[4], c[4];
+        for (int j = 0; j < 4; j++) {
+            const Spot p = spot[courseLanes[g * 4 + (g * 4 + j < 7 ? j : 0)]];
+            w[j] = columns4(p.row, p.t, 4, count);
+        }
+        transpose4(w[0], w[1], w[2], w[3], c);
+        const __m256d width = _mm256_add_pd(c[1], c[2]);
+        if (g == 0) {
+            _mm256_storeu_pd(out, c[0]);
+            _mm256_storeu_pd(out + 7, width);
+        } else {
+            double curvature[4], widths[4];
+            _mm256_storeu_pd(curvature, c[0]);
+            _mm256_storeu_pd(widths, width);
+            for (int j = 0; j < 3; j++) { out[4 + j] = curvature[j]; out[11 + j] = widths[j]; }
+        }
+    }
+    // The racing line plus the command at lanes 1...11, in the car's frame: the target lateral offset (the line's
+    // offset plus the command, kept within each limit less the margin), the point there relative to (px, py), and
+    // its coordinate across the car's forward axis (fx, fy).
+    const __m256d margin = _mm256_set1_pd(lineMargin), offset = _mm256_set1_pd(command);
+    const __m256d x0 = _mm256_set1_pd(px), y0 = _mm256_set1_pd(py), ax = _mm256_set1_pd(fx), ay = _mm256_set1_pd(fy);
+    for (int g = 0; g < 3; g++) {
+        __m256d pose[4], edge[4], a[4], e[4];
+        for (int j = 0; j < 4; j++) {
+            const int n = g * 4 + j < 11 ? g * 4 + j : 10;
+            const Spot p = spot[n + 1];
+            pose[j] = columns4(p.row, p.t, 0, count);       // cx, cy, nx, ny
+            edge[j] = columns4(p.row, p.t, 4, count);       // curvature, width left, width right, line offset
+        }
+        transpose4(pose[0], pose[1], pose[2], pose[3], a);
+        transpose4(edge[0], edge[1], edge[2], edge[3], e);
+        const __m256d lateral = _mm256_add_pd(e[3], offset);
+        const __m256d low = _mm256_add_pd(_mm256_xor_pd(e[2], _mm256_set1_pd(-0.0)), margin);
+        const __m256d target = swiftMin(swiftMax(lateral, low), _mm256_sub_pd(e[1], margin));
+        const __m256d qx = _mm256_sub_pd(_mm256_add_pd(a[0], _mm256_mul_pd(target, a[2])), x0);
+        const __m256d qy = _mm256_sub_pd(_mm256_add_pd(a[1], _mm256_mul_pd(target, a[3])), y0);
+        const __m256d across = _mm256_sub_pd(_mm256_mul_pd(ax, qy), _mm256_mul_pd(ay, qx));
+        if (g < 2) {
+            _mm256_storeu_pd(out + 14 + 4 * g, across);
+        } else {
+            double last[4];
+            _mm256_storeu_pd(last, across);
+            for (int j = 0; j < 3; j++) out[22 + j] = last[j];
+        }
+    }
+}
+
 #else
 
 int rival_cpu_has_avx2_fma(void) { return 0; }
@@ -468,6 +543,12 @@ void rival_scale_features_avx2(const double *raw, const double *scales, const do
 void rival_locate_spots_avx2(double s, const double *offsets, double spacing, double reciprocal, ptrdiff_t last,
                              const double *table, ptrdiff_t stride, void *spots) {
     (void)s; (void)offsets; (void)spacing; (void)reciprocal; (void)last; (void)table; (void)stride; (void)spots;
+}
+
+void rival_encode_course_avx2(const void *spots, const int *courseLanes, ptrdiff_t count, double px, double py,
+                              double fx, double fy, double command, double lineMargin, double *out) {
+    (void)spots; (void)courseLanes; (void)count; (void)px; (void)py; (void)fx; (void)fy; (void)command;
+    (void)lineMargin; (void)out;
 }
 
 void rival_dense_layer_avx2(const float *weights, const float *bias, ptrdiff_t inputs, ptrdiff_t padded,

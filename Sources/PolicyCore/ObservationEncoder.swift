@@ -53,8 +53,10 @@ public final class ObservationEncoder: @unchecked Sendable {
     let spotOffsets: SIMD16<Double>
     /// The largest of ``spotOffsets``.
     let farthestSpot: Double
-    /// The lanes of ``locateAll(_:)`` that hold each course distance's spot.
+    /// The lanes of ``locateAll(_:)`` that hold each course distance's spot, and the same on the heap as C ints for
+    /// CKernels.
     let courseLanes: InlineArray<7, Int>
+    let courseLaneTable: UnsafeMutablePointer<Int32>
     /// Doubles `encode` stages: the features and one pad, so that the scaling reads whole pairs.
     static let stagedCount = 74
 
@@ -72,7 +74,13 @@ public final class ObservationEncoder: @unchecked Sendable {
     }
 
     /// Tabulates the plan's circuit for its car.
-    public init(plan: ExpertPlan) {
+    public convenience init(plan: ExpertPlan) {
+        self.init(plan: plan, usesAVX2: MLPKernel.best == .avx2)
+    }
+
+    /// Tabulates the plan's circuit for its car, using CKernels' AVX2 code only when `usesAVX2` (tests compare the two
+    /// paths; `usesAVX2` must be false where ``MLPKernel/avx2`` is not available).
+    init(plan: ExpertPlan, usesAVX2: Bool) {
         let track = plan.track, car = plan.model.spec
         self.track = track
         self.plan = plan
@@ -118,6 +126,8 @@ public final class ObservationEncoder: @unchecked Sendable {
         spotOffsets = offsets
         farthestSpot = offsets.max()
         courseLanes = lanes
+        courseLaneTable = .allocate(capacity: 7)
+        for n in 0..<7 { (courseLaneTable + n).initialize(to: Int32(lanes[n])) }
         let mass = car.chassis.massKg
         descriptor = (car.powertrain.powerW / mass, car.tyre.lateral.D, 0.5 * 1.225 * car.aero.downforceAreaM2 / mass,
                       mass)
@@ -128,7 +138,7 @@ public final class ObservationEncoder: @unchecked Sendable {
             scales[n] = feature.scale
             scales[Self.stagedCount + n] = 1 / feature.scale
         }
-        usesAVX2 = MLPKernel.best == .avx2
+        self.usesAVX2 = usesAVX2 && MLPKernel.avx2.isAvailable
         // rival_locate_spots_avx2 writes each spot as the row's address and then t, 16 bytes a spot.
         precondition(MemoryLayout<Spot>.stride == 16 && MemoryLayout<Spot>.offset(of: \.t) == 8,
                      "the encoder's spots are laid out as the AVX2 locating writes them")
@@ -138,6 +148,7 @@ public final class ObservationEncoder: @unchecked Sendable {
         table.deinitialize(count: count * Column.stride)
         table.deallocate()
         scales.deallocate()
+        courseLaneTable.deallocate()
     }
 
     /// An encoder on a plan for `car` on `track` with `fuelMass` kg on board (nil: the fuel a default race
@@ -351,10 +362,12 @@ public final class ObservationEncoder: @unchecked Sendable {
     /// which shares the encoder's spot of the car and its cosine and sine of the heading error; zero when it is nil.
     /// It reads the observation in place, field by field: passing a value from a caller's buffer (a batch) would
     /// copy all of it, some 400 bytes, and reading its nearby cars would copy them twice more. When `spot` is given,
-    /// the car's spot (its arc length located, NaN counted as 0) is written there for the ``TrackGuard``.
+    /// the car's spot (its arc length located, NaN counted as 0) is written there for the ``TrackGuard``; when
+    /// `unscaled` is given, the features before scaling (Double) are copied there (for tests).
     @inline(__always)
     func encode(_ observation: UnsafePointer<Observation>, into out: UnsafeMutablePointer<Float>,
-                prior kind: ActionPrior?, spot: UnsafeMutablePointer<Spot>? = nil) -> Action {
+                prior kind: ActionPrior?, spot: UnsafeMutablePointer<Spot>? = nil,
+                unscaled: UnsafeMutablePointer<Double>? = nil) -> Action {
         let v = observation.pointer(to: \.view)!
         // Each feature is staged unscaled; the scaling is done four or two at a time at the end (scaleFeatures: the
         // same quotients, rounded the same way, at a fraction of the divider's time).
@@ -391,10 +404,6 @@ public final class ObservationEncoder: @unchecked Sendable {
             staged.put(v.pointee.headingError, 1)
             staged.put(wl - lateral, 10)
             staged.put(wr + lateral, 10)
-            var courseColumns = InlineArray<7, SIMD4<Double>>(repeating: .zero)     // curvature, widths, line offset
-            for n in 0..<7 { courseColumns[n] = at4(Column.curvature, spots[courseLanes[n]]) }
-            for n in 0..<7 { staged.put(courseColumns[n][0], 0.01) }
-            for n in 0..<7 { staged.put(courseColumns[n][1] + courseColumns[n][2], 10) }
             // The racing line (plus the offset command) ahead, in the car's frame. The car's forward axis is the
             // track's tangent turned by the heading error.
             let tnx = pose[2], tny = pose[3]
@@ -404,14 +413,27 @@ public final class ObservationEncoder: @unchecked Sendable {
             let heading = v.pointee.headingError.isFinite ? v.pointee.headingError : 0
             let (se, ce) = sineCosine(heading)
             let fx = tangentX * ce - tangentY * se, fy = tangentX * se + tangentY * ce
-            for n in 0..<11 {
-                let p = spots[n + 1]
-                let g = at4(Column.cx, p), w = at4(Column.curvature, p)
-                let target = targetLateral(widthLeft: w[1], widthRight: w[2], lineOffset: w[3],
-                                           offsetCommand: observation.pointee.offsetCommand)
-                let qx = g[0] + target * g[2] - px
-                let qy = g[1] + target * g[3] - py
-                staged.put(fx * qy - fy * qx, 10)
+            if usesAVX2 {
+                // The same 25 values, four spots at a time (rival_encode_course_avx2: the same operations, the same
+                // bits).
+                let command = observation.pointee.offsetCommand
+                rival_encode_course_avx2(spots, courseLaneTable, Column.count, px, py, fx, fy,
+                                         command.isFinite ? command : 0, lineMargin, staged.raw + staged.count)
+                staged.skip(25)
+            } else {
+                var courseColumns = InlineArray<7, SIMD4<Double>>(repeating: .zero)   // curvature, widths, line offset
+                for n in 0..<7 { courseColumns[n] = at4(Column.curvature, spots[courseLanes[n]]) }
+                for n in 0..<7 { staged.put(courseColumns[n][0], 0.01) }
+                for n in 0..<7 { staged.put(courseColumns[n][1] + courseColumns[n][2], 10) }
+                for n in 0..<11 {
+                    let p = spots[n + 1]
+                    let g = at4(Column.cx, p), w = at4(Column.curvature, p)
+                    let target = targetLateral(widthLeft: w[1], widthRight: w[2], lineOffset: w[3],
+                                               offsetCommand: observation.pointee.offsetCommand)
+                    let qx = g[0] + target * g[2] - px
+                    let qy = g[1] + target * g[3] - py
+                    staged.put(fx * qy - fy * qx, 10)
+                }
             }
             let shift = observation.pointee.speedPlanShift
             let judged = observation.pointee.speedPlanScale
@@ -462,6 +484,7 @@ public final class ObservationEncoder: @unchecked Sendable {
                 }
             }
             assert(staged.count == ObservationSpec.count)
+            unscaled?.update(from: staged.raw, count: ObservationSpec.count)
             scaleFeatures(staged.raw, into: out, avx2: usesAVX2)
             guard let kind else { return Action() }
             return prior(observation, kind: kind, here: here, cosHeading: ce, sinHeading: se)
@@ -489,6 +512,13 @@ struct StagedFeatures {
         assert(scale == scales[count], "feature \(count): scale \(scale), the spec says \(scales[count])")
         raw[count] = x
         count += 1
+    }
+
+    /// Counts `n` values written at `raw + count` by other code.
+    @inline(__always)
+    mutating func skip(_ n: Int) {
+        assert(count + n <= ObservationSpec.count)
+        count += n
     }
 }
 

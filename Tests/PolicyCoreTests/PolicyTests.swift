@@ -151,6 +151,64 @@ struct PolicyTests {
         return (track, car, observations)
     }
 
+    @Test("the encoder's AVX2 code (spots, course and line features, scaling) gives the Swift code's features and prior, bit for bit")
+    func encoderKernels() throws {
+        guard MLPKernel.avx2.isAvailable else { return }
+        var state: UInt64 = 29
+        var compared = 0, differing = 0
+        for name in ["Monza", "Spa"] {
+            let track = try Shipped.track(name), car = try Shipped.car(name == "Spa" ? "formula" : "gt3")
+            let plan = ExpertPlan(track: track, car: car)
+            let fast = ObservationEncoder(plan: plan, usesAVX2: true), slow = ObservationEncoder(plan: plan, usesAVX2: false)
+            #expect(fast.usesAVX2 && !slow.usesAVX2)
+            let config = RaceConfig(laps: 1000, maxDuration: 1e9)
+            let race = try Race(track: track, entries: ExpertGrid.entries(track: track, car: car, count: 10, config: config),
+                                config: config)
+            var observations: [Observation] = []
+            for round in 0..<6 {
+                for _ in 0..<150 { race.step() }
+                observations += (0..<10).map { Observation(view: race.view(for: $0), offsetCommand: Double(round) - 2.5) }
+            }
+            let commands: [Double] = [-4, -0.0, 0.7, 3, 25, -25, .nan, .infinity]
+            for (k, base) in observations.enumerated() {
+                for variant in 0..<8 {
+                    var o = base
+                    o.offsetCommand = commands[(k + variant) % commands.count]
+                    switch variant {
+                    case 1: o.view.lateral += 6 * (2 * SeedDerivation.uniform(&state) - 1)
+                    case 2: o.view.headingError = 0.6 * (2 * SeedDerivation.uniform(&state) - 1)
+                    case 3: o.view.s = SeedDerivation.uniform(&state) * track.length      // anywhere, near the line too
+                    case 4: o.view.headingError = .nan
+                    case 5: o.view.s = -0.0
+                    case 6: o.view.lateral = .nan
+                    default: break
+                    }
+                    // The features and the prior, and the unscaled Doubles (where a last-bit difference would seldom
+                    // survive the rounding to Float).
+                    var a = [Float](repeating: .nan, count: ObservationSpec.count), b = a
+                    var ra = [Double](repeating: .nan, count: ObservationSpec.count), rb = ra
+                    let (pa, pb) = withUnsafePointer(to: o) { at in
+                        ra.withUnsafeMutableBufferPointer { rawA in
+                            rb.withUnsafeMutableBufferPointer { rawB in
+                                (a.withUnsafeMutableBufferPointer {
+                                    fast.encode(at, into: $0.baseAddress!, prior: .pathCurvature, unscaled: rawA.baseAddress!)
+                                 },
+                                 b.withUnsafeMutableBufferPointer {
+                                    slow.encode(at, into: $0.baseAddress!, prior: .pathCurvature, unscaled: rawB.baseAddress!)
+                                 })
+                            }
+                        }
+                    }
+                    compared += 1
+                    if a.map(\.bitPattern) != b.map(\.bitPattern) || ra.map(\.bitPattern) != rb.map(\.bitPattern) || pa != pb {
+                        differing += 1
+                    }
+                }
+            }
+        }
+        #expect(compared == 960 && differing == 0, "\(differing) of \(compared) observations encode differently")
+    }
+
     @Test("the batched network policy gives the same actions as one call per car")
     func batch() throws {
         let (track, car, observations) = try Self.monzaObservations(cars: 9, steps: 600, spread: 0.3)

@@ -81,6 +81,15 @@ void rival_scale_features_avx2(const double *raw, const double *scales, const do
 void rival_locate_spots_avx2(double s, const double *offsets, double spacing, double reciprocal, ptrdiff_t last,
                              const double *table, ptrdiff_t stride, void *spots);
 
+/// The course and racing-line features of PolicyCore's observation encoder with AVX2, from the 16 spots that
+/// rival_locate_spots_avx2 writes (`count`: the table's values a row, after which come their differences), into
+/// `out[0...24]`: the curvature at the seven spots `courseLanes` names, then the track width there, then for spots
+/// 1...11 the racing line's point plus `command` (finite), kept within each limit less `lineMargin`, across the car's
+/// forward axis (`fx`, `fy`) from (`px`, `py`). Each value the same operations in the same order as the encoder's Swift
+/// code, so the same bits. Must be called only when rival_cpu_has_avx2_fma() is 1.
+void rival_encode_course_avx2(const void *spots, const int *courseLanes, ptrdiff_t count, double px, double py,
+                              double fx, double fy, double command, double lineMargin, double *out);
+
 /// Sequentially consistent atomic operations on an int, and a spin-wait hint: for PolicyCore's trainer, whose
 /// helper thread waits for work by spinning briefly before it sleeps. rival_atomic_exchange_if stores `desired`
 /// and returns 1 when `*p` is `expected`, else returns 0.
