@@ -32,8 +32,9 @@ public final class ObservationEncoder: @unchecked Sendable {
     /// locating (read from this heap copy: a `SIMD16` passed by address is copied to the stack at each call, and the
     /// kernel's wide loads of it then wait on the copy's narrower stores).
     let scales: UnsafeMutablePointer<Double>
-    /// Whether the features are scaled, and the spots located, by CKernels' AVX2 code (four at a time, by the
-    /// reciprocal and two corrections with fused multiply-adds; the same bits as dividing).
+    /// Whether CKernels' AVX2 code locates the spots, works out the course and racing-line features and scales the
+    /// features (four at a time; the divisions as the reciprocal's product corrected twice with fused multiply-adds;
+    /// the same bits as the Swift code).
     let usesAVX2: Bool
     /// The circuit's lap length (m), sample spacing (m) and sample count, copied for the hot path, and the spacing's
     /// reciprocal (rounded to nearest) for CKernels' AVX2 locating.
@@ -59,6 +60,9 @@ public final class ObservationEncoder: @unchecked Sendable {
     let courseLaneTable: UnsafeMutablePointer<Int32>
     /// Doubles `encode` stages: the features and one pad, so that the scaling reads whole pairs.
     static let stagedCount = 74
+    /// The course's curvatures and widths and the racing line's points: the features `rival_encode_course_avx2`
+    /// writes (init checks the count against the spec).
+    static let courseAndLineCount = 25
 
     /// The columns of ``table``: centreline position and unit normal (pointing left), curvature, widths, line
     /// offset and the road-wheel angle fraction its curvature needs, planned speed and acceleration, the line's
@@ -126,6 +130,8 @@ public final class ObservationEncoder: @unchecked Sendable {
         spotOffsets = offsets
         farthestSpot = offsets.max()
         courseLanes = lanes
+        precondition(Self.courseAndLineCount == 2 * course.count + line11.count,
+                     "rival_encode_course_avx2 writes the course's two features and the line's one at each distance")
         courseLaneTable = .allocate(capacity: 7)
         for n in 0..<7 { (courseLaneTable + n).initialize(to: Int32(lanes[n])) }
         let mass = car.chassis.massKg
@@ -419,7 +425,7 @@ public final class ObservationEncoder: @unchecked Sendable {
                 let command = observation.pointee.offsetCommand
                 rival_encode_course_avx2(spots, courseLaneTable, Column.count, px, py, fx, fy,
                                          command.isFinite ? command : 0, lineMargin, staged.raw + staged.count)
-                staged.skip(25)
+                staged.skip(Self.courseAndLineCount)
             } else {
                 var courseColumns = InlineArray<7, SIMD4<Double>>(repeating: .zero)   // curvature, widths, line offset
                 for n in 0..<7 { courseColumns[n] = at4(Column.curvature, spots[courseLanes[n]]) }
