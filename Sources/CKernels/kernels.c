@@ -394,27 +394,29 @@ void rival_accumulate_outer_avx2(const float *d, ptrdiff_t outStride, ptrdiff_t 
     for (; o < outWidth; o++) outerRows(d, outStride, h, inStride, g, o, count, 1);
 }
 
+/// `x / b` lane by lane, correctly rounded, without the divider (for b > 0 and y = 1 / b rounded to nearest): q0 = x y
+/// is within 1.5 ulps of the quotient, one correction with the exact remainder (r = x - b q, one fused multiply-add)
+/// leaves it within one ulp, and a second rounds it correctly (Markstein's theorem: y within half an ulp of 1 / b and
+/// q within one ulp of the quotient give RN(q + r y) = RN(x / b); P. Markstein, IBM J. Res. Dev. 34(1), 1990). A zero
+/// quotient takes x's sign, as the division gives it (-0 / 5 is -0; the corrections would make it +0).
+AVX2_INLINE __m256d quotient4(__m256d x, __m256d b, __m256d y) {
+    const __m256d q0 = _mm256_mul_pd(x, y);
+    const __m256d q1 = _mm256_fmadd_pd(_mm256_fnmadd_pd(b, q0, x), y, q0);
+    const __m256d q2 = _mm256_fmadd_pd(_mm256_fnmadd_pd(b, q1, x), y, q1);
+    return _mm256_or_pd(q2, _mm256_and_pd(x, _mm256_set1_pd(-0.0)));
+}
+
 __attribute__((target("avx2,fma")))
 void rival_scale_features_avx2(const double *raw, const double *scales, const double *reciprocals, float *out,
                                ptrdiff_t count) {
     const __m128 magnitude = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
     const __m128 infinity = _mm_set1_ps(__builtin_inff());
-    const __m256d sign = _mm256_set1_pd(-0.0);
     ptrdiff_t n = 0;
     for (; n + 4 <= count; n += 4) {
-        // raw / scales correctly rounded without the divider: q0 = raw * y with y = 1 / scale rounded to nearest
-        // (within 1.5 ulps of the quotient), one correction with the exact remainder (r = raw - scale * q, one fused
-        // multiply-add) leaves it within one ulp, and a second rounds it correctly (Markstein's theorem: y within half
-        // an ulp of 1 / scale and q within one ulp of the quotient give RN(q + r y) = RN(raw / scale); P. Markstein,
-        // IBM J. Res. Dev. 34(1), 1990). A zero quotient takes raw's sign, as the division gives it (-0 / 5 is -0;
-        // the corrections would make it +0). Beyond the exponent range (a quotient that overflows, or one of the
-        // doubles below the floats' least magnitude) the float it rounds to is the same: infinite, then 0, or a
-        // zero of raw's sign.
-        const __m256d x = _mm256_loadu_pd(raw + n), b = _mm256_loadu_pd(scales + n), y = _mm256_loadu_pd(reciprocals + n);
-        const __m256d q0 = _mm256_mul_pd(x, y);
-        const __m256d q1 = _mm256_fmadd_pd(_mm256_fnmadd_pd(b, q0, x), y, q0);
-        const __m256d q2 = _mm256_fmadd_pd(_mm256_fnmadd_pd(b, q1, x), y, q1);
-        const __m128 f = _mm256_cvtpd_ps(_mm256_or_pd(q2, _mm256_and_pd(x, sign)));
+        // Beyond the exponent range (a quotient that overflows, or one of the doubles below the floats' least
+        // magnitude) the float the quotient rounds to is the division's: infinite, then 0, or a zero of raw's sign.
+        const __m128 f = _mm256_cvtpd_ps(quotient4(_mm256_loadu_pd(raw + n), _mm256_loadu_pd(scales + n),
+                                                   _mm256_loadu_pd(reciprocals + n)));
         // Finite lanes (|f| < infinity; false for NaN) keep their value, the others become 0.
         _mm_storeu_ps(out + n, _mm_and_ps(f, _mm_cmp_ps(_mm_and_ps(f, magnitude), infinity, _CMP_LT_OQ)));
     }
@@ -428,7 +430,7 @@ __attribute__((target("avx2,fma")))
 void rival_locate_spots_avx2(double s, const double *offsets, double spacing, double reciprocal, ptrdiff_t last,
                              const double *table, ptrdiff_t stride, void *spots) {
     const __m256d vs = _mm256_set1_pd(s), step = _mm256_set1_pd(spacing), y = _mm256_set1_pd(reciprocal);
-    const __m256d sign = _mm256_set1_pd(-0.0), zero = _mm256_setzero_pd();
+    const __m256d zero = _mm256_setzero_pd();
     const __m128i lastRow = _mm_set1_epi32((int)last);
     const __m256i rowBytes = _mm256_set1_epi64x((long long)(stride * (ptrdiff_t)sizeof(double)));
     const __m256i base = _mm256_set1_epi64x((long long)(intptr_t)table);
@@ -436,11 +438,7 @@ void rival_locate_spots_avx2(double s, const double *offsets, double spacing, do
     for (int g = 0; g < 4; g++) {
         __m256d a = _mm256_add_pd(vs, _mm256_loadu_pd(offsets + 4 * g));
         if (g == 0) a = _mm256_blend_pd(a, vs, 1);     // lane 0 is s itself (s + 0 would turn -0 into +0)
-        // a / spacing, correctly rounded, as in rival_scale_features_avx2 (no division; a zero keeps a's sign).
-        const __m256d q0 = _mm256_mul_pd(a, y);
-        const __m256d q1 = _mm256_fmadd_pd(_mm256_fnmadd_pd(step, q0, a), y, q0);
-        const __m256d q2 = _mm256_fmadd_pd(_mm256_fnmadd_pd(step, q1, a), y, q1);
-        const __m256d u = _mm256_or_pd(q2, _mm256_and_pd(a, sign));
+        const __m256d u = quotient4(a, step, y);        // a / spacing
         // Not at least 0 (NaN included): 0. Then the row (truncated, at most the last) and the fraction past it.
         const __m256d v = _mm256_and_pd(u, _mm256_cmp_pd(u, zero, _CMP_GE_OQ));
         const __m128i row = _mm_min_epi32(_mm256_cvttpd_epi32(v), lastRow);
